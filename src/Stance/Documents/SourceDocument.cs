@@ -1,0 +1,25 @@
+namespace Stance.Documents;
+
+/// <summary>A commentary read from the input folder, before it is split into paragraphs.</summary>
+/// <param name="Id">Stable id: the relative path, or the JSONL <c>id</c> (else <c>path#line</c>).</param>
+/// <param name="SourcePath">Path relative to the input folder, with forward slashes.</param>
+/// <param name="Title">The title given by the file, or null.</param>
+/// <param name="Text">The body with line endings normalised to <c>\n</c>.</param>
+/// <param name="Format">How the body is laid out.</param>
+internal sealed record SourceDocument(string Id, string SourcePath, string? Title, string Text, DocumentFormat Format);
+
+/// <summary>The layout rules that apply when a body is split into paragraphs.</summary>
+internal enum DocumentFormat
+{
+    /// <summary>Plain text: the first block is the title when it is one line.</summary>
+    PlainText,
+
+    /// <summary>Markdown: a leading <c># </c> heading is the title, other headings are dropped.</summary>
+    Markdown,
+
+    /// <summary>A JSONL record: the title comes from its own field, every block is a paragraph.</summary>
+    JsonRecord,
+}
+
+/// <summary>A file or record that could not be read; it is reported and skipped, never fatal.</summary>
+internal sealed record DocumentProblem(string SourcePath, string Reason);

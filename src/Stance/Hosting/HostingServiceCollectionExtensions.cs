@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Stance.Hosting;
+
+/// <summary>Registers the job's options and the batch worker.</summary>
+internal static class HostingServiceCollectionExtensions
+{
+    /// <summary>The short switches of the command line and the keys they set.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--input"] = "Stance:Input",
+        ["--output"] = "Stance:Output",
+        ["--prompts"] = "Stance:Prompts",
+        ["--concurrency"] = "Stance:Concurrency",
+        ["--provider"] = "Stance:Llm:Provider",
+        ["--endpoint"] = "Stance:Llm:Endpoint",
+        ["--model"] = "Stance:Llm:Model",
+    };
+
+    /// <summary>Adds the command line again with the short switches mapped to their keys.</summary>
+    public static IConfigurationBuilder AddStanceSwitches(this IConfigurationBuilder configuration, string[] args) =>
+        configuration.AddCommandLine(args, new Dictionary<string, string>(Switches));
+
+    /// <summary>Binds <see cref="StanceOptions"/>, fills the key from OPENAI_API_KEY / AZURE_OPENAI_API_KEY and validates at start.</summary>
+    public static IServiceCollection AddStanceOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StanceOptions>()
+            .Bind(configuration.GetSection(StanceOptions.Section))
+            .PostConfigure(options =>
+            {
+                options.Llm.Provider = options.Llm.Provider.Trim().ToLowerInvariant();
+                if (string.IsNullOrWhiteSpace(options.Llm.ApiKey))
+                {
+                    options.Llm.ApiKey = options.Llm.Provider == "azure" ? configuration["AZURE_OPENAI_API_KEY"] : configuration["OPENAI_API_KEY"];
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StanceOptions>, StanceOptionsValidator>();
+        return services;
+    }
+
+    /// <summary>Adds the batch job and the worker that runs it once and stops the host.</summary>
+    public static IServiceCollection AddStanceBatch(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunOutcome>();
+        services.AddSingleton<BatchJob>();
+        services.AddHostedService<BatchWorker>();
+        return services;
+    }
+}

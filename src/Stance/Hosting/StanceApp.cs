@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stance.Output;
+using Stance.Prompts;
+using Stance.Scoring;
+
+namespace Stance.Hosting;
+
+/// <summary>Builds and runs the host; shared by <c>Program</c> and the end-to-end tests.</summary>
+internal static partial class StanceApp
+{
+    /// <summary>The host builder with the job's configuration and services.</summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddStanceSwitches(args);
+        builder.Services
+            .AddStanceOptions(builder.Configuration)
+            .AddStancePrompt()
+            .AddStanceScoring()
+            .AddStanceOutput()
+            .AddStanceBatch();
+        return builder;
+    }
+
+    /// <summary>Runs one batch and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    public static async Task<int> RunAsync(IHost host)
+    {
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Stance");
+        var outcome = host.Services.GetRequiredService<RunOutcome>();
+        try
+        {
+            // Validate the settings and load the prompt before the host starts, so a bad configuration is
+            // reported as such, and before any call is made.
+            _ = host.Services.GetRequiredService<IOptions<StanceOptions>>().Value;
+            _ = host.Services.GetRequiredService<StancePrompt>();
+            await host.RunAsync().ConfigureAwait(false);
+            return outcome.ExitCode;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                LogInvalidConfiguration(logger, failure);
+            }
+
+            return ExitCodes.ConfigurationError;
+        }
+        catch (PromptException ex)
+        {
+            LogInvalidConfiguration(logger, ex.Message);
+            return ExitCodes.ConfigurationError;
+        }
+    }
+
+    [LoggerMessage(EventId = 80, Level = LogLevel.Critical, Message = "Invalid configuration, nothing was run: {Problem}")]
+    private static partial void LogInvalidConfiguration(ILogger logger, string problem);
+}

@@ -1,0 +1,76 @@
+namespace Stance.Hosting;
+
+/// <summary>The job's settings, bound from the <c>Stance</c> section (appsettings.json, environment, command line).</summary>
+internal sealed class StanceOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Stance";
+
+    /// <summary>The folder read recursively for <c>.txt</c>, <c>.md</c> and <c>.jsonl</c> files.</summary>
+    public string Input { get; set; } = "data";
+
+    /// <summary>The folder the Parquet tables are written under.</summary>
+    public string Output { get; set; } = "out";
+
+    /// <summary>The folder of prompt folders (or a prompt folder itself).</summary>
+    public string Prompts { get; set; } = "prompts";
+
+    /// <summary>The prompt folder's name inside <see cref="Prompts"/>.</summary>
+    public string Prompt { get; set; } = "stance";
+
+    /// <summary>How many paragraphs are scored at once.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>The model provider.</summary>
+    public LlmOptions Llm { get; set; } = new();
+
+    /// <summary>Retries and timeouts around each LLM call.</summary>
+    public ResilienceOptions Resilience { get; set; } = new();
+}
+
+/// <summary>Which model answers, and how to reach it.</summary>
+internal sealed class LlmOptions
+{
+    /// <summary><c>lexicon</c> (offline baseline, the default), <c>openai</c> or <c>azure</c>.</summary>
+    public string Provider { get; set; } = "lexicon";
+
+    /// <summary>An OpenAI-compatible base URL (e.g. <c>http://localhost:11434/v1</c>), or the Azure resource URL.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The model name (OpenAI) or deployment name (Azure, when <see cref="Deployment"/> is not set).</summary>
+    public string Model { get; set; } = "gpt-4o-mini";
+
+    /// <summary>The Azure OpenAI deployment name.</summary>
+    public string? Deployment { get; set; }
+
+    /// <summary>The API key; from environment variables or user-secrets only, never from a file in the repo.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The request field that bounds the answer: <c>max_completion_tokens</c> (OpenAI) or <c>max_tokens</c> (older servers).</summary>
+    public string MaxTokensField { get; set; } = "max_completion_tokens";
+
+    /// <summary>How many times an invalid answer is asked again, with the reason, before the paragraph fails.</summary>
+    public int MaxRepairs { get; set; } = 2;
+
+    /// <summary>Reject answers that leave out a watched target the paragraph names literally.</summary>
+    public bool RequireMentionedTargets { get; set; } = true;
+}
+
+/// <summary>The Polly pipeline around each LLM call.</summary>
+internal sealed class ResilienceOptions
+{
+    /// <summary>Retries after the first attempt, for transient faults (429, 5xx, 408, network, attempt timeout).</summary>
+    public int MaxRetries { get; set; } = 6;
+
+    /// <summary>The first backoff delay; it doubles each retry, with jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest backoff delay (a provider's Retry-After is honoured even when longer).</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The timeout of one HTTP attempt.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>The bound on all attempts and waits for one ask of one paragraph.</summary>
+    public TimeSpan ParagraphTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Options;
+
+namespace Stance.Hosting;
+
+/// <summary>Checks the settings before any call, naming the key and the reason for each problem.</summary>
+internal sealed class StanceOptionsValidator(IConfiguration configuration) : IValidateOptions<StanceOptions>
+{
+    private static readonly string[] s_providers = ["lexicon", "openai", "azure"];
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, StanceOptions options)
+    {
+        var errors = new List<string>();
+        var llm = options.Llm;
+        var provider = llm.Provider.Trim().ToLowerInvariant();
+        if (!s_providers.Contains(provider))
+        {
+            errors.Add($"Stance:Llm:Provider: '{llm.Provider}' is not one of {string.Join(", ", s_providers)}");
+        }
+
+        if (!Directory.Exists(options.Input))
+        {
+            errors.Add($"Stance:Input: the folder '{Path.GetFullPath(options.Input)}' does not exist");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Output))
+        {
+            errors.Add("Stance:Output: must name a folder");
+        }
+
+        if (options.Concurrency is < 1 or > 512)
+        {
+            errors.Add($"Stance:Concurrency: {options.Concurrency} is outside 1..512");
+        }
+
+        if (llm.Endpoint is not null && (!Uri.TryCreate(llm.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"Stance:Llm:Endpoint: '{llm.Endpoint}' is not an absolute http(s) URL");
+        }
+
+        if (provider == "openai" && llm.Endpoint is null && string.IsNullOrWhiteSpace(llm.ApiKey))
+        {
+            errors.Add("Stance:Llm:ApiKey: api.openai.com needs a key; set OPENAI_API_KEY (or Stance__Llm__ApiKey, or user-secrets), or give --endpoint for a local server");
+        }
+
+        if (provider == "azure")
+        {
+            if (llm.Endpoint is null)
+            {
+                errors.Add("Stance:Llm:Endpoint: the azure provider needs the resource URL, e.g. https://NAME.openai.azure.com");
+            }
+
+            if (string.IsNullOrWhiteSpace(llm.ApiKey))
+            {
+                errors.Add("Stance:Llm:ApiKey: the azure provider needs a key; set AZURE_OPENAI_API_KEY (or Stance__Llm__ApiKey, or user-secrets)");
+            }
+        }
+
+        if (provider != "lexicon" && string.IsNullOrWhiteSpace(llm.Deployment ?? llm.Model))
+        {
+            errors.Add("Stance:Llm:Model: must name a model (or Stance:Llm:Deployment for azure)");
+        }
+
+        if (llm.MaxTokensField is not ("max_completion_tokens" or "max_tokens"))
+        {
+            errors.Add($"Stance:Llm:MaxTokensField: '{llm.MaxTokensField}' is not max_completion_tokens or max_tokens");
+        }
+
+        if (llm.MaxRepairs is < 0 or > 5)
+        {
+            errors.Add($"Stance:Llm:MaxRepairs: {llm.MaxRepairs} is outside 0..5");
+        }
+
+        ValidateResilience(options.Resilience, errors);
+        if (KeyKeptInFile() is { } file)
+        {
+            errors.Add($"Stance:Llm:ApiKey: found in {file}; keys come from environment variables or user-secrets only, never from a file in the repo");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateResilience(ResilienceOptions resilience, List<string> errors)
+    {
+        if (resilience.MaxRetries is < 0 or > 20)
+        {
+            errors.Add($"Stance:Resilience:MaxRetries: {resilience.MaxRetries} is outside 0..20");
+        }
+
+        if (resilience.BaseDelay <= TimeSpan.Zero || resilience.MaxDelay < resilience.BaseDelay)
+        {
+            errors.Add("Stance:Resilience:BaseDelay: must be positive and not above MaxDelay");
+        }
+
+        if (resilience.AttemptTimeout <= TimeSpan.Zero || resilience.ParagraphTimeout < resilience.AttemptTimeout)
+        {
+            errors.Add("Stance:Resilience:AttemptTimeout: must be positive and not above ParagraphTimeout");
+        }
+    }
+
+    private string? KeyKeptInFile() =>
+        (configuration as IConfigurationRoot)?.Providers
+            .OfType<JsonConfigurationProvider>()
+            .Where(p => p.Source.Path is { } path && !path.EndsWith("secrets.json", StringComparison.OrdinalIgnoreCase))
+            .Where(p => p.TryGet("Stance:Llm:ApiKey", out var key) && !string.IsNullOrEmpty(key))
+            .Select(p => p.Source.Path)
+            .FirstOrDefault();
+}

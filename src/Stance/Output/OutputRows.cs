@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+using Parquet.Serialization.Attributes;
+
+namespace Stance.Output;
+
+/// <summary>One row of the <c>paragraphs</c> table; see docs/output-schema.md.</summary>
+internal sealed class ParagraphRow
+{
+    [JsonPropertyName("run_id")] public required string RunId { get; init; }
+    [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
+    [JsonPropertyName("scored_at")][ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public required DateTime ScoredAt { get; init; }
+    [JsonPropertyName("document_id")] public required string DocumentId { get; init; }
+    [JsonPropertyName("document_title")] public string? DocumentTitle { get; init; }
+    [JsonPropertyName("source_path")] public required string SourcePath { get; init; }
+    [JsonPropertyName("paragraph_index")] public required int ParagraphIndex { get; init; }
+    [JsonPropertyName("paragraph_id")] public required string ParagraphId { get; init; }
+    [JsonPropertyName("text_sha256")] public required string TextSha256 { get; init; }
+    [JsonPropertyName("text")] public required string Text { get; init; }
+    [JsonPropertyName("provider")] public required string Provider { get; init; }
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("prompt_name")] public required string PromptName { get; init; }
+    [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("error")] public string? Error { get; init; }
+    [JsonPropertyName("attempts")] public required int Attempts { get; init; }
+    [JsonPropertyName("input_tokens")] public int? InputTokens { get; init; }
+    [JsonPropertyName("output_tokens")] public int? OutputTokens { get; init; }
+    [JsonPropertyName("latency_ms")] public double? LatencyMs { get; init; }
+    [JsonPropertyName("sentiment_score")] public double? SentimentScore { get; init; }
+    [JsonPropertyName("sentiment_label")] public string? SentimentLabel { get; init; }
+    [JsonPropertyName("main_target")] public string? MainTarget { get; init; }
+    [JsonPropertyName("stance_label")] public string? StanceLabel { get; init; }
+    [JsonPropertyName("stance_score")] public double? StanceScore { get; init; }
+    [JsonPropertyName("confidence")] public double? Confidence { get; init; }
+    [JsonPropertyName("rationale")] public string? Rationale { get; init; }
+}
+
+/// <summary>One row of the <c>targets</c> table: the stance toward one target in one paragraph.</summary>
+internal sealed class TargetRow
+{
+    [JsonPropertyName("run_id")] public required string RunId { get; init; }
+    [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
+    [JsonPropertyName("document_id")] public required string DocumentId { get; init; }
+    [JsonPropertyName("paragraph_id")] public required string ParagraphId { get; init; }
+    [JsonPropertyName("paragraph_index")] public required int ParagraphIndex { get; init; }
+    [JsonPropertyName("target")] public required string Target { get; init; }
+    [JsonPropertyName("mention")] public string? Mention { get; init; }
+    [JsonPropertyName("watched")] public required bool Watched { get; init; }
+    [JsonPropertyName("stance_label")] public required string StanceLabel { get; init; }
+    [JsonPropertyName("stance_score")] public required double StanceScore { get; init; }
+    [JsonPropertyName("confidence")] public required double Confidence { get; init; }
+    [JsonPropertyName("evidence")] public string? Evidence { get; init; }
+    [JsonPropertyName("provider")] public required string Provider { get; init; }
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
+}

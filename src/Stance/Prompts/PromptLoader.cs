@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.SemanticKernel;
+using Stance.Scoring;
+
+namespace Stance.Prompts;
+
+/// <summary>Loads a prompt folder in Semantic Kernel's on-disk format and rejects anything the job could not use.</summary>
+internal static class PromptLoader
+{
+    /// <summary>The file names of the on-disk format.</summary>
+    public const string TemplateFile = "skprompt.txt";
+
+    /// <summary>The execution settings file.</summary>
+    public const string ConfigFile = "config.json";
+
+    /// <summary>The watched targets file.</summary>
+    public const string TargetsFile = "targets.json";
+
+    /// <summary>Loads <paramref name="folder"/>; throws <see cref="PromptException"/> naming the file and the reason.</summary>
+    public static StancePrompt Load(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new PromptException(folder, "the prompt folder does not exist");
+        }
+
+        var template = ReadRequired(folder, TemplateFile);
+        if (!template.Contains("{{$paragraph}}", StringComparison.Ordinal))
+        {
+            throw new PromptException(Path.Combine(folder, TemplateFile), "the template never uses {{$paragraph}}");
+        }
+
+        var configPath = Path.Combine(folder, ConfigFile);
+        PromptTemplateConfig config;
+        try
+        {
+            config = PromptTemplateConfig.FromJson(ReadRequired(folder, ConfigFile));
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException)
+        {
+            throw new PromptException(configPath, $"not a valid Semantic Kernel prompt config: {ex.Message}");
+        }
+
+        config.Template = template;
+        config.Name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        var schema = ReadAnswerSchema(config, configPath);
+
+        WatchedTargets targets;
+        try
+        {
+            targets = File.Exists(Path.Combine(folder, TargetsFile))
+                ? WatchedTargets.Parse(File.ReadAllText(Path.Combine(folder, TargetsFile)))
+                : WatchedTargets.Parse("""{"targets":[]}""");
+        }
+        catch (FormatException ex)
+        {
+            throw new PromptException(Path.Combine(folder, TargetsFile), ex.Message);
+        }
+
+        var (sha, files) = HashFolder(folder);
+        return new StancePrompt(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), config, schema, targets, sha, files);
+    }
+
+    private static JsonElement ReadAnswerSchema(PromptTemplateConfig config, string configPath)
+    {
+        var settings = config.DefaultExecutionSettings?.ExtensionData;
+        if (settings is null || !settings.TryGetValue("response_format", out var format) || format is not JsonElement formatJson)
+        {
+            throw new PromptException(configPath, "execution_settings.default.response_format is missing");
+        }
+
+        if (!formatJson.TryGetProperty("type", out var type) || type.GetString() != "json_schema"
+            || !formatJson.TryGetProperty("json_schema", out var jsonSchema)
+            || !jsonSchema.TryGetProperty("schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
+        {
+            throw new PromptException(configPath, "response_format must be {\"type\":\"json_schema\",\"json_schema\":{\"name\",\"strict\",\"schema\"}}");
+        }
+
+        if (!jsonSchema.TryGetProperty("strict", out var strict) || strict.ValueKind != JsonValueKind.True)
+        {
+            throw new PromptException(configPath, "response_format.json_schema.strict must be true");
+        }
+
+        CheckLabels(schema, "stance_label", StanceContract.StanceLabels, configPath);
+        CheckLabels(schema, "sentiment_label", StanceContract.SentimentLabels, configPath);
+        return schema.Clone();
+    }
+
+    private static void CheckLabels(JsonElement schema, string property, IReadOnlyList<string> expected, string configPath)
+    {
+        var labels = schema.TryGetProperty("properties", out var properties)
+            && properties.TryGetProperty(property, out var field)
+            && field.TryGetProperty("enum", out var values)
+            ? values.EnumerateArray().Select(v => v.GetString()).ToList()
+            : null;
+        if (labels is null || !labels.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)))
+        {
+            throw new PromptException(configPath, $"the schema's {property} enum must be exactly [{string.Join(", ", expected)}]");
+        }
+    }
+
+    private static string ReadRequired(string folder, string file)
+    {
+        var path = Path.Combine(folder, file);
+        return File.Exists(path) ? File.ReadAllText(path) : throw new PromptException(path, "the file is missing");
+    }
+
+    private static (string Sha, IReadOnlyList<string> Files) HashFolder(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(folder, path).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
+            hash.AppendData(File.ReadAllBytes(Path.Combine(folder, file)));
+            hash.AppendData("\n"u8);
+        }
+
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), files);
+    }
+}
+
+/// <summary>A prompt folder the job cannot use; <see cref="Path"/> names the file.</summary>
+internal sealed class PromptException(string path, string reason) : Exception($"{path}: {reason}")
+{
+    /// <summary>The file or folder at fault.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>What is wrong with it.</summary>
+    public string Reason { get; } = reason;
+}

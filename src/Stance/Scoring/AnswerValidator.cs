@@ -1,0 +1,185 @@
+using System.Text;
+using System.Text.Json;
+using Stance.Paragraphs;
+using Stance.Prompts;
+
+namespace Stance.Scoring;
+
+/// <summary>Turns a model's raw answer into a <see cref="StanceAnswer"/>, or says why it cannot be accepted.</summary>
+/// <remarks>
+/// Safe repairs: prose or code fences around the JSON object are cut away, target names are mapped to canonical names,
+/// a later duplicate of a target is dropped, and an evidence quote that matches the paragraph only up to case, white
+/// space or quote style is replaced by the paragraph's own span. Everything else is a rejection with a reason that is
+/// sent back to the model on the next ask.
+/// </remarks>
+internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentionedTargets = true)
+{
+    /// <summary>Validates <paramref name="content"/> for <paramref name="paragraph"/>.</summary>
+    public AnswerCheck Validate(string? content, Paragraph paragraph)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return AnswerCheck.Reject("the answer is empty");
+        }
+
+        var json = ExtractObject(content);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            return AnswerCheck.Reject($"the answer is not valid JSON ({ex.Message})");
+        }
+
+        using (document)
+        {
+            var errors = JsonSchemaChecker.Check(prompt.AnswerSchema, document.RootElement);
+            return errors.Count > 0
+                ? AnswerCheck.Reject($"the answer does not follow the schema: {string.Join("; ", errors.Take(4))}")
+                : CheckMeaning(document.RootElement, paragraph);
+        }
+    }
+
+    private AnswerCheck CheckMeaning(JsonElement root, Paragraph paragraph)
+    {
+        var problems = new List<string>();
+        var sentimentLabel = root.GetProperty("sentiment_label").GetString()!;
+        var sentimentScore = root.GetProperty("sentiment_score").GetDouble();
+        var stanceLabel = root.GetProperty("stance_label").GetString()!;
+        var stanceScore = root.GetProperty("stance_score").GetDouble();
+        CheckAgreement("sentiment", sentimentLabel, sentimentScore, problems);
+        CheckAgreement("stance", stanceLabel, stanceScore, problems);
+
+        var targets = new List<TargetStance>();
+        foreach (var item in root.GetProperty("targets").EnumerateArray())
+        {
+            var (name, watched) = prompt.Targets.Canonicalize(item.GetProperty("target").GetString()!);
+            var label = item.GetProperty("stance_label").GetString()!;
+            var score = item.GetProperty("stance_score").GetDouble();
+            CheckAgreement($"stance toward {name}", label, score, problems);
+            var evidence = FindVerbatim(paragraph.Text, item.GetProperty("evidence").GetString()!);
+            if (evidence is null)
+            {
+                problems.Add($"the evidence for {name} is not a quote from the paragraph");
+                continue;
+            }
+
+            if (targets.Exists(t => t.Target == name))
+            {
+                continue;
+            }
+
+            targets.Add(new TargetStance(name, item.GetProperty("mention").GetString()!.Trim(), watched, label, score,
+                item.GetProperty("confidence").GetDouble(), evidence));
+        }
+
+        string? mainTarget = null;
+        if (root.GetProperty("main_target").GetString() is { Length: > 0 } main)
+        {
+            mainTarget = prompt.Targets.Canonicalize(main).Name;
+            if (!targets.Exists(t => t.Target == mainTarget))
+            {
+                problems.Add($"main_target {mainTarget} is not among the scored targets");
+            }
+        }
+
+        if (requireMentionedTargets)
+        {
+            foreach (var missing in prompt.Targets.FindMentions(paragraph.Text).DistinctBy(m => m.Target).Where(m => !targets.Exists(t => t.Target == m.Target)))
+            {
+                problems.Add($"the watched target {missing.Target} is mentioned (\"{missing.Mention}\") but not scored");
+            }
+        }
+
+        return problems.Count > 0
+            ? AnswerCheck.Reject(string.Join("; ", problems.Take(4)))
+            : AnswerCheck.Accept(new StanceAnswer(sentimentLabel, sentimentScore, mainTarget, stanceLabel, stanceScore,
+                root.GetProperty("confidence").GetDouble(), root.GetProperty("rationale").GetString()!, targets));
+    }
+
+    private static void CheckAgreement(string what, string label, double score, List<string> problems)
+    {
+        if (!StanceContract.Agrees(label, score))
+        {
+            problems.Add($"the {what} label '{label}' disagrees with its score {score} (favor/positive > 0, against/negative < 0, neutral within ±{StanceContract.NeutralBand})");
+        }
+    }
+
+    /// <summary>Cuts code fences and prose around the outermost JSON object.</summary>
+    internal static string ExtractObject(string content)
+    {
+        var start = content.IndexOf('{', StringComparison.Ordinal);
+        var end = content.LastIndexOf('}');
+        return start >= 0 && end > start ? content[start..(end + 1)] : content.Trim();
+    }
+
+    /// <summary>Finds <paramref name="quote"/> in <paramref name="text"/>: exactly, else up to case, spacing and quote style.</summary>
+    /// <returns>The paragraph's own span, or null when the quote is not in it.</returns>
+    internal static string? FindVerbatim(string text, string quote)
+    {
+        quote = quote.Trim().Trim('"', '\'', '“', '”', '‘', '’', '«', '»').Trim();
+        if (quote.Length == 0)
+        {
+            return null;
+        }
+
+        if (text.Contains(quote, StringComparison.Ordinal))
+        {
+            return quote;
+        }
+
+        var (normalText, map) = Normalize(text);
+        var (normalQuote, _) = Normalize(quote);
+        var at = normalText.IndexOf(normalQuote, StringComparison.Ordinal);
+        if (at < 0 || normalQuote.Length == 0)
+        {
+            return null;
+        }
+
+        var from = map[at];
+        var to = map[at + normalQuote.Length - 1] + 1;
+        return text[from..to];
+    }
+
+    private static (string Text, int[] Map) Normalize(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var map = new List<int>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i] switch
+            {
+                '“' or '”' or '«' or '»' or '„' => '"',
+                '‘' or '’' or '`' or '´' => '\'',
+                '–' or '—' => '-',
+                var other => char.ToLowerInvariant(other),
+            };
+            if (char.IsWhiteSpace(c))
+            {
+                if (builder.Length == 0 || builder[^1] == ' ')
+                {
+                    continue;
+                }
+
+                c = ' ';
+            }
+
+            builder.Append(c);
+            map.Add(i);
+        }
+
+        return (builder.ToString().TrimEnd(), [.. map]);
+    }
+}
+
+/// <summary>The outcome of validating one answer.</summary>
+internal sealed record AnswerCheck(StanceAnswer? Answer, string? Reason)
+{
+    /// <summary>An accepted answer.</summary>
+    public static AnswerCheck Accept(StanceAnswer answer) => new(answer, null);
+
+    /// <summary>A rejected answer and why.</summary>
+    public static AnswerCheck Reject(string reason) => new(null, reason);
+}

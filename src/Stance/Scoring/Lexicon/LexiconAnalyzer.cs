@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using Stance.Prompts;
+
+namespace Stance.Scoring.Lexicon;
+
+/// <summary>The offline baseline: sentence valence from a word list, with negation and intensifiers; a target gets the
+/// valence of the sentences that mention it. Deterministic, and clearly not an LLM.</summary>
+internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
+{
+    /// <summary>Analyses one paragraph into an answer that follows the prompt's contract.</summary>
+    public StanceAnswer Analyze(string paragraph)
+    {
+        var sentences = SplitSentences(paragraph).Select(s => (Span: s, Score: ScoreSentence(paragraph.Substring(s.Start, s.Length)))).ToList();
+        var (sentimentRaw, sentimentCues) = (sentences.Sum(s => s.Score.Raw), sentences.SelectMany(s => s.Score.Cues).ToList());
+        var sentiment = Squash(sentimentRaw);
+
+        var mentions = targets.FindMentions(paragraph).ToList();
+        var scored = new List<(TargetStance Stance, int Mentions)>();
+        foreach (var group in mentions.GroupBy(m => m.Target))
+        {
+            var inSentences = sentences.Where(s => group.Any(m => m.Index >= s.Span.Start && m.Index < s.Span.Start + s.Span.Length)).ToList();
+            var raw = inSentences.Sum(s => s.Score.Raw);
+            var cues = inSentences.Sum(s => s.Score.Cues.Count);
+            var score = Round(Squash(raw));
+            var first = inSentences.Count > 0 ? inSentences[0].Span : (Start: group.First().Index, Length: group.First().Mention.Length);
+            var evidence = paragraph.Substring(first.Start, Math.Min(first.Length, 300)).Trim();
+            scored.Add((new TargetStance(group.Key, group.First().Mention, true, StanceContract.StanceLabelFor(score), score,
+                Confidence(cues), evidence), group.Count()));
+        }
+
+        var main = scored.OrderByDescending(s => s.Mentions).Select(s => s.Stance).FirstOrDefault();
+        var rationale = sentimentCues.Count == 0
+            ? "lexicon baseline: no valence cues found"
+            : $"lexicon baseline: cues {string.Join(", ", sentimentCues.Take(12))}";
+        var sentimentScore = Round(sentiment);
+        return new StanceAnswer(
+            StanceContract.SentimentLabelFor(sentimentScore),
+            sentimentScore,
+            main?.Target,
+            main?.StanceLabel ?? "neutral",
+            main?.StanceScore ?? 0,
+            main?.Confidence ?? Confidence(0),
+            rationale.Length > 400 ? rationale[..400] : rationale,
+            scored.Select(s => s.Stance).ToList());
+    }
+
+    /// <summary>Sentence spans; a full stop after an initialism ("U.S.") or a title ("Mr.") does not end a sentence.</summary>
+    internal static IEnumerable<(int Start, int Length)> SplitSentences(string text)
+    {
+        var start = 0;
+        foreach (Match end in SentenceEnd().Matches(text))
+        {
+            var before = text[start..end.Index];
+            if (Abbreviation().IsMatch(before))
+            {
+                continue;
+            }
+
+            yield return (start, end.Index + end.Length - start);
+            start = end.Index + end.Length;
+        }
+
+        if (start < text.Length)
+        {
+            yield return (start, text.Length - start);
+        }
+    }
+
+    private static SentenceScore ScoreSentence(string sentence)
+    {
+        var tokens = Word().Matches(sentence).Select(m => m.Value.ToLowerInvariant().Replace('’', '\'')).ToList();
+        double raw = 0;
+        var cues = new List<string>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var phrase = i + 1 < tokens.Count ? $"{tokens[i]} {tokens[i + 1]}" : null;
+            double valence;
+            string cue;
+            if (phrase is not null && ValenceLexicon.Words.TryGetValue(phrase, out valence))
+            {
+                cue = phrase;
+            }
+            else if (ValenceLexicon.Words.TryGetValue(tokens[i], out valence))
+            {
+                cue = tokens[i];
+                phrase = null;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (i > 0 && ValenceLexicon.Modifiers.TryGetValue(tokens[i - 1], out var modifier))
+            {
+                valence *= modifier;
+            }
+
+            var negated = tokens.Skip(Math.Max(0, i - 3)).Take(Math.Min(3, i)).Any(ValenceLexicon.Negators.Contains);
+            if (negated)
+            {
+                valence *= -0.6;
+            }
+
+            raw += valence;
+            cues.Add((valence > 0 ? "+" : "-") + (negated ? "not " : string.Empty) + cue);
+            if (phrase is not null)
+            {
+                i++;
+            }
+        }
+
+        return new SentenceScore(raw, cues);
+    }
+
+    /// <summary>Maps an unbounded valence sum into (-1, 1).</summary>
+    private static double Squash(double raw) => raw / Math.Sqrt((raw * raw) + 4);
+
+    /// <summary>The baseline never claims much: 0.2 with no cues, rising to 0.6.</summary>
+    private static double Confidence(int cues) => Math.Min(0.6, 0.2 + (0.1 * cues));
+
+    private static double Round(double value) => Math.Round(value, 3, MidpointRounding.AwayFromZero);
+
+    private sealed record SentenceScore(double Raw, List<string> Cues);
+
+    [GeneratedRegex(@"[.!?…]+[""”’)]*(?=\s+|$)")]
+    private static partial Regex SentenceEnd();
+
+    [GeneratedRegex(@"(?:\b(?:[A-Z]\.)+[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|No|vs|etc|e\.g|i\.e))$")]
+    private static partial Regex Abbreviation();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*")]
+    private static partial Regex Word();
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using Stance.Paragraphs;
+using Stance.Prompts;
+
+namespace Stance.Scoring.Lexicon;
+
+/// <summary>The zero-setup provider: the lexicon baseline, checked by the same validator as an LLM's answer.</summary>
+internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
+{
+    /// <summary>The provider name in the tables.</summary>
+    public const string ProviderName = "lexicon";
+
+    private readonly LexiconAnalyzer _analyzer = new(prompt.Targets);
+    private readonly AnswerValidator _validator = new(prompt);
+
+    /// <inheritdoc />
+    public string Provider => ProviderName;
+
+    /// <inheritdoc />
+    public string Model => "stance-lexicon-v1";
+
+    /// <inheritdoc />
+    public Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = Stopwatch.GetTimestamp();
+        var check = _validator.Validate(StanceAnswerJson.Serialize(_analyzer.Analyze(paragraph.Text)), paragraph);
+        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return Task.FromResult(check.Answer is { } answer
+            ? new ScoreOutcome(ParagraphStatus.Ok, answer, null, 1, null, null, latency)
+            : ScoreOutcome.Failed($"lexicon answer rejected: {check.Reason}", 1, null, null, latency));
+    }
+}

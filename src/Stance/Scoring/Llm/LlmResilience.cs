@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Stance.Hosting;
+
+namespace Stance.Scoring.Llm;
+
+/// <summary>Builds the Polly pipeline around one LLM call: a total bound, retries with backoff, a per-attempt timeout.</summary>
+internal static partial class LlmResilience
+{
+    /// <summary>The pipeline's name in the Polly registry and in its telemetry.</summary>
+    public const string PipelineName = "stance-llm";
+
+    /// <summary>Adds the strategies, outermost first: total timeout, retry (honouring Retry-After), attempt timeout.</summary>
+    public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, ILogger logger)
+    {
+        builder.TimeProvider = time;
+        builder
+            .AddTimeout(options.ParagraphTimeout)
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientFaults.IsTransient),
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                DelayGenerator = args => ValueTask.FromResult(ProviderDelay(args.Outcome.Exception, time)),
+                OnRetry = args =>
+                {
+                    LogRetry(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds,
+                        args.Outcome.Exception is { } e ? TransientFaults.Describe(e) : "no result");
+                    return default;
+                },
+            })
+            .AddTimeout(options.AttemptTimeout);
+    }
+
+    /// <summary>The provider's requested wait plus up to 10 % jitter, or null to use the exponential backoff.</summary>
+    internal static TimeSpan? ProviderDelay(Exception? exception, TimeProvider time)
+    {
+        var retryAfter = exception is null ? null : TransientFaults.RetryAfter(exception, time.GetUtcNow());
+        return retryAfter is { } wait ? wait + (wait * (Random.Shared.NextDouble() * 0.1)) : null;
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "LLM call failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {Reason}")]
+    private static partial void LogRetry(ILogger logger, int attempt, double delayMs, string reason);
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using Polly;
+using Polly.Registry;
+using Stance.Hosting;
+using Stance.Prompts;
+using Stance.Scoring.Lexicon;
+using Stance.Scoring.Llm;
+
+namespace Stance.Scoring;
+
+/// <summary>Registers the scorer of the configured provider, its HTTP client and its Polly pipeline.</summary>
+internal static class ScoringServiceCollectionExtensions
+{
+    /// <summary>The named HTTP client given to Semantic Kernel, so the OpenAI SDK's own retries are off and Polly owns them.</summary>
+    public const string HttpClientName = "stance-llm";
+
+    /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c>.</summary>
+    public static IServiceCollection AddStanceScoring(this IServiceCollection services)
+    {
+        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddResiliencePipeline(LlmResilience.PipelineName, (builder, context) =>
+        {
+            var sp = context.ServiceProvider;
+            LlmResilience.Configure(builder, sp.GetRequiredService<IOptions<StanceOptions>>().Value.Resilience,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
+        });
+        services.AddSingleton(CreateScorer);
+        return services;
+    }
+
+    private static IParagraphScorer CreateScorer(IServiceProvider sp)
+    {
+        var llm = sp.GetRequiredService<IOptions<StanceOptions>>().Value.Llm;
+        var prompt = sp.GetRequiredService<StancePrompt>();
+        if (llm.Provider == LexiconScorer.ProviderName)
+        {
+            return new LexiconScorer(prompt);
+        }
+
+        var model = llm.Provider == "azure" ? llm.Deployment ?? llm.Model : llm.Model;
+        var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+        var builder = Kernel.CreateBuilder();
+        builder.Services.AddSingleton(sp.GetRequiredService<ILoggerFactory>());
+        if (llm.Endpoint is null)
+        {
+            builder.AddOpenAIChatCompletion(model, llm.ApiKey!, httpClient: httpClient);
+        }
+        else
+        {
+            // Local OpenAI-compatible servers often need no key, but the client wants one.
+            builder.AddOpenAIChatCompletion(model, EndpointFor(llm), string.IsNullOrWhiteSpace(llm.ApiKey) ? "no-key" : llm.ApiKey, httpClient: httpClient);
+        }
+
+        return new KernelParagraphScorer(
+            builder.Build(),
+            prompt,
+            ExecutionSettings(prompt, llm),
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.PipelineName),
+            new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets),
+            sp.GetRequiredService<ILogger<KernelParagraphScorer>>());
+    }
+
+    /// <summary>The OpenAI-compatible base URL: as given, or Azure OpenAI's v1 route under the resource URL.</summary>
+    internal static Uri EndpointFor(LlmOptions llm)
+    {
+        var endpoint = llm.Endpoint!.TrimEnd('/');
+        return llm.Provider == "azure" && !endpoint.Contains("/openai", StringComparison.OrdinalIgnoreCase)
+            ? new Uri(endpoint + "/openai/v1/")
+            : new Uri(endpoint + "/");
+    }
+
+    /// <summary>The prompt's own settings from config.json, with the token bound sent under the field the server wants.</summary>
+    internal static OpenAIPromptExecutionSettings ExecutionSettings(StancePrompt prompt, LlmOptions llm)
+    {
+        var settings = OpenAIPromptExecutionSettings.FromExecutionSettings(prompt.Config.DefaultExecutionSettings);
+        if (llm.MaxTokensField == "max_tokens" && settings.MaxTokens is { } maxTokens)
+        {
+            settings.ExtraBody = new Dictionary<string, object?> { ["max_tokens"] = maxTokens };
+            settings.MaxTokens = null;
+        }
+
+        return settings;
+    }
+}
