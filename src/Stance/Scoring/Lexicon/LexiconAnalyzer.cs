@@ -95,7 +95,7 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
                 valence *= modifier;
             }
 
-            var negated = tokens.Skip(Math.Max(0, i - 3)).Take(Math.Min(3, i)).Any(ValenceLexicon.Negators.Contains);
+            var negated = tokens.Skip(Math.Max(0, i - 4)).Take(Math.Min(4, i)).Any(ValenceLexicon.Negators.Contains);
             if (negated)
             {
                 valence *= -0.6;

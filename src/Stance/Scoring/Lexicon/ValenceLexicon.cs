@@ -6,7 +6,7 @@ internal static class ValenceLexicon
     /// <summary>Valence of a lower-case word or two-word phrase.</summary>
     public static readonly IReadOnlyDictionary<string, double> Words = Build(
         (3, "praise commend celebrate triumph excellent outstanding"),
-        (2, "support supports supported supporting welcome welcomes welcomed peace peaceful cooperation cooperate constructive constructively " +
+        (2, "reliable support supports supported supporting welcome welcomes welcomed peace peaceful cooperation cooperate constructive constructively " +
             "partnership partners partner friendly friendship progress achievement achievements achieved success successful successfully " +
             "respect respected trust trusted benefit beneficial fair fairness legitimate stability stable dialogue agreement agree " +
             "improve improved improvement appreciate appreciated commendable positive courage courageous restored restore protect protected " +
