@@ -15,6 +15,17 @@ internal static class RepoPaths
     /// <summary>The bundled sample data.</summary>
     public static string Data => Path.Combine(Root, "data");
 
+    /// <summary>The job's own build output (src/Stance/bin/CONFIGURATION/net10.0/Stance.dll), built with the tests.</summary>
+    public static string JobAssembly
+    {
+        get
+        {
+            var parts = AppContext.BaseDirectory.Replace('\\', '/').Split('/');
+            var configuration = parts[Array.LastIndexOf(parts, "bin") + 1];
+            return Path.Combine(Root, "src", "Stance", "bin", configuration, "net10.0", "Stance.dll");
+        }
+    }
+
     /// <summary>The seed commentary in ../shared, or null when it is not there.</summary>
     public static string? Seed
     {

@@ -116,7 +116,7 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
     private static double Squash(double raw) => raw / Math.Sqrt((raw * raw) + 4);
 
     /// <summary>The baseline never claims much: 0.2 with no cues, rising to 0.6.</summary>
-    private static double Confidence(int cues) => Math.Min(0.6, 0.2 + (0.1 * cues));
+    private static double Confidence(int cues) => Round(Math.Min(0.6, 0.2 + (0.1 * cues)));
 
     private static double Round(double value) => Math.Round(value, 3, MidpointRounding.AwayFromZero);
 

@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using Stance.Hosting;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.EndToEnd;
+
+/// <summary>The whole host over real HTTP against the test server, with the Parquet read back by DuckDB.</summary>
+public sealed class NightlyJobTests : IAsyncLifetime
+{
+    private static readonly string[] s_stanceLabels = ["favor", "against", "neutral"];
+    private OpenAiTestServer _server = null!;
+    private TempFolder _folder = null!;
+
+    private string Input => Path.Combine(_folder.Path, "in");
+
+    private string Output => Path.Combine(_folder.Path, "out");
+
+    public async Task InitializeAsync()
+    {
+        _server = await OpenAiTestServer.StartAsync();
+        _folder = new TempFolder();
+        Directory.CreateDirectory(Input);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [SkippableFact]
+    public async Task TheHostScoresTheSeedOverHttpAndWritesBothTables()
+    {
+        Skip.If(RepoPaths.Seed is null, RepoPaths.NoSeed);
+        File.Copy(RepoPaths.Seed!, Path.Combine(Input, "commentary.txt"));
+        var started = DateTimeOffset.UtcNow;
+
+        var run = await RunAsync();
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.Equal(10, _server.Requests.Count);
+        var (earliest, latest) = (started.ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var rows = DuckDb.Query($"SELECT *, CAST(epoch(scored_at) * 1000 AS BIGINT) AS scored_ms FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(10, rows.Count);
+        Assert.Equal(Enumerable.Range(0, 10), rows.Select(r => (int)r["paragraph_index"]!));
+        Assert.Equal(10, rows.Select(r => r["paragraph_id"]).Distinct().Count());
+        Assert.All(rows, r =>
+        {
+            Assert.Equal("ok", r["status"]);
+            Assert.Null(r["error"]);
+            Assert.Equal("openai", r["provider"]);
+            Assert.Equal("test-model", r["model"]);
+            Assert.Equal("stance", r["prompt_name"]);
+            Assert.Equal(TestAnswers.Prompt.Sha256, r["prompt_sha256"]);
+            Assert.Equal("commentary.txt", r["document_id"]);
+            Assert.Equal("commentary.txt", r["source_path"]);
+            Assert.StartsWith("It is entirely unacceptable for the U.S.", (string)r["document_title"]!);
+            Assert.Equal(1, r["attempts"]);
+            Assert.Equal(120, r["input_tokens"]);
+            Assert.Equal(45, r["output_tokens"]);
+            Assert.Contains(r["stance_label"], s_stanceLabels);
+            Assert.InRange((double)r["sentiment_score"]!, -1, 1);
+            Assert.InRange((double)r["confidence"]!, 0, 1);
+            Assert.InRange((long)r["scored_ms"]!, earliest, latest);
+        });
+        Assert.Single(rows.Select(r => r["run_id"]).Distinct());
+
+        var targets = DuckDb.Query($"SELECT t.*, p.text FROM {DuckDb.Table(Output, "targets")} t JOIN {DuckDb.Table(Output, "paragraphs")} p USING (paragraph_id)");
+        Assert.NotEmpty(targets);
+        Assert.All(targets, t =>
+        {
+            Assert.Contains((string)t["evidence"]!, (string)t["text"]!);
+            Assert.Contains(t["stance_label"], s_stanceLabels);
+        });
+        Assert.Contains(targets, t => (string)t["target"]! == "United States" && (bool)t["watched"]!);
+        Assert.Contains(targets, t => (string)t["target"]! == "Armenia");
+        Assert.Contains(targets, t => (string)t["target"]! == "Azerbaijan");
+    }
+
+    [Fact]
+    public async Task TheTablesHaveTheDocumentedTypesAndHivePartitions()
+    {
+        CopySampleData();
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        var paragraphs = DuckDb.Types(Output, "paragraphs");
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", paragraphs["scored_at"]);
+        Assert.Equal("DATE", paragraphs["run_date"]);
+        Assert.Equal("INTEGER", paragraphs["paragraph_index"]);
+        Assert.Equal("INTEGER", paragraphs["attempts"]);
+        Assert.Equal("DOUBLE", paragraphs["sentiment_score"]);
+        Assert.Equal("DOUBLE", paragraphs["stance_score"]);
+        Assert.Equal("VARCHAR", paragraphs["text"]);
+        Assert.Equal(27, paragraphs.Count);
+        var targets = DuckDb.Types(Output, "targets");
+        Assert.Equal("BOOLEAN", targets["watched"]);
+        Assert.Equal("DOUBLE", targets["stance_score"]);
+        Assert.Equal(15, targets.Count);
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(Output, "paragraphs"), "*.parquet", SearchOption.AllDirectories));
+        Assert.Matches(@"paragraphs/run_date=\d{4}-\d{2}-\d{2}/part-[^/]+\.parquet$", file.Replace('\\', '/'));
+        Assert.Empty(Directory.GetFiles(Output, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task InjectedFaultsAreRetriedAndEveryParagraphEndsOkWithItsAttempts()
+    {
+        CopySampleData();
+        var faults = new[] { "429", "500", "malformed", "drop", "none" };
+        var seen = new ConcurrentDictionary<string, int>();
+        _server.Responder = request =>
+        {
+            var paragraph = request.Paragraph;
+            var nth = seen.AddOrUpdate(paragraph, 1, (_, n) => n + 1);
+            var fault = faults[(int)((uint)paragraph.GetHashCode(StringComparison.Ordinal) % (uint)faults.Length)];
+            return nth > 1 || fault == "none" ? Reply.Answer(request.DefaultAnswer()) : fault switch
+            {
+                "429" => Reply.Status(429, ("retry-after-ms", "15")),
+                "500" => Reply.Status(500),
+                "malformed" => Reply.Malformed(),
+                _ => Reply.Drop(),
+            };
+        };
+
+        var run = await RunAsync("--concurrency", "3");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        var rows = DuckDb.Query($"SELECT text, status, attempts FROM {DuckDb.Table(Output, "paragraphs")}");
+        Assert.Equal(seen.Count, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal("ok", r["status"]);
+            Assert.Equal(seen[(string)r["text"]!], r["attempts"]);
+        });
+        Assert.Contains(rows, r => (int)r["attempts"]! == 2);
+        Assert.Contains(rows, r => (int)r["attempts"]! == 1);
+    }
+
+    [Fact]
+    public async Task AParagraphWithoutAValidAnswerIsAFailedRowAndTheExitCodeSaysSo()
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"), "Headline\n\nThe U.S. is wrong.\n\nPOISON paragraph about Armenia.\n\nAzerbaijan is right.");
+        _server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Answer("{\"broken\":")
+            : Reply.Answer(request.DefaultAnswer());
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.CompletedWithFailures, run.ExitCode);
+        var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(["ok", "failed", "ok"], rows.Select(r => (string)r["status"]!));
+        var failed = rows[1];
+        Assert.Contains("invalid answer after 3 asks", (string)failed["error"]!);
+        Assert.Equal(3, failed["attempts"]);
+        Assert.Null(failed["stance_label"]);
+        Assert.Null(failed["sentiment_score"]);
+        var targets = DuckDb.Query($"SELECT DISTINCT paragraph_index FROM {DuckDb.Table(Output, "targets")} ORDER BY 1");
+        Assert.Equal([0, 2], targets.Select(t => (int)t["paragraph_index"]!));
+        Assert.Contains("1 failed", run.LogText);
+    }
+
+    [Fact]
+    public async Task ABadKeyAbortsTheRunQuicklyAndEveryParagraphStillHasARow()
+    {
+        CopySampleData();
+        _server.Responder = _ => Reply.Status(401) with { Body = "{\"error\":{\"message\":\"Incorrect API key provided\",\"code\":\"invalid_api_key\"}}" };
+
+        var run = await RunAsync("--concurrency", "2");
+
+        Assert.Equal(ExitCodes.Aborted, run.ExitCode);
+        Assert.InRange(_server.Requests.Count, 1, 2);
+        var rows = DuckDb.Query($"SELECT status, error FROM {DuckDb.Table(Output, "paragraphs")}");
+        Assert.Equal(17, rows.Count);
+        Assert.All(rows, r => Assert.Equal("failed", r["status"]));
+        Assert.Contains(rows, r => ((string)r["error"]!).Contains("run was aborted (HTTP 401", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheApiKeyIsUsedButNeverWrittenToLogsOrTables()
+    {
+        const string canary = "sk-canary-7Hq2ZpXw9LmN4RtV";
+        CopySampleData();
+
+        var run = await RunAsync("--Stance:Llm:ApiKey=" + canary);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.All(_server.Requests, r => Assert.Equal("Bearer " + canary, r.Authorization));
+        Assert.DoesNotContain(canary, run.LogText);
+        foreach (var file in Directory.GetFiles(Output, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(canary, System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(file)));
+        }
+    }
+
+    [Fact]
+    public async Task TheAzureProviderUsesTheV1RouteWithTheDeploymentAsModel()
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"), "Headline\n\nThe U.S. is wrong.");
+
+        var run = await StanceRunner.RunAsync(
+        [
+            "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "azure", "--endpoint", _server.Root,
+            "--Stance:Llm:Deployment=my-gpt4o", "--Stance:Llm:ApiKey=azure-key",
+        ]);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("/openai/v1/chat/completions", request.Path);
+        Assert.Equal("my-gpt4o", request.Json["model"]!.GetValue<string>());
+        Assert.Equal("azure", DuckDb.Query($"SELECT provider FROM {DuckDb.Table(Output, "paragraphs")}")[0]["provider"]);
+    }
+
+    [Fact]
+    public async Task RerunningTheSameDateReplacesThePartitionInsteadOfDuplicatingRows()
+    {
+        CopySampleData();
+
+        Assert.Equal(ExitCodes.Ok, (await RunAsync()).ExitCode);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync()).ExitCode);
+
+        var counts = DuckDb.Query($"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids, count(DISTINCT run_id) AS runs FROM {DuckDb.Table(Output, "paragraphs")}")[0];
+        Assert.Equal(17L, counts["n"]);
+        Assert.Equal(17L, counts["ids"]);
+        Assert.Equal(1L, counts["runs"]);
+        Assert.Single(Directory.GetFiles(Path.Combine(Output, "targets"), "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("--endpoint", "not a url", "Stance:Llm:Endpoint")]
+    [InlineData("--concurrency", "0", "Stance:Concurrency")]
+    [InlineData("--provider", "gemini", "Stance:Llm:Provider")]
+    [InlineData("--input", "/no/such/folder", "Stance:Input")]
+    [InlineData("--prompts", "/no/such/prompts", "the prompt folder does not exist")]
+    public async Task InvalidConfigurationStopsTheJobBeforeAnyCallNamingTheKey(string option, string value, string named)
+    {
+        CopySampleData();
+
+        var run = await RunAsync(option, value);
+
+        Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
+        Assert.Contains(named, run.LogText);
+        Assert.Empty(_server.Requests);
+        Assert.False(Directory.Exists(Output));
+    }
+
+    private Task<RunResult> RunAsync(params string[] extra) => StanceRunner.RunAsync(
+    [
+        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
+        "--endpoint", _server.Endpoint, "--model", "test-model", "--Stance:Llm:ApiKey=test-key",
+        "--Stance:Resilience:BaseDelay=00:00:00.005", "--Stance:Resilience:MaxDelay=00:00:00.050", .. extra,
+    ]);
+
+    private void CopySampleData()
+    {
+        foreach (var file in Directory.GetFiles(RepoPaths.Data, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Input, Path.GetRelativePath(RepoPaths.Data, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
