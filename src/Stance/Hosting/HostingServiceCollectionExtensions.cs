@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,9 +22,28 @@ internal static class HostingServiceCollectionExtensions
         ["--model"] = "Stance:Llm:Model",
     };
 
-    /// <summary>Adds the command line again with the short switches mapped to their keys.</summary>
-    public static IConfigurationBuilder AddStanceSwitches(this IConfigurationBuilder configuration, string[] args) =>
+    /// <summary>Quiet defaults for library log categories, below every other source so appsettings.json can change them.
+    /// Polly's own telemetry would log every answer and stack trace; the job logs each retry in one line instead.</summary>
+    private static readonly Dictionary<string, string?> s_logDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Error",
+        ["Logging:LogLevel:Microsoft.SemanticKernel"] = "Warning",
+    };
+
+    /// <summary>Adds the job's configuration sources: quiet log defaults (lowest), user-secrets (above the JSON files,
+    /// below environment variables), and the command line again with the short switches mapped to their keys (highest).</summary>
+    public static IConfigurationManager AddStanceConfiguration(this IConfigurationManager configuration, string[] args)
+    {
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_logDefaults });
+        var lastJsonFile = configuration.Sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is JsonConfigurationSource).index;
+        var secrets = new ConfigurationBuilder().AddUserSecrets(typeof(HostingServiceCollectionExtensions).Assembly, optional: true).Sources[0];
+        configuration.Sources.Insert(lastJsonFile + 1, secrets);
         configuration.AddCommandLine(args, new Dictionary<string, string>(Switches));
+        return configuration;
+    }
 
     /// <summary>Binds <see cref="StanceOptions"/>, fills the key from OPENAI_API_KEY / AZURE_OPENAI_API_KEY and validates at start.</summary>
     public static IServiceCollection AddStanceOptions(this IServiceCollection services, IConfiguration configuration)

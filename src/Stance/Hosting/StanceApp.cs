@@ -15,7 +15,7 @@ internal static partial class StanceApp
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        builder.Configuration.AddStanceSwitches(args);
+        builder.Configuration.AddStanceConfiguration(args);
         builder.Services
             .AddStanceOptions(builder.Configuration)
             .AddStancePrompt()

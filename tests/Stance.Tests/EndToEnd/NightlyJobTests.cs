@@ -244,6 +244,48 @@ public sealed class NightlyJobTests : IAsyncLifetime
         Assert.False(Directory.Exists(Output));
     }
 
+    [Fact]
+    public async Task AnApiKeyWrittenInAppsettingsJsonIsRefused()
+    {
+        CopySampleData();
+        var contentRoot = Path.Combine(_folder.Path, "root");
+        Directory.CreateDirectory(contentRoot);
+        File.WriteAllText(Path.Combine(contentRoot, "appsettings.json"), "{\"Stance\":{\"Llm\":{\"ApiKey\":\"sk-in-a-file\"}}}");
+
+        var run = await RunAsync("--contentRoot", contentRoot);
+
+        Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
+        Assert.Contains("Stance:Llm:ApiKey: found in appsettings.json", run.LogText);
+        Assert.DoesNotContain("sk-in-a-file", run.LogText);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task StoppingTheHostMidRunEndsCleanlyWithTheCancelledCodeAndWritesNothing()
+    {
+        CopySampleData();
+        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Delay = TimeSpan.FromSeconds(30) };
+        var builder = Stance.Hosting.StanceApp.CreateBuilder(
+        [
+            "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
+            "--endpoint", _server.Endpoint, "--Stance:Llm:ApiKey=k",
+        ]);
+        using var host = builder.Build();
+
+        var running = Stance.Hosting.StanceApp.RunAsync(host);
+        for (var i = 0; i < 200 && _server.Requests.IsEmpty; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(host.Services).StopApplication();
+        var exitCode = await running.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(ExitCodes.Cancelled, exitCode);
+        Assert.False(Directory.Exists(Path.Combine(Output, "paragraphs")));
+    }
+
     private Task<RunResult> RunAsync(params string[] extra) => StanceRunner.RunAsync(
     [
         "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
