@@ -64,13 +64,15 @@ internal static class ScoringServiceCollectionExtensions
             sp.GetRequiredService<ILogger<KernelParagraphScorer>>());
     }
 
-    /// <summary>The OpenAI-compatible base URL: as given, or Azure OpenAI's v1 route under the resource URL.</summary>
+    /// <summary>The OpenAI-compatible base URL: as given when it has a path, <c>/v1</c> added to a bare host, or Azure
+    /// OpenAI's v1 route under the resource URL.</summary>
     internal static Uri EndpointFor(LlmOptions llm)
     {
         var endpoint = llm.Endpoint!.TrimEnd('/');
+        var bareHost = new Uri(endpoint).AbsolutePath is "" or "/";
         return llm.Provider == "azure" && !endpoint.Contains("/openai", StringComparison.OrdinalIgnoreCase)
             ? new Uri(endpoint + "/openai/v1/")
-            : new Uri(endpoint + "/");
+            : new Uri(endpoint + (bareHost ? "/v1/" : "/"));
     }
 
     /// <summary>The prompt's own settings from config.json, with the token bound sent under the field the server wants.</summary>

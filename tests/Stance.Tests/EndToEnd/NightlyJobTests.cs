@@ -123,7 +123,7 @@ public sealed class NightlyJobTests : IAsyncLifetime
             };
         };
 
-        var run = await RunAsync("--concurrency", "3");
+        var run = await RunAsync("--concurrency", "3", "--endpoint", _server.Root);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
         var rows = DuckDb.Query($"SELECT text, status, attempts FROM {DuckDb.Table(Output, "paragraphs")}");

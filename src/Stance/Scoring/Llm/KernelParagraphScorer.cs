@@ -34,7 +34,7 @@ internal sealed partial class KernelParagraphScorer(
     {
         var started = Stopwatch.GetTimestamp();
         var attempts = 0;
-        int inputTokens = 0, outputTokens = 0;
+        int? inputTokens = null, outputTokens = null;
         var arguments = new KernelArguments(settings)
         {
             ["paragraph"] = paragraph.Text,
@@ -71,8 +71,8 @@ internal sealed partial class KernelParagraphScorer(
             var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
             if (message?.Metadata?.TryGetValue("Usage", out var usage) == true && usage is ChatTokenUsage tokens)
             {
-                inputTokens += tokens.InputTokenCount;
-                outputTokens += tokens.OutputTokenCount;
+                inputTokens = (inputTokens ?? 0) + tokens.InputTokenCount;
+                outputTokens = (outputTokens ?? 0) + tokens.OutputTokenCount;
             }
 
             var finish = message?.Metadata?.TryGetValue("FinishReason", out var f) == true ? f?.ToString() : null;
