@@ -17,11 +17,17 @@ internal static class DocumentReader
 
         var files = Directory.EnumerateFiles(inputFolder, "*", SearchOption.AllDirectories)
             .Select(path => (Full: path, Relative: Path.GetRelativePath(inputFolder, path).Replace('\\', '/')))
-            .Where(f => IsSupported(f.Relative))
+            .Where(f => !f.Relative.Split('/').Any(part => part.StartsWith('.')))
             .OrderBy(f => f.Relative, StringComparer.Ordinal);
 
         foreach (var (full, relative) in files)
         {
+            if (!IsSupported(relative))
+            {
+                problems.Add(new DocumentProblem(relative, $"unsupported file type '{Path.GetExtension(relative)}' (read: .txt, .md, .jsonl); skipped"));
+                continue;
+            }
+
             foreach (var item in ReadFile(full, relative))
             {
                 if (item.Problem is { } problem)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Stance.Documents;
+using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
 using Stance.Prompts;
@@ -9,119 +9,96 @@ using Stance.Scoring.Lexicon;
 
 namespace Stance.Hosting;
 
-/// <summary>One batch: read documents, split paragraphs, score them with bounded concurrency, write the tables.</summary>
+/// <summary>One batch: read paragraphs, score them (journaling each paid answer), write the tables, then the manifest.</summary>
 internal sealed partial class BatchJob(
     IOptions<StanceOptions> options,
     StancePrompt prompt,
     IParagraphScorer scorer,
     ParquetOutput output,
     TimeProvider time,
-    ILogger<BatchJob> logger)
+    ILoggerFactory loggers)
 {
+    private readonly ILogger _logger = loggers.CreateLogger<BatchJob>();
+
     /// <summary>Runs the batch and returns its summary; throws only on cancellation or an unexpected error.</summary>
     public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
-        var now = time.GetUtcNow();
-        var run = new RunStamp($"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25], DateOnly.FromDateTime(now.UtcDateTime),
-            scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256);
-
-        LogStarting(logger, run.RunId, scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256[..12], settings.Input);
-        if (scorer.Provider == LexiconScorer.ProviderName)
+        var startedAt = time.GetUtcNow();
+        output.Recover(settings.Output);
+        var store = scorer.IsMetered ? ResultStore.Open(settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db")) : null;
+        try
         {
-            LogNoLlm(logger);
+            var run = new RunStamp($"{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25], DateOnly.FromDateTime(startedAt.UtcDateTime),
+                scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256);
+            if (store?.FindUnfinishedRun(run) is { } unfinished)
+            {
+                run = run with { RunId = unfinished };
+                LogResuming(_logger, unfinished);
+            }
+
+            LogStarting(_logger, run.RunId, scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256[..12], settings.Input);
+            if (scorer.Provider == LexiconScorer.ProviderName)
+            {
+                LogNoLlm(_logger);
+            }
+
+            if (store is not null)
+            {
+                await store.StartRunAsync(run, startedAt).ConfigureAwait(false);
+            }
+
+            var input = ParagraphSource.Read(settings.Input);
+            foreach (var problem in input.BadDocuments.Concat(input.SkippedBlocks))
+            {
+                LogSkipped(_logger, problem.SourcePath, problem.Reason);
+            }
+
+            LogRead(_logger, input.Documents, input.BadDocuments.Count, input.Paragraphs.Count);
+            var scoring = await new ScoringRun(scorer, store, settings.Cache, time, _logger)
+                .RunAsync(run, input.Paragraphs, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+
+            var (paragraphRows, targetRows) = BuildRows(run, input.Paragraphs, scoring);
+            var files = await output.WriteAsync(settings.Output, run, paragraphRows, targetRows, CancellationToken.None).ConfigureAwait(false);
+            var exitCode = ExitCodes.For(scoring.Abort?.Kind, paragraphRows.All(r => r.Status == "ok") && input.BadDocuments.Count == 0);
+            var manifest = RunManifestBuilder.Build(run, prompt, input, paragraphRows, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow());
+            await manifest.WriteAsync(RunManifest.PathFor(settings.Output, run), CancellationToken.None).ConfigureAwait(false);
+            if (store is not null)
+            {
+                await store.FinishRunAsync(run.RunId, time.GetUtcNow()).ConfigureAwait(false);
+            }
+
+            var counts = manifest.Counts;
+            var outputFolder = Path.GetFullPath(settings.Output);
+            var seconds = time.GetElapsedTime(started).TotalSeconds;
+            LogSummary(_logger, run.RunId, counts.Documents, counts.BadDocuments, counts.Paragraphs, counts.Ok, counts.Failed, counts.Filtered,
+                counts.FromCache, counts.Requests, counts.InputTokens, counts.OutputTokens, seconds, outputFolder, exitCode);
+            return new RunSummary(run.RunId, manifest, exitCode);
         }
+        finally
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
-        var (paragraphs, badDocuments, documentCount) = ReadParagraphs(settings.Input);
-        var results = new (ScoreOutcome Outcome, DateTimeOffset At)?[paragraphs.Count];
-        var abortReason = await ScoreAllAsync(paragraphs, results, settings.Concurrency, cancellationToken).ConfigureAwait(false);
-
+    private (List<ParagraphRow> Paragraphs, List<TargetRow> Targets) BuildRows(RunStamp run, IReadOnlyList<Paragraph> paragraphs, ScoringResult scoring)
+    {
         var paragraphRows = new List<ParagraphRow>(paragraphs.Count);
         var targetRows = new List<TargetRow>();
         for (var i = 0; i < paragraphs.Count; i++)
         {
-            var (outcome, at) = results[i] ?? (ScoreOutcome.Failed($"not scored: the run was aborted ({abortReason})", 0, null, null, 0), time.GetUtcNow());
-            paragraphRows.Add(RowMapper.ToParagraphRow(run, paragraphs[i], outcome, at));
-            targetRows.AddRange(RowMapper.ToTargetRows(run, paragraphs[i], outcome));
+            var scored = scoring.Results[i] ?? new ScoredParagraph(
+                ScoreOutcome.Failed(FailureKind.Aborted, $"not scored: the run stopped ({scoring.Abort?.Kind}: {scoring.Abort?.Message})", 0, null, null, 0),
+                time.GetUtcNow());
+            paragraphRows.Add(RowMapper.ToParagraphRow(run, paragraphs[i], scored.Outcome, scored.ScoredAt));
+            targetRows.AddRange(RowMapper.ToTargetRows(run, paragraphs[i], scored.Outcome));
         }
 
-        var files = await output.WriteAsync(settings.Output, run, paragraphRows, targetRows, CancellationToken.None).ConfigureAwait(false);
-        var ok = paragraphRows.Count(r => r.Status == "ok");
-        var exitCode = abortReason is not null ? ExitCodes.Aborted
-            : ok < paragraphRows.Count || badDocuments > 0 ? ExitCodes.CompletedWithFailures
-            : ExitCodes.Ok;
-        var summary = new RunSummary(run.RunId, documentCount, badDocuments, paragraphRows.Count, ok, paragraphRows.Count - ok,
-            paragraphRows.Sum(r => (long)(r.InputTokens ?? 0)), paragraphRows.Sum(r => (long)(r.OutputTokens ?? 0)),
-            time.GetElapsedTime(started), files, exitCode);
-        var outputFolder = Path.GetFullPath(settings.Output);
-        LogSummary(logger, summary.RunId, summary.Documents, summary.BadDocuments, summary.Paragraphs, summary.Ok, summary.Failed,
-            summary.InputTokens, summary.OutputTokens, summary.Duration.TotalSeconds, outputFolder, summary.ExitCode);
-        return summary;
-    }
-
-    private (List<Paragraph> Paragraphs, int BadDocuments, int Documents) ReadParagraphs(string input)
-    {
-        var batch = DocumentReader.Read(input);
-        var paragraphs = new List<Paragraph>();
-        var bad = batch.Problems.Count;
-        foreach (var problem in batch.Problems)
-        {
-            LogBadDocument(logger, problem.SourcePath, problem.Reason);
-        }
-
-        foreach (var document in batch.Documents)
-        {
-            var split = ParagraphSplitter.Split(document).Paragraphs;
-            if (split.Count == 0)
-            {
-                bad++;
-                LogBadDocument(logger, document.Id, "no paragraphs after the title");
-            }
-
-            paragraphs.AddRange(split);
-        }
-
-        LogRead(logger, batch.Documents.Count, bad, paragraphs.Count);
-        return (paragraphs, bad, batch.Documents.Count);
-    }
-
-    private async Task<string?> ScoreAllAsync(List<Paragraph> paragraphs, (ScoreOutcome, DateTimeOffset)?[] results, int concurrency, CancellationToken cancellationToken)
-    {
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        string? abortReason = null;
-        try
-        {
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, paragraphs.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = abort.Token },
-                async (i, ct) =>
-                {
-                    try
-                    {
-                        var outcome = await scorer.ScoreAsync(paragraphs[i], ct).ConfigureAwait(false);
-                        results[i] = (outcome, time.GetUtcNow());
-                        if (outcome.Status != ParagraphStatus.Ok)
-                        {
-                            LogParagraphFailed(logger, paragraphs[i].DocumentId, paragraphs[i].Index, outcome.Error!);
-                        }
-                    }
-                    catch (RunAbortedException ex)
-                    {
-                        if (Interlocked.CompareExchange(ref abortReason, ex.Message, null) is null)
-                        {
-                            LogAborted(logger, ex.Message);
-                        }
-
-                        await abort.CancelAsync().ConfigureAwait(false);
-                    }
-                }).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (abortReason is not null && !cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        return abortReason;
+        return (paragraphRows, targetRows);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Run {RunId}: provider {Provider}, model {Model}, prompt {Prompt} ({PromptSha}), input {Input}")]
@@ -132,20 +109,17 @@ internal sealed partial class BatchJob(
         "or --provider azure (with --endpoint, --model <deployment> and AZURE_OPENAI_API_KEY).")]
     private static partial void LogNoLlm(ILogger logger);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Bad document skipped: {Path}: {Reason}")]
-    private static partial void LogBadDocument(ILogger logger, string path, string reason);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Skipped: {Path}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Read {Documents} documents ({Bad} bad), {Paragraphs} paragraphs")]
     private static partial void LogRead(ILogger logger, int documents, int bad, int paragraphs);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Paragraph {DocumentId}#{Index} failed: {Error}")]
-    private static partial void LogParagraphFailed(ILogger logger, string documentId, int index, string error);
-
-    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Run aborted, no further calls: {Reason}")]
-    private static partial void LogAborted(ILogger logger, string reason);
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Resuming unfinished run {RunId}: answers it journaled are not asked again")]
+    private static partial void LogResuming(ILogger logger, string runId);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Run {RunId} done: {Documents} documents ({Bad} bad), {Paragraphs} paragraphs, {Ok} ok, {Failed} failed, " +
-        "tokens {InputTokens} in / {OutputTokens} out, {Seconds:F1} s; tables under {Output}; exit code {ExitCode}")]
-    private static partial void LogSummary(ILogger logger, string runId, int documents, int bad, int paragraphs, int ok, int failed,
-        long inputTokens, long outputTokens, double seconds, string output, int exitCode);
+        "{Filtered} filtered, {FromCache} from cache, {Requests} requests, tokens {InputTokens} in / {OutputTokens} out, {Seconds:F1} s; tables under {Output}; exit code {ExitCode}")]
+    private static partial void LogSummary(ILogger logger, string runId, int documents, int bad, int paragraphs, int ok, int failed, int filtered,
+        int fromCache, int requests, long inputTokens, long outputTokens, double seconds, string output, int exitCode);
 }

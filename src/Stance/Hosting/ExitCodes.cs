@@ -16,7 +16,22 @@ internal static class ExitCodes
     public const int CompletedWithFailures = 3;
 
     /// <summary>The provider refused the credentials (401/403); unscored paragraphs are written as failed.</summary>
-    public const int Aborted = 4;
+    public const int AuthFailed = 4;
+
+    /// <summary>The account's quota is exhausted (429 insufficient_quota); unscored paragraphs are written as failed.</summary>
+    public const int QuotaExhausted = 5;
+
+    /// <summary>The provider is down (circuit breaker open); finished work is kept, the rest written as failed.</summary>
+    public const int ProviderDown = 6;
+
+    /// <summary>The exit code of a run that wrote its tables.</summary>
+    public static int For(string? abortKind, bool allOk) => abortKind switch
+    {
+        Scoring.FailureKind.Auth => AuthFailed,
+        Scoring.FailureKind.Quota => QuotaExhausted,
+        Scoring.FailureKind.ProviderDown => ProviderDown,
+        _ => allOk ? Ok : CompletedWithFailures,
+    };
 
     /// <summary>Stopped by Ctrl-C or SIGTERM before the tables were written.</summary>
     public const int Cancelled = 130;

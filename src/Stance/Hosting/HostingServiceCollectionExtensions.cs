@@ -22,6 +22,15 @@ internal static class HostingServiceCollectionExtensions
         ["--model"] = "Stance:Llm:Model",
     };
 
+    /// <summary>Switches without a value and the setting each stands for.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--no-cache"] = "--Stance:Cache=false",
+    };
+
+    /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line provider.</summary>
+    public static string[] ExpandFlags(string[] args) => [.. args.Select(arg => Flags.TryGetValue(arg, out var expanded) ? expanded : arg)];
+
     /// <summary>Quiet defaults for library log categories, below every other source so appsettings.json can change them.
     /// Polly's own telemetry would log every answer and stack trace; the job logs each retry in one line instead.</summary>
     private static readonly Dictionary<string, string?> s_logDefaults = new()

@@ -7,16 +7,5 @@ internal sealed class RunOutcome
     public int ExitCode { get; set; } = ExitCodes.Crashed;
 }
 
-/// <summary>The totals of one run, logged at the end.</summary>
-internal sealed record RunSummary(
-    string RunId,
-    int Documents,
-    int BadDocuments,
-    int Paragraphs,
-    int Ok,
-    int Failed,
-    long InputTokens,
-    long OutputTokens,
-    TimeSpan Duration,
-    IReadOnlyList<string> Files,
-    int ExitCode);
+/// <summary>The outcome of one run: its id, its manifest and the exit code.</summary>
+internal sealed record RunSummary(string RunId, Output.RunManifest Manifest, int ExitCode);

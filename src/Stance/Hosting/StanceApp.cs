@@ -14,6 +14,7 @@ internal static partial class StanceApp
     /// <summary>The host builder with the job's configuration and services.</summary>
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
+        args = HostingServiceCollectionExtensions.ExpandFlags(args);
         var builder = Host.CreateApplicationBuilder(args);
         builder.Configuration.AddStanceConfiguration(args);
         builder.Services

@@ -21,6 +21,12 @@ internal sealed class StanceOptions
     /// <summary>How many paragraphs are scored at once.</summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>The journal of paid answers (SQLite); default <c>&lt;Output&gt;/.stance/journal.db</c>.</summary>
+    public string? Journal { get; set; }
+
+    /// <summary>Reuse answers journaled by earlier runs (false: <c>--no-cache</c>; a resumed run still reuses its own).</summary>
+    public bool Cache { get; set; } = true;
+
     /// <summary>The model provider.</summary>
     public LlmOptions Llm { get; set; } = new();
 
@@ -54,6 +60,9 @@ internal sealed class LlmOptions
 
     /// <summary>Reject answers that leave out a watched target the paragraph names literally.</summary>
     public bool RequireMentionedTargets { get; set; } = true;
+
+    /// <summary>Longer paragraphs are not sent; they are written as failed with <c>error_kind = too_long</c>.</summary>
+    public int MaxParagraphChars { get; set; } = 20_000;
 }
 
 /// <summary>The Polly pipeline around each LLM call.</summary>
@@ -73,4 +82,13 @@ internal sealed class ResilienceOptions
 
     /// <summary>The bound on all attempts and waits for one ask of one paragraph.</summary>
     public TimeSpan ParagraphTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The circuit opens (and the run stops) when at least this share of attempts fails ...</summary>
+    public double BreakerFailureRatio { get; set; } = 0.9;
+
+    /// <summary>... over at least this many attempts ...</summary>
+    public int BreakerMinimumThroughput { get; set; } = 20;
+
+    /// <summary>... within this window.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

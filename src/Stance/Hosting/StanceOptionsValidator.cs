@@ -68,6 +68,11 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             errors.Add($"Stance:Llm:MaxTokensField: '{llm.MaxTokensField}' is not max_completion_tokens or max_tokens");
         }
 
+        if (llm.MaxParagraphChars < 100)
+        {
+            errors.Add($"Stance:Llm:MaxParagraphChars: {llm.MaxParagraphChars} is below 100");
+        }
+
         if (llm.MaxRepairs is < 0 or > 5)
         {
             errors.Add($"Stance:Llm:MaxRepairs: {llm.MaxRepairs} is outside 0..5");
@@ -92,6 +97,11 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
         if (resilience.BaseDelay <= TimeSpan.Zero || resilience.MaxDelay < resilience.BaseDelay)
         {
             errors.Add("Stance:Resilience:BaseDelay: must be positive and not above MaxDelay");
+        }
+
+        if (resilience.BreakerFailureRatio is <= 0 or > 1 || resilience.BreakerMinimumThroughput < 2 || resilience.BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add("Stance:Resilience:BreakerFailureRatio: the breaker needs a ratio in (0, 1], MinimumThroughput ≥ 2 and SamplingDuration ≥ 0.5 s");
         }
 
         if (resilience.AttemptTimeout <= TimeSpan.Zero || resilience.ParagraphTimeout < resilience.AttemptTimeout)

@@ -22,6 +22,8 @@ internal sealed class ParagraphRow
     [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("error")] public string? Error { get; init; }
+    [JsonPropertyName("error_kind")] public string? ErrorKind { get; init; }
+    [JsonPropertyName("from_cache")] public required bool FromCache { get; init; }
     [JsonPropertyName("attempts")] public required int Attempts { get; init; }
     [JsonPropertyName("input_tokens")] public int? InputTokens { get; init; }
     [JsonPropertyName("output_tokens")] public int? OutputTokens { get; init; }

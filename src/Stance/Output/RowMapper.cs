@@ -1,3 +1,4 @@
+using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Scoring;
 
@@ -23,8 +24,10 @@ internal static class RowMapper
         Model = run.Model,
         PromptName = run.PromptName,
         PromptSha256 = run.PromptSha256,
-        Status = outcome.Status == ParagraphStatus.Ok ? "ok" : "failed",
+        Status = outcome.Status.ToString().ToLowerInvariant(),
         Error = outcome.Error,
+        ErrorKind = outcome.ErrorKind,
+        FromCache = outcome.FromCache,
         Attempts = outcome.Attempts,
         InputTokens = outcome.InputTokens,
         OutputTokens = outcome.OutputTokens,

@@ -8,8 +8,9 @@ namespace Stance.Paragraphs;
 /// <summary>Splits a document into blank-line separated paragraphs and finds its title.</summary>
 internal static partial class ParagraphSplitter
 {
-    /// <summary>Returns the document's title (the file's, or the one found in the body) and its paragraphs.</summary>
-    public static (string? Title, IReadOnlyList<Paragraph> Paragraphs) Split(SourceDocument document)
+    /// <summary>Returns the document's title (the file's, or the one found in the body), its paragraphs, and the blocks
+    /// that were skipped because they hold no letter or digit (separators such as <c>* * *</c>), with the reason.</summary>
+    public static SplitDocument Split(SourceDocument document)
     {
         var blocks = BlankLines().Split(document.Text)
             .Select(block => block.Trim('\n', ' ', '\t'))
@@ -28,6 +29,7 @@ internal static partial class ParagraphSplitter
         }
 
         var paragraphs = new List<Paragraph>();
+        var skipped = new List<string>();
         var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         string? previous = null;
         foreach (var block in blocks)
@@ -38,6 +40,12 @@ internal static partial class ParagraphSplitter
                 continue;
             }
 
+            if (!text.Any(char.IsLetterOrDigit))
+            {
+                skipped.Add($"a block with no letter or digit was skipped: '{(text.Length > 40 ? text[..40] + "…" : text)}'");
+                continue;
+            }
+
             var textSha = Sha256Hex(text);
             occurrences[textSha] = occurrences.GetValueOrDefault(textSha) + 1;
             var id = Sha256Hex($"{document.Id}\n{textSha}\n{occurrences[textSha]}")[..24];
@@ -45,7 +53,7 @@ internal static partial class ParagraphSplitter
             previous = text;
         }
 
-        return (title, paragraphs);
+        return new SplitDocument(title, paragraphs, skipped);
     }
 
     /// <summary>Lower-case hex SHA-256 of the UTF-8 bytes of <paramref name="text"/>.</summary>
@@ -73,3 +81,6 @@ internal static partial class ParagraphSplitter
     [GeneratedRegex(@"^\s{0,3}#{1,6}(\s|$)")]
     private static partial Regex MarkdownHeading();
 }
+
+/// <summary>A document split into paragraphs.</summary>
+internal sealed record SplitDocument(string? Title, IReadOnlyList<Paragraph> Paragraphs, IReadOnlyList<string> Skipped);

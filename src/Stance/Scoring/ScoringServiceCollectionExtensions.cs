@@ -22,11 +22,13 @@ internal static class ScoringServiceCollectionExtensions
     public static IServiceCollection AddStanceScoring(this IServiceCollection services)
     {
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton(sp => new RateLimitGate(sp.GetRequiredService<TimeProvider>()));
         services.AddResiliencePipeline(LlmResilience.PipelineName, (builder, context) =>
         {
             var sp = context.ServiceProvider;
             LlmResilience.Configure(builder, sp.GetRequiredService<IOptions<StanceOptions>>().Value.Resilience,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitGate>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
         });
         services.AddSingleton(CreateScorer);
         return services;
@@ -60,7 +62,8 @@ internal static class ScoringServiceCollectionExtensions
             prompt,
             ExecutionSettings(prompt, llm),
             sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.PipelineName),
-            new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets),
+            sp.GetRequiredService<RateLimitGate>(),
+            new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars),
             sp.GetRequiredService<ILogger<KernelParagraphScorer>>());
     }
 

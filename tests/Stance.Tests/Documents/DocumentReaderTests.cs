@@ -7,17 +7,20 @@ namespace Stance.Tests.Documents;
 public sealed class DocumentReaderTests
 {
     [Fact]
-    public void ItReadsTxtMdAndJsonlRecursivelyInPathOrderAndIgnoresOtherFiles()
+    public void ItReadsTxtMdAndJsonlRecursivelyInPathOrderAndReportsOtherFiles()
     {
         using var folder = new TempFolder();
         folder.File("b.txt", "Title\n\nBody.");
         folder.File("sub/a.md", "# T\n\nBody.");
         folder.File("feed.jsonl", "{\"id\":\"x1\",\"title\":\"T\",\"text\":\"Body.\"}\n{\"text\":\"No id.\"}\n");
         folder.File("notes.csv", "a,b");
+        folder.File("page.html", "<p>Hi</p>");
+        folder.File(".hidden/skip.txt", "Title\n\nBody.");
 
         var batch = DocumentReader.Read(folder.Path);
 
-        Assert.Empty(batch.Problems);
+        Assert.Equal(["notes.csv", "page.html"], batch.Problems.Select(p => p.SourcePath));
+        Assert.All(batch.Problems, p => Assert.Contains("unsupported file type", p.Reason));
         Assert.Equal(["b.txt", "x1", "feed.jsonl#2", "sub/a.md"], batch.Documents.Select(d => d.Id));
         Assert.Equal(DocumentFormat.Markdown, batch.Documents[3].Format);
         Assert.Equal("feed.jsonl", batch.Documents[1].SourcePath);

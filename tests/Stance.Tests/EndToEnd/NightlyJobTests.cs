@@ -93,7 +93,9 @@ public sealed class NightlyJobTests : IAsyncLifetime
         Assert.Equal("DOUBLE", paragraphs["sentiment_score"]);
         Assert.Equal("DOUBLE", paragraphs["stance_score"]);
         Assert.Equal("VARCHAR", paragraphs["text"]);
-        Assert.Equal(27, paragraphs.Count);
+        Assert.Equal("BOOLEAN", paragraphs["from_cache"]);
+        Assert.Equal("VARCHAR", paragraphs["error_kind"]);
+        Assert.Equal(29, paragraphs.Count);
         var targets = DuckDb.Types(Output, "targets");
         Assert.Equal("BOOLEAN", targets["watched"]);
         Assert.Equal("DOUBLE", targets["stance_score"]);
@@ -168,12 +170,12 @@ public sealed class NightlyJobTests : IAsyncLifetime
 
         var run = await RunAsync("--concurrency", "2");
 
-        Assert.Equal(ExitCodes.Aborted, run.ExitCode);
+        Assert.Equal(ExitCodes.AuthFailed, run.ExitCode);
         Assert.InRange(_server.Requests.Count, 1, 2);
         var rows = DuckDb.Query($"SELECT status, error FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.Equal(17, rows.Count);
         Assert.All(rows, r => Assert.Equal("failed", r["status"]));
-        Assert.Contains(rows, r => ((string)r["error"]!).Contains("run was aborted (HTTP 401", StringComparison.Ordinal));
+        Assert.Contains(rows, r => ((string)r["error"]!).Contains("not scored: the run stopped (auth: HTTP 401", StringComparison.Ordinal));
     }
 
     [Fact]

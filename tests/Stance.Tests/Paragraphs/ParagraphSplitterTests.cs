@@ -13,7 +13,7 @@ public sealed class ParagraphSplitterTests
         Skip.If(RepoPaths.Seed is null, RepoPaths.NoSeed);
         var text = DocumentReader.Decode(File.ReadAllBytes(RepoPaths.Seed!));
 
-        var (title, paragraphs) = ParagraphSplitter.Split(new SourceDocument("commentary.txt", "commentary.txt", null, text, DocumentFormat.PlainText));
+        var (title, paragraphs, _) = ParagraphSplitter.Split(new SourceDocument("commentary.txt", "commentary.txt", null, text, DocumentFormat.PlainText));
 
         Assert.StartsWith("It is entirely unacceptable for the U.S.", title);
         Assert.EndsWith("- COMMENTARY", title);
@@ -64,7 +64,7 @@ public sealed class ParagraphSplitterTests
     [Fact]
     public void APlainTextWhoseFirstBlockHasSeveralLinesHasNoTitle()
     {
-        var (title, paragraphs) = ParagraphSplitter.Split(PlainText("Not a title\nbecause it goes on.\n\nSecond."));
+        var (title, paragraphs, _) = ParagraphSplitter.Split(PlainText("Not a title\nbecause it goes on.\n\nSecond."));
 
         Assert.Null(title);
         Assert.Equal(2, paragraphs.Count);
@@ -75,7 +75,7 @@ public sealed class ParagraphSplitterTests
     {
         var doc = new SourceDocument("a.md", "a.md", null, "# The title\n\nIntro text.\n\n## A section\n\nBody **bold**.\n\n### Lone heading\n## Another\n\nEnd.", DocumentFormat.Markdown);
 
-        var (title, paragraphs) = ParagraphSplitter.Split(doc);
+        var (title, paragraphs, _) = ParagraphSplitter.Split(doc);
 
         Assert.Equal("The title", title);
         Assert.Equal(["Intro text.", "Body **bold**.", "End."], paragraphs.Select(p => p.Text));
@@ -88,7 +88,7 @@ public sealed class ParagraphSplitterTests
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("Headline\r\n\r\nLine one\r\nline two.\r\rThird\rline.")).ToArray();
 
         var text = DocumentReader.Decode(bytes);
-        var (title, paragraphs) = ParagraphSplitter.Split(PlainText(text));
+        var (title, paragraphs, _) = ParagraphSplitter.Split(PlainText(text));
 
         Assert.Equal("Headline", title);
         Assert.Equal(["Line one line two.", "Third line."], paragraphs.Select(p => p.Text));
@@ -99,7 +99,7 @@ public sealed class ParagraphSplitterTests
     {
         var doc = new SourceDocument("id-1", "feed.jsonl", "Given title", "Single line first.\n\nSecond.", DocumentFormat.JsonRecord);
 
-        var (title, paragraphs) = ParagraphSplitter.Split(doc);
+        var (title, paragraphs, _) = ParagraphSplitter.Split(doc);
 
         Assert.Equal("Given title", title);
         Assert.Equal(2, paragraphs.Count);

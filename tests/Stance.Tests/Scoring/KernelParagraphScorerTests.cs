@@ -175,7 +175,7 @@ public sealed class KernelParagraphScorerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAnswerCutOffAtTheTokenLimitIsAskedAgain()
+    public async Task AnAnswerCutOffAtTheTokenLimitIsAskedOnceMoreWithTwiceTheRoom()
     {
         _server.Responder = request => request.Number == 1
             ? Reply.Answer("{\"sentiment_label\":\"neg", "length")
@@ -185,7 +185,22 @@ public sealed class KernelParagraphScorerTests : IAsyncLifetime
         var outcome = await host.Scorer.ScoreAsync(s_paragraph, CancellationToken.None);
 
         Assert.Equal(ParagraphStatus.Ok, outcome.Status);
-        Assert.Contains("cut off", _server.Requests.Last().Message("user"));
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Equal([1200, 2400], _server.Requests.Select(r => r.Json["max_completion_tokens"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task AnAnswerCutOffTwiceFailsTheParagraphAsCutOff()
+    {
+        _server.Responder = _ => Reply.Answer("{\"sentiment_label\":\"neg", "length");
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(s_paragraph, CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Failed, outcome.Status);
+        Assert.Equal(FailureKind.CutOff, outcome.ErrorKind);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Contains("cut off at the token limit twice (max tokens 2400)", outcome.Error);
     }
 
     [Fact]

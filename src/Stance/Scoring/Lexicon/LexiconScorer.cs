@@ -20,6 +20,9 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
     public string Model => "stance-lexicon-v1";
 
     /// <inheritdoc />
+    public bool IsMetered => false;
+
+    /// <inheritdoc />
     public Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -27,7 +30,7 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
         var check = _validator.Validate(StanceAnswerJson.Serialize(_analyzer.Analyze(paragraph.Text)), paragraph);
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return Task.FromResult(check.Answer is { } answer
-            ? new ScoreOutcome(ParagraphStatus.Ok, answer, null, 1, null, null, latency)
-            : ScoreOutcome.Failed($"lexicon answer rejected: {check.Reason}", 1, null, null, latency));
+            ? ScoreOutcome.Ok(answer, 1, null, null, latency)
+            : ScoreOutcome.Failed(FailureKind.InvalidAnswer, $"lexicon answer rejected: {check.Reason}", 1, null, null, latency));
     }
 }

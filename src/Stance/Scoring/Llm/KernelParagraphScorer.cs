@@ -9,19 +9,22 @@ using Stance.Prompts;
 
 namespace Stance.Scoring.Llm;
 
-/// <summary>Scores a paragraph with the stance prompt through Semantic Kernel, each call inside the Polly pipeline;
-/// an invalid answer is asked again with the reason, a bounded number of times.</summary>
+/// <summary>Scores a paragraph with the stance prompt through Semantic Kernel, each call inside the Polly pipeline.
+/// An invalid answer is asked again with the reason (bounded); an answer cut off at the token limit is asked once more
+/// with twice the room; a content-filter refusal ends the paragraph as filtered.</summary>
 internal sealed partial class KernelParagraphScorer(
     Kernel kernel,
     StancePrompt prompt,
     OpenAIPromptExecutionSettings settings,
     ResiliencePipeline pipeline,
+    RateLimitGate gate,
     LlmScorerInfo info,
     ILogger<KernelParagraphScorer> logger) : IParagraphScorer
 {
     private readonly KernelFunction _function = KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
     private readonly AnswerValidator _validator = new(prompt, info.RequireMentionedTargets);
     private readonly string _targets = prompt.Targets.ToPromptText();
+    private readonly OpenAIPromptExecutionSettings _roomySettings = WithMoreRoom(settings);
 
     /// <inheritdoc />
     public string Provider => info.Provider;
@@ -30,73 +33,146 @@ internal sealed partial class KernelParagraphScorer(
     public string Model => info.Model;
 
     /// <inheritdoc />
+    public bool IsMetered => true;
+
+    /// <inheritdoc />
     public async Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var attempts = 0;
-        int? inputTokens = null, outputTokens = null;
-        var arguments = new KernelArguments(settings)
+        if (paragraph.Text.Length > info.MaxParagraphChars)
         {
-            ["paragraph"] = paragraph.Text,
-            ["title"] = paragraph.DocumentTitle ?? string.Empty,
-            ["previous"] = paragraph.Previous ?? string.Empty,
-            ["targets"] = _targets,
-            ["feedback"] = string.Empty,
-        };
+            return ScoreOutcome.Failed(FailureKind.TooLong,
+                $"the paragraph has {paragraph.Text.Length:N0} characters, more than Stance:Llm:MaxParagraphChars ({info.MaxParagraphChars:N0}); not sent", 0, null, null, 0);
+        }
 
+        var call = new Call(paragraph, _targets, settings, Stopwatch.GetTimestamp());
         string? reason = null;
-        for (var ask = 0; ask <= info.MaxRepairs; ask++)
+        var cutOffs = 0;
+        for (var ask = 0; ask <= info.MaxRepairs + cutOffs; ask++)
         {
-            FunctionResult result;
+            Microsoft.SemanticKernel.ChatMessageContent? message;
             try
             {
-                result = await pipeline.ExecuteAsync(
-                    async ct =>
-                    {
-                        Interlocked.Increment(ref attempts);
-                        return await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false);
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                message = await SendAsync(call, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not RunAbortedException)
             {
-                if (TransientFaults.AbortsRun(ex))
+                var fault = ProviderFaults.Classify(ex);
+                if (fault.AbortsRun)
                 {
-                    throw new RunAbortedException(TransientFaults.Describe(ex), ex);
+                    throw new RunAbortedException(fault.Kind, fault.Message, ex);
                 }
 
-                return ScoreOutcome.Failed(TransientFaults.Describe(ex), attempts, inputTokens, outputTokens, Elapsed(started));
+                return call.Fail(fault.Kind, fault.Message);
             }
 
-            var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
-            if (message?.Metadata?.TryGetValue("Usage", out var usage) == true && usage is ChatTokenUsage tokens)
+            var finish = Normalize(message?.Metadata?.TryGetValue("FinishReason", out var f) == true ? f?.ToString() : null);
+            if (finish == "contentfilter")
             {
-                inputTokens = (inputTokens ?? 0) + tokens.InputTokenCount;
-                outputTokens = (outputTokens ?? 0) + tokens.OutputTokenCount;
+                return call.Fail(FailureKind.ContentFilter, "the provider's content filter refused to answer (finish_reason content_filter)");
             }
 
-            var finish = message?.Metadata?.TryGetValue("FinishReason", out var f) == true ? f?.ToString() : null;
-            var check = string.Equals(finish, "length", StringComparison.OrdinalIgnoreCase)
-                ? AnswerCheck.Reject("the answer was cut off at the token limit; answer more briefly")
-                : _validator.Validate(message?.Content, paragraph);
+            if (finish == "length")
+            {
+                if (cutOffs++ > 0)
+                {
+                    return call.Fail(FailureKind.CutOff, $"the answer was cut off at the token limit twice (max tokens {_roomySettings.MaxTokens ?? settings.MaxTokens})");
+                }
+
+                LogCutOff(logger, paragraph.Id);
+                call.Settings = _roomySettings;
+                continue;
+            }
+
+            var check = _validator.Validate(message?.Content, paragraph);
             if (check.Answer is { } answer)
             {
-                return new ScoreOutcome(ParagraphStatus.Ok, answer, null, attempts, inputTokens, outputTokens, Elapsed(started));
+                return ScoreOutcome.Ok(answer, call.Attempts, call.InputTokens, call.OutputTokens, call.Elapsed);
             }
 
             reason = check.Reason;
             LogRejected(logger, paragraph.Id, ask + 1, reason!);
-            arguments["feedback"] = $"<rejected_previous_answer>Your previous answer was rejected: {reason}. Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
+            call.Feedback = $"<rejected_previous_answer>Your previous answer was rejected: {reason}. Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
         }
 
-        return ScoreOutcome.Failed($"invalid answer after {info.MaxRepairs + 1} asks: {reason}", attempts, inputTokens, outputTokens, Elapsed(started));
+        return call.Fail(FailureKind.InvalidAnswer, $"invalid answer after {info.MaxRepairs + 1} asks: {reason}");
     }
 
-    private static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    private async Task<Microsoft.SemanticKernel.ChatMessageContent?> SendAsync(Call call, CancellationToken cancellationToken)
+    {
+        var arguments = new KernelArguments(call.Settings)
+        {
+            ["paragraph"] = call.Paragraph.Text,
+            ["title"] = call.Paragraph.DocumentTitle ?? string.Empty,
+            ["previous"] = call.Paragraph.Previous ?? string.Empty,
+            ["targets"] = call.Targets,
+            ["feedback"] = call.Feedback,
+        };
+        var result = await pipeline.ExecuteAsync(
+            async ct =>
+            {
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                Interlocked.Increment(ref call.Attempts);
+                return await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
+        if (message?.Metadata?.TryGetValue("Usage", out var usage) == true && usage is ChatTokenUsage tokens)
+        {
+            call.InputTokens = (call.InputTokens ?? 0) + tokens.InputTokenCount;
+            call.OutputTokens = (call.OutputTokens ?? 0) + tokens.OutputTokenCount;
+        }
+
+        return message;
+    }
+
+    private static string? Normalize(string? finishReason) =>
+        finishReason?.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    private static OpenAIPromptExecutionSettings WithMoreRoom(OpenAIPromptExecutionSettings settings)
+    {
+        var roomy = (OpenAIPromptExecutionSettings)settings.Clone();
+        if (roomy.MaxTokens is { } max)
+        {
+            roomy.MaxTokens = max * 2;
+        }
+        else if (roomy.ExtraBody?.TryGetValue("max_tokens", out var extra) == true && extra is int extraMax)
+        {
+            roomy.ExtraBody = new Dictionary<string, object?>(roomy.ExtraBody) { ["max_tokens"] = extraMax * 2 };
+        }
+
+        return roomy;
+    }
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Answer for paragraph {ParagraphId} rejected (ask {Ask}): {Reason}")]
     private static partial void LogRejected(ILogger logger, string paragraphId, int ask, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Answer for paragraph {ParagraphId} was cut off at the token limit; asking once more with twice the room")]
+    private static partial void LogCutOff(ILogger logger, string paragraphId);
+
+    /// <summary>The state of one paragraph's asks.</summary>
+    private sealed class Call(Paragraph paragraph, string targets, OpenAIPromptExecutionSettings settings, long started)
+    {
+        public int Attempts;
+
+        public Paragraph Paragraph { get; } = paragraph;
+
+        public string Targets { get; } = targets;
+
+        public OpenAIPromptExecutionSettings Settings { get; set; } = settings;
+
+        public string Feedback { get; set; } = string.Empty;
+
+        public int? InputTokens { get; set; }
+
+        public int? OutputTokens { get; set; }
+
+        public double Elapsed => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+        public ScoreOutcome Fail(string kind, string error) =>
+            ScoreOutcome.Failed(kind, error, Attempts, InputTokens, OutputTokens, Elapsed);
+    }
 }
 
 /// <summary>What the LLM scorer writes to rows and how strict it is.</summary>
-internal sealed record LlmScorerInfo(string Provider, string Model, int MaxRepairs, bool RequireMentionedTargets);
+internal sealed record LlmScorerInfo(string Provider, string Model, int MaxRepairs, bool RequireMentionedTargets, int MaxParagraphChars);

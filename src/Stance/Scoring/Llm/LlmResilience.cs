@@ -1,25 +1,27 @@
 using Microsoft.Extensions.Logging;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Stance.Hosting;
 
 namespace Stance.Scoring.Llm;
 
-/// <summary>Builds the Polly pipeline around one LLM call: a total bound, retries with backoff, a per-attempt timeout.</summary>
+/// <summary>Builds the Polly pipeline around one LLM call: a total bound, retries with backoff, a circuit breaker
+/// shared by the whole run, and a per-attempt timeout.</summary>
 internal static partial class LlmResilience
 {
     /// <summary>The pipeline's name in the Polly registry and in its telemetry.</summary>
     public const string PipelineName = "stance-llm";
 
-    /// <summary>Adds the strategies, outermost first: total timeout, retry (honouring Retry-After), attempt timeout.</summary>
-    public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, ILogger logger)
+    /// <summary>Adds the strategies, outermost first.</summary>
+    public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, RateLimitGate gate, ILogger logger)
     {
         builder.TimeProvider = time;
         builder
             .AddTimeout(options.ParagraphTimeout)
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientFaults.IsTransient),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ProviderFaults.IsTransient),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -28,10 +30,23 @@ internal static partial class LlmResilience
                 DelayGenerator = args => ValueTask.FromResult(ProviderDelay(args.Outcome.Exception, time)),
                 OnRetry = args =>
                 {
+                    if (ProviderFaults.IsRateLimit(args.Outcome.Exception))
+                    {
+                        gate.Close(args.RetryDelay);
+                    }
+
                     LogRetry(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds,
-                        args.Outcome.Exception is { } e ? TransientFaults.Describe(e) : "no result");
+                        args.Outcome.Exception is { } e ? ProviderFaults.Describe(e) : "no result");
                     return default;
                 },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ProviderFaults.IsTransient),
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = TimeSpan.FromSeconds(30),
             })
             .AddTimeout(options.AttemptTimeout);
     }
@@ -39,7 +54,7 @@ internal static partial class LlmResilience
     /// <summary>The provider's requested wait plus up to 10 % jitter, or null to use the exponential backoff.</summary>
     internal static TimeSpan? ProviderDelay(Exception? exception, TimeProvider time)
     {
-        var retryAfter = exception is null ? null : TransientFaults.RetryAfter(exception, time.GetUtcNow());
+        var retryAfter = exception is null ? null : ProviderFaults.RetryAfter(exception, time.GetUtcNow());
         return retryAfter is { } wait ? wait + (wait * (Random.Shared.NextDouble() * 0.1)) : null;
     }
 

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Stance.Scoring;
+
+namespace Stance.Journal;
+
+/// <summary>The durable record of every answer paid for: an SQLite database in WAL mode with full fsync, written by
+/// one background writer that commits whatever has queued up in one transaction (group commit). A caller's
+/// <see cref="RecordAsync"/> completes only once its answer is on disk, so a crash loses at most the requests in flight.
+/// The same table is the result cache: an answer is found again by (text hash, prompt hash, provider, model).</summary>
+internal sealed class ResultStore : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private readonly Lock _readLock = new();
+
+    private ResultStore(SqliteConnection connection)
+    {
+        _connection = connection;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Opens (or creates) the database at <paramref name="path"/>.</summary>
+    public static ResultStore Open(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            PRAGMA busy_timeout = 5000;
+            CREATE TABLE IF NOT EXISTS answers (
+                cache_key TEXT PRIMARY KEY,
+                text_sha256 TEXT NOT NULL,
+                prompt_sha256 TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                answer_json TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                input_tokens INTEGER,
+                output_tokens INTEGER,
+                latency_ms REAL NOT NULL,
+                scored_at TEXT NOT NULL,
+                run_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS runs (
+                run_id TEXT PRIMARY KEY,
+                run_date TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                prompt_sha256 TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT);
+            """);
+        return new ResultStore(connection);
+    }
+
+    /// <summary>The key of an answer: it depends on the paragraph's text, the prompt folder, the provider and the model.</summary>
+    public static string CacheKey(string textSha256, string promptSha256, string provider, string model) =>
+        Paragraphs.ParagraphSplitter.Sha256Hex($"{textSha256}\n{promptSha256}\n{provider}\n{model}");
+
+    /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
+    public StoredAnswer? Find(string cacheKey)
+    {
+        lock (_readLock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id FROM answers WHERE cache_key = $key";
+            command.Parameters.AddWithValue("$key", cacheKey);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new StoredAnswer(
+                    JsonSerializer.Deserialize<StanceAnswer>(reader.GetString(0))!,
+                    reader.GetInt32(1),
+                    reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                    reader.GetDouble(4),
+                    DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
+                    reader.GetString(6))
+                : null;
+        }
+    }
+
+    /// <summary>Records an ok answer durably; completes when it is committed to disk.</summary>
+    public Task RecordAsync(string cacheKey, string textSha256, RunStamp run, ScoreOutcome outcome, DateTimeOffset scoredAt)
+    {
+        var write = new PendingWrite(command =>
+        {
+            command.CommandText = """
+                INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run)
+                """;
+            command.Parameters.AddWithValue("$key", cacheKey);
+            command.Parameters.AddWithValue("$text", textSha256);
+            command.Parameters.AddWithValue("$prompt", run.PromptSha256);
+            command.Parameters.AddWithValue("$provider", run.Provider);
+            command.Parameters.AddWithValue("$model", run.Model);
+            command.Parameters.AddWithValue("$answer", JsonSerializer.Serialize(outcome.Answer));
+            command.Parameters.AddWithValue("$attempts", outcome.Attempts);
+            command.Parameters.AddWithValue("$in", (object?)outcome.InputTokens ?? DBNull.Value);
+            command.Parameters.AddWithValue("$out", (object?)outcome.OutputTokens ?? DBNull.Value);
+            command.Parameters.AddWithValue("$latency", outcome.LatencyMs);
+            command.Parameters.AddWithValue("$at", scoredAt.ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$run", run.RunId);
+        });
+        return Enqueue(write);
+    }
+
+    /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume), or null.</summary>
+    public string? FindUnfinishedRun(RunStamp run)
+    {
+        lock (_readLock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT run_id FROM runs WHERE run_date = $date AND provider = $provider AND model = $model
+                AND prompt_sha256 = $prompt AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1
+                """;
+            command.Parameters.AddWithValue("$date", run.RunDate.ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$provider", run.Provider);
+            command.Parameters.AddWithValue("$model", run.Model);
+            command.Parameters.AddWithValue("$prompt", run.PromptSha256);
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    /// <summary>Records that a run started (or resumed).</summary>
+    public Task StartRunAsync(RunStamp run, DateTimeOffset at) => Enqueue(new PendingWrite(command =>
+    {
+        command.CommandText = "INSERT OR IGNORE INTO runs VALUES ($run, $date, $provider, $model, $prompt, $at, NULL)";
+        command.Parameters.AddWithValue("$run", run.RunId);
+        command.Parameters.AddWithValue("$date", run.RunDate.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$provider", run.Provider);
+        command.Parameters.AddWithValue("$model", run.Model);
+        command.Parameters.AddWithValue("$prompt", run.PromptSha256);
+        command.Parameters.AddWithValue("$at", at.ToString("O", CultureInfo.InvariantCulture));
+    }));
+
+    /// <summary>Records that a run's tables and manifest are complete.</summary>
+    public Task FinishRunAsync(string runId, DateTimeOffset at) => Enqueue(new PendingWrite(command =>
+    {
+        command.CommandText = "UPDATE runs SET finished_at = $at WHERE run_id = $run";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$at", at.ToString("O", CultureInfo.InvariantCulture));
+    }));
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private Task Enqueue(PendingWrite write)
+    {
+        if (!_writes.Writer.TryWrite(write))
+        {
+            throw new InvalidOperationException("the result store is closed");
+        }
+
+        return write.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>();
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 512 && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            try
+            {
+                lock (_readLock)
+                {
+                    using var transaction = _connection.BeginTransaction();
+                    foreach (var write in batch)
+                    {
+                        using var command = _connection.CreateCommand();
+                        command.Transaction = transaction;
+                        write.Prepare(command);
+                        command.ExecuteNonQuery();
+                    }
+
+                    transaction.Commit();
+                }
+
+                batch.ForEach(w => w.Done.TrySetResult());
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+            {
+                batch.ForEach(w => w.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private sealed record PendingWrite(Action<SqliteCommand> Prepare)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>An answer found in the store, with what it cost when it was paid for.</summary>
+internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? InputTokens, int? OutputTokens, double LatencyMs, DateTimeOffset ScoredAt, string RunId);

@@ -1,0 +1,29 @@
+namespace Stance.Output;
+
+/// <summary>Writes files so that a reader or a crash never sees half of one: temporary name, fsync, atomic rename.</summary>
+internal static class DurableFile
+{
+    /// <summary>The hidden temporary name beside <paramref name="path"/>, outside <c>*.parquet</c> and <c>*.json</c> globs.</summary>
+    public static string TemporaryName(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp");
+
+    /// <summary>Writes through <paramref name="write"/> to a temporary file, flushes it to disk and renames it into place.</summary>
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = TemporaryName(path);
+        var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await using (stream.ConfigureAwait(false))
+        {
+            await write(stream, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Writes <paramref name="text"/> durably to <paramref name="path"/>.</summary>
+    public static Task WriteTextAsync(string path, string text, CancellationToken cancellationToken) =>
+        WriteAsync(path, (stream, ct) => stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct).AsTask(), cancellationToken);
+}

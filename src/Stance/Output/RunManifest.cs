@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stance.Journal;
+
+namespace Stance.Output;
+
+/// <summary>The record of one run, written last: its presence means the run's part files are complete.</summary>
+internal sealed record RunManifest(
+    string RunId,
+    DateOnly RunDate,
+    string Status,
+    int ExitCode,
+    string Provider,
+    string Model,
+    ManifestPrompt Prompt,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    double DurationSeconds,
+    ManifestCounts Counts,
+    IReadOnlyDictionary<string, int> FailuresByKind,
+    IReadOnlyList<ManifestProblem> BadDocuments,
+    IReadOnlyList<ManifestProblem> SkippedBlocks,
+    ManifestAbort? Aborted,
+    IReadOnlyList<string> Files,
+    string SchemaVersion)
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>The manifest's path: <c>runs/run_date=YYYY-MM-DD/&lt;run_id&gt;.json</c> under the output folder.</summary>
+    public static string PathFor(string outputFolder, RunStamp run) =>
+        Path.Combine(outputFolder, "runs", $"run_date={run.RunDate:yyyy-MM-dd}", $"{run.RunId}.json");
+
+    /// <summary>Writes the manifest durably (temporary name, fsync, rename).</summary>
+    public Task WriteAsync(string path, CancellationToken cancellationToken) =>
+        DurableFile.WriteTextAsync(path, JsonSerializer.Serialize(this, s_json), cancellationToken);
+
+    /// <summary>Reads a manifest back.</summary>
+    public static RunManifest Read(string path) => JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), s_json)!;
+}
+
+/// <summary>The prompt folder a run used.</summary>
+internal sealed record ManifestPrompt(string Name, string Sha256, IReadOnlyList<string> Files);
+
+/// <summary>A run's counts.</summary>
+internal sealed record ManifestCounts(
+    int Documents,
+    int BadDocuments,
+    int Paragraphs,
+    int Ok,
+    int Failed,
+    int Filtered,
+    int FromCache,
+    int Requests,
+    long InputTokens,
+    long OutputTokens);
+
+/// <summary>A skipped file, record or block and why.</summary>
+internal sealed record ManifestProblem(string Path, string Reason);
+
+/// <summary>Why a run stopped before scoring everything.</summary>
+internal sealed record ManifestAbort(string Kind, string Reason);
