@@ -30,6 +30,9 @@ internal static class ScoringServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitGate>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
         });
+        services.AddResiliencePipeline(LlmResilience.AttemptPipelineName, (builder, context) =>
+            LlmResilience.ConfigureAttempt(builder, context.ServiceProvider.GetRequiredService<IOptions<StanceOptions>>().Value.Resilience,
+                context.ServiceProvider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(CreateScorer);
         return services;
     }
@@ -61,8 +64,10 @@ internal static class ScoringServiceCollectionExtensions
             builder.Build(),
             prompt,
             ExecutionSettings(prompt, llm),
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.PipelineName),
-            sp.GetRequiredService<RateLimitGate>(),
+            new LlmCallPolicy(
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.PipelineName),
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.AttemptPipelineName),
+                sp.GetRequiredService<RateLimitGate>()),
             new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars),
             sp.GetRequiredService<ILogger<KernelParagraphScorer>>());
     }

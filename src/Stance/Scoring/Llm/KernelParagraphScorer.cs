@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI.Chat;
-using Polly;
 using Stance.Paragraphs;
 using Stance.Prompts;
 
@@ -16,8 +15,7 @@ internal sealed partial class KernelParagraphScorer(
     Kernel kernel,
     StancePrompt prompt,
     OpenAIPromptExecutionSettings settings,
-    ResiliencePipeline pipeline,
-    RateLimitGate gate,
+    LlmCallPolicy policy,
     LlmScorerInfo info,
     ILogger<KernelParagraphScorer> logger) : IParagraphScorer
 {
@@ -107,13 +105,9 @@ internal sealed partial class KernelParagraphScorer(
             ["targets"] = call.Targets,
             ["feedback"] = call.Feedback,
         };
-        var result = await pipeline.ExecuteAsync(
-            async ct =>
-            {
-                await gate.WaitAsync(ct).ConfigureAwait(false);
-                Interlocked.Increment(ref call.Attempts);
-                return await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false);
-            },
+        var result = await policy.ExecuteAsync(
+            async ct => await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false),
+            () => Interlocked.Increment(ref call.Attempts),
             cancellationToken).ConfigureAwait(false);
 
         var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();

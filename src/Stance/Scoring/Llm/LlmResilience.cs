@@ -6,14 +6,24 @@ using Stance.Hosting;
 
 namespace Stance.Scoring.Llm;
 
-/// <summary>Builds the Polly pipeline around one LLM call: a total bound, retries with backoff, a circuit breaker
-/// shared by the whole run, and a per-attempt timeout.</summary>
+/// <summary>Builds the Polly pipelines around one LLM call: a total bound, retries with backoff and a circuit breaker
+/// shared by the whole run (outer), then, after the rate-limit gate, a per-attempt timeout (inner).</summary>
 internal static partial class LlmResilience
 {
-    /// <summary>The pipeline's name in the Polly registry and in its telemetry.</summary>
+    /// <summary>The outer pipeline's name in the Polly registry and in its telemetry.</summary>
     public const string PipelineName = "stance-llm";
 
-    /// <summary>Adds the strategies, outermost first.</summary>
+    /// <summary>The inner (per-attempt) pipeline's name.</summary>
+    public const string AttemptPipelineName = "stance-llm-attempt";
+
+    /// <summary>The per-attempt timeout; time spent waiting at the rate-limit gate does not count toward it.</summary>
+    public static void ConfigureAttempt(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time)
+    {
+        builder.TimeProvider = time;
+        builder.AddTimeout(options.AttemptTimeout);
+    }
+
+    /// <summary>Adds the outer strategies, outermost first.</summary>
     public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, RateLimitGate gate, ILogger logger)
     {
         builder.TimeProvider = time;
@@ -47,8 +57,7 @@ internal static partial class LlmResilience
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = TimeSpan.FromSeconds(30),
-            })
-            .AddTimeout(options.AttemptTimeout);
+            });
     }
 
     /// <summary>The provider's requested wait plus up to 10 % jitter, or null to use the exponential backoff.</summary>

@@ -1,0 +1,219 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Stance.Paragraphs;
+using Stance.Scoring;
+using Stance.Scoring.Llm;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.Scoring;
+
+/// <summary>One test per row of the fault table, against the scripted HTTP server.</summary>
+public sealed class FaultModelTests : IAsyncLifetime
+{
+    private OpenAiTestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await OpenAiTestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Theory]
+    [InlineData(502)]
+    [InlineData(504)]
+    [InlineData(408)]
+    public async Task WhenTheProviderAnswersAnotherTransientStatusItRetries(int status)
+    {
+        _server.Responder = request => request.Number == 1 ? Reply.Status(status) : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Ok, outcome.Status);
+        Assert.Equal(2, outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task WhenTheServerRefusesConnectionsItRetriesAndFailsAsANetworkError()
+    {
+        var closedPort = _server.Endpoint;
+        await _server.DisposeAsync();
+        _server = await OpenAiTestServer.StartAsync();
+        using var host = ScorerHost.Create(_server, ["--endpoint", closedPort, "--Stance:Resilience:MaxRetries=2"]);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Failed, outcome.Status);
+        Assert.Equal(FailureKind.Network, outcome.ErrorKind);
+        Assert.Equal(3, outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task WhenA429CarriesOnlyRateLimitResetHeadersItWaitsForTheExhaustedLimit()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
+        _server.Responder = request => request.Number == 1
+            ? Reply.Status(429, ("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "6s"),
+                ("x-ratelimit-remaining-tokens", "90000"), ("x-ratelimit-reset-tokens", "20ms"))
+            : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
+
+        var scoring = host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+        await WaitUntil(() => _server.Requests.Count == 1);
+        await Task.Delay(200);
+        time.Advance(TimeSpan.FromSeconds(5.9));
+        await Task.Delay(300);
+        Assert.Single(_server.Requests);
+
+        time.Advance(TimeSpan.FromSeconds(0.8));
+        Assert.Equal(ParagraphStatus.Ok, (await scoring.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+    }
+
+    [Fact]
+    public async Task A429SlowsTheWholeRunNotJustTheRefusedRequest()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
+        _server.Responder = request => request.Number == 1 ? Reply.Status(429, ("retry-after", "10")) : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
+
+        var first = host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+        await WaitUntil(() => _server.Requests.Count == 1);
+        await Task.Delay(200);
+        var second = host.Scorer.ScoreAsync(Paragraph("Armenia spoke."), CancellationToken.None);
+        await Task.Delay(300);
+        Assert.Single(_server.Requests); // the other paragraph waits behind the closed gate too
+
+        time.Advance(TimeSpan.FromSeconds(11.5));
+        Assert.Equal(ParagraphStatus.Ok, (await first.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.Equal(ParagraphStatus.Ok, (await second.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.Equal(3, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A429InsufficientQuotaStopsTheRunAtOnce()
+    {
+        _server.Responder = _ => Reply.Status(429) with
+        {
+            Body = "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}",
+        };
+        using var host = ScorerHost.Create(_server);
+
+        var error = await Assert.ThrowsAsync<RunAbortedException>(() => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+
+        Assert.Equal(FailureKind.Quota, error.Kind);
+        Assert.Contains("quota is exhausted", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task A403StopsTheRunAtOnce()
+    {
+        _server.Responder = _ => Reply.Status(403);
+        using var host = ScorerHost.Create(_server);
+
+        var error = await Assert.ThrowsAsync<RunAbortedException>(() => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+
+        Assert.Equal(FailureKind.Auth, error.Kind);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AContentFilterRefusalIsFilteredAndNotRetried()
+    {
+        _server.Responder = _ => Reply.Status(400) with
+        {
+            Body = "{\"error\":{\"message\":\"The response was filtered\",\"type\":null,\"code\":\"content_filter\",\"status\":400}}",
+        };
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Filtered, outcome.Status);
+        Assert.Equal(FailureKind.ContentFilter, outcome.ErrorKind);
+        Assert.Equal(1, outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task AContentFilterFinishReasonIsFilteredAndNotRetried()
+    {
+        _server.Responder = _ => Reply.Answer(string.Empty, "content_filter");
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Filtered, outcome.Status);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AContextTooLongAnswerFailsTheParagraphWithAClearError()
+    {
+        _server.Responder = _ => Reply.Status(400) with
+        {
+            Body = "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\",\"code\":\"context_length_exceeded\"}}",
+        };
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(FailureKind.ContextTooLong, outcome.ErrorKind);
+        Assert.Contains("does not fit the model's context", outcome.Error);
+        Assert.Equal(1, outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task AParagraphLongerThanTheLimitIsNotSent()
+    {
+        using var host = ScorerHost.Create(_server, ["--Stance:Llm:MaxParagraphChars=1000"]);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph(new string('x', 1001)), CancellationToken.None);
+
+        Assert.Equal(FailureKind.TooLong, outcome.ErrorKind);
+        Assert.Equal(0, outcome.Attempts);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task WhenTheProviderIsDownForGoodTheCircuitOpensAndTheRunStops()
+    {
+        _server.Responder = _ => Reply.Drop();
+        using var host = ScorerHost.Create(_server, ["--Stance:Resilience:BreakerMinimumThroughput=5", "--Stance:Resilience:MaxRetries=20"]);
+
+        var error = await Assert.ThrowsAsync<RunAbortedException>(() => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+
+        Assert.Equal(FailureKind.ProviderDown, error.Kind);
+        Assert.Contains("circuit breaker open", error.Message);
+        Assert.InRange(_server.Requests.Count, 5, 6);
+    }
+
+    [Theory]
+    [InlineData("1s", 1000)]
+    [InlineData("6m0s", 360_000)]
+    [InlineData("20ms", 20)]
+    [InlineData("1h2m3.5s", 3_723_500)]
+    [InlineData("0.25", 250)]
+    public void RateLimitResetDurationsAreParsed(string text, double milliseconds)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), ProviderFaults.ParseDuration(text));
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("")]
+    public void AnUnreadableResetDurationIsIgnored(string text)
+    {
+        Assert.Null(ProviderFaults.ParseDuration(text));
+    }
+
+    private static Paragraph Paragraph(string text) =>
+        new("doc.txt", "Title", "doc.txt", 0, ParagraphSplitter.Sha256Hex(text)[..24], ParagraphSplitter.Sha256Hex(text), text, null);
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition(), "condition not met within 5 s");
+    }
+}
