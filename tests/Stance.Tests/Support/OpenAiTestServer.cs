@@ -81,7 +81,9 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
                 return;
             default:
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(Completion(reply.Body!, reply.FinishReason, request.Number));
+                await context.Response.WriteAsync(Completion(reply.Body!, reply.FinishReason, request.Number), context.RequestAborted);
+                await context.Response.CompleteAsync();
+                reply.OnDelivered?.Invoke();
                 return;
         }
     }
@@ -145,6 +147,9 @@ internal sealed record Reply(ReplyKind Kind, int StatusCode = 200, string? Body 
 
     /// <summary>Wait this long before replying.</summary>
     public TimeSpan Delay { get; init; }
+
+    /// <summary>Called once the answer has been written completely (not when the client gave up first).</summary>
+    public Action? OnDelivered { get; init; }
 
     /// <summary>A 200 completion whose message content is <paramref name="content"/>.</summary>
     public static Reply Answer(string content, string finishReason = "stop") => new(ReplyKind.Answer, 200, content, finishReason);
