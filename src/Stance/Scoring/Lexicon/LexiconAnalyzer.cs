@@ -15,10 +15,11 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
         var sentiment = Squash(sentimentRaw);
 
         var mentions = targets.FindMentions(paragraph).ToList();
+        var starts = sentences.Select(s => s.Span.Start).ToArray();
         var scored = new List<(TargetStance Stance, int Mentions)>();
         foreach (var group in mentions.GroupBy(m => m.Target))
         {
-            var inSentences = sentences.Where(s => group.Any(m => m.Index >= s.Span.Start && m.Index < s.Span.Start + s.Span.Length)).ToList();
+            var inSentences = group.Select(m => SentenceOf(starts, m.Index)).Distinct().Order().Select(i => sentences[i]).ToList();
             var raw = inSentences.Sum(s => s.Score.Raw);
             var cues = inSentences.Sum(s => s.Score.Cues.Count);
             var score = Round(Squash(raw));
@@ -110,6 +111,13 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
         }
 
         return new SentenceScore(raw, cues);
+    }
+
+    /// <summary>The index of the sentence that holds character <paramref name="index"/>.</summary>
+    private static int SentenceOf(int[] starts, int index)
+    {
+        var found = Array.BinarySearch(starts, index);
+        return found >= 0 ? found : Math.Max(0, ~found - 1);
     }
 
     /// <summary>Maps an unbounded valence sum into (-1, 1).</summary>
