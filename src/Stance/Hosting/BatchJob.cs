@@ -6,8 +6,16 @@ using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Scoring;
 using Stance.Scoring.Lexicon;
+using Stance.Telemetry;
 
 namespace Stance.Hosting;
+
+/// <summary>Runs one batch.</summary>
+internal interface IBatchJob
+{
+    /// <summary>Runs the batch and returns its summary; throws only on cancellation or an unexpected error.</summary>
+    Task<RunSummary> RunAsync(CancellationToken cancellationToken);
+}
 
 /// <summary>One batch: read paragraphs, score them (journaling each paid answer), write the tables, then the manifest.</summary>
 internal sealed partial class BatchJob(
@@ -15,8 +23,10 @@ internal sealed partial class BatchJob(
     StancePrompt prompt,
     IParagraphScorer scorer,
     ParquetOutput output,
+    RunProgress progress,
+    ProgressReporter reporter,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers) : IBatchJob
 {
     private readonly ILogger _logger = loggers.CreateLogger<BatchJob>();
 
@@ -56,13 +66,15 @@ internal sealed partial class BatchJob(
             }
 
             LogRead(_logger, input.Documents, input.BadDocuments.Count, input.Paragraphs.Count);
-            var scoring = await new ScoringRun(scorer, store, settings.Cache, time, _logger)
-                .RunAsync(run, input.Paragraphs, settings.Concurrency, cancellationToken).ConfigureAwait(false);
+            progress.Start(input.Documents, input.Paragraphs.Count);
+            var scoring = await reporter.TrackAsync(new ScoringRun(scorer, store, settings.Cache, progress, time, _logger)
+                .RunAsync(run, input.Paragraphs, settings.Concurrency, cancellationToken)).ConfigureAwait(false);
 
             var (paragraphRows, targetRows) = BuildRows(run, input.Paragraphs, scoring);
             var files = await output.WriteAsync(settings.Output, run, paragraphRows, targetRows, CancellationToken.None).ConfigureAwait(false);
             var exitCode = ExitCodes.For(scoring.Abort?.Kind, paragraphRows.All(r => r.Status == "ok") && input.BadDocuments.Count == 0);
-            var manifest = RunManifestBuilder.Build(run, prompt, input, paragraphRows, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow());
+            var manifest = RunManifestBuilder.Build(run, prompt, input, paragraphRows, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow(),
+                progress.RetriesByReason, settings.Pricing);
             await manifest.WriteAsync(RunManifest.PathFor(settings.Output, run), CancellationToken.None).ConfigureAwait(false);
             if (store is not null)
             {
@@ -72,8 +84,10 @@ internal sealed partial class BatchJob(
             var counts = manifest.Counts;
             var outputFolder = Path.GetFullPath(settings.Output);
             var seconds = time.GetElapsedTime(started).TotalSeconds;
+            var retries = manifest.RetriesByReason.Count == 0 ? "none" : string.Join(", ", manifest.RetriesByReason.Select(r => $"{r.Key} {r.Value}"));
             LogSummary(_logger, run.RunId, counts.Documents, counts.BadDocuments, counts.Paragraphs, counts.Ok, counts.Failed, counts.Filtered,
-                counts.FromCache, counts.Requests, counts.InputTokens, counts.OutputTokens, seconds, outputFolder, exitCode);
+                counts.FromCache, counts.Requests, retries, counts.InputTokens, counts.OutputTokens, manifest.EstimatedCost, settings.Pricing.Currency,
+                seconds, manifest.ParagraphsPerSecond, outputFolder, exitCode);
             return new RunSummary(run.RunId, manifest, exitCode);
         }
         finally
@@ -119,7 +133,9 @@ internal sealed partial class BatchJob(
     private static partial void LogResuming(ILogger logger, string runId);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Run {RunId} done: {Documents} documents ({Bad} bad), {Paragraphs} paragraphs, {Ok} ok, {Failed} failed, " +
-        "{Filtered} filtered, {FromCache} from cache, {Requests} requests, tokens {InputTokens} in / {OutputTokens} out, {Seconds:F1} s; tables under {Output}; exit code {ExitCode}")]
+        "{Filtered} filtered, {FromCache} from cache, {Requests} requests, retries: {Retries}, tokens {InputTokens} in / {OutputTokens} out, " +
+        "estimated cost {Cost} {Currency}, {Seconds:F1} s ({Throughput:F1} paragraphs/s); tables under {Output}; exit code {ExitCode}")]
     private static partial void LogSummary(ILogger logger, string runId, int documents, int bad, int paragraphs, int ok, int failed, int filtered,
-        int fromCache, int requests, long inputTokens, long outputTokens, double seconds, string output, int exitCode);
+        int fromCache, int requests, string retries, long inputTokens, long outputTokens, double cost, string currency, double seconds, double throughput,
+        string output, int exitCode);
 }

@@ -1,19 +1,32 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stance.Prompts;
 
 namespace Stance.Hosting;
 
-/// <summary>Runs one batch when the host starts, records the exit code and stops the host.</summary>
-internal sealed partial class BatchWorker(BatchJob job, RunOutcome outcome, IHostApplicationLifetime lifetime, ILogger<BatchWorker> logger)
-    : BackgroundService
+/// <summary>Does what the command line asked — one run, a schedule of runs, a dry-run plan or a prompt check — records
+/// the exit code and stops the host.</summary>
+internal sealed partial class BatchWorker(
+    IOptions<StanceOptions> options,
+    IServiceProvider services,
+    RunOutcome outcome,
+    IHostApplicationLifetime lifetime,
+    ILogger<BatchWorker> logger) : BackgroundService
 {
-    /// <summary>Runs the batch; cancellation (Ctrl-C, SIGTERM) ends it without writing tables.</summary>
+    /// <summary>Runs the chosen mode; cancellation (Ctrl-C, SIGTERM) ends a run without writing tables.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var settings = options.Value;
         try
         {
-            var summary = await job.RunAsync(stoppingToken).ConfigureAwait(false);
-            outcome.ExitCode = summary.ExitCode;
+            outcome.ExitCode = settings switch
+            {
+                { CheckPrompts: true } => CheckPrompts(),
+                { DryRun: true } => DryRun(),
+                { Schedule: { } cron } => await Get<NightlyScheduler>().RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken).ConfigureAwait(false),
+                _ => (await Get<IBatchJob>().RunAsync(stoppingToken).ConfigureAwait(false)).ExitCode,
+            };
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -31,9 +44,36 @@ internal sealed partial class BatchWorker(BatchJob job, RunOutcome outcome, IHos
         }
     }
 
-    [LoggerMessage(EventId = 90, Level = LogLevel.Warning, Message = "Run cancelled before its tables were written; nothing was written.")]
+    private int CheckPrompts()
+    {
+        var prompt = Get<StancePrompt>();
+        var files = string.Join(", ", prompt.Files);
+        LogPromptOk(logger, prompt.Name, prompt.Sha256, files, prompt.Targets.Targets.Count);
+        return ExitCodes.Ok;
+    }
+
+    private int DryRun()
+    {
+        var plan = Get<DryRunPlanner>().Plan();
+        Console.Out.Write(plan.Render());
+        var (documents, paragraphs, hits, calls) = (plan.Documents.Count, plan.Paragraphs, plan.CacheHits, plan.Calls);
+        LogPlan(logger, documents, paragraphs, hits, calls, plan.InputTokens, plan.OutputTokens, plan.EstimatedCost, plan.Currency);
+        return ExitCodes.Ok;
+    }
+
+    private T Get<T>()
+        where T : notnull => (T)services.GetService(typeof(T))!;
+
+    [LoggerMessage(EventId = 90, Level = LogLevel.Warning, Message = "Stopped before the tables were written; answers paid for are journaled and the next run resumes.")]
     private static partial void LogCancelled(ILogger logger);
 
     [LoggerMessage(EventId = 91, Level = LogLevel.Critical, Message = "Run crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 92, Level = LogLevel.Information, Message = "Prompt '{Name}' is valid: sha256 {Sha}, files {Files}, {Targets} watched targets")]
+    private static partial void LogPromptOk(ILogger logger, string name, string sha, string files, int targets);
+
+    [LoggerMessage(EventId = 93, Level = LogLevel.Information, Message = "Dry run: {Documents} documents, {Paragraphs} paragraphs, {CacheHits} cache hits, {Calls} calls, " +
+        "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency}; no call made, nothing written")]
+    private static partial void LogPlan(ILogger logger, int documents, int paragraphs, int cacheHits, int calls, long inputTokens, long outputTokens, double cost, string currency);
 }

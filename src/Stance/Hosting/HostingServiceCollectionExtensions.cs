@@ -20,12 +20,15 @@ internal static class HostingServiceCollectionExtensions
         ["--provider"] = "Stance:Llm:Provider",
         ["--endpoint"] = "Stance:Llm:Endpoint",
         ["--model"] = "Stance:Llm:Model",
+        ["--schedule"] = "Stance:Schedule",
     };
 
     /// <summary>Switches without a value and the setting each stands for.</summary>
     public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--no-cache"] = "--Stance:Cache=false",
+        ["--dry-run"] = "--Stance:DryRun=true",
+        ["--check-prompts"] = "--Stance:CheckPrompts=true",
     };
 
     /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line provider.</summary>
@@ -77,7 +80,9 @@ internal static class HostingServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunOutcome>();
-        services.AddSingleton<BatchJob>();
+        services.AddSingleton<IBatchJob, BatchJob>();
+        services.AddSingleton<NightlyScheduler>();
+        services.AddSingleton<DryRunPlanner>();
         services.AddHostedService<BatchWorker>();
         return services;
     }

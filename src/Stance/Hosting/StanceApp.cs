@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Stance.Output;
 using Stance.Prompts;
 using Stance.Scoring;
+using Stance.Telemetry;
 
 namespace Stance.Hosting;
 
@@ -22,6 +23,7 @@ internal static partial class StanceApp
             .AddStancePrompt()
             .AddStanceScoring()
             .AddStanceOutput()
+            .AddStanceTelemetry(builder.Configuration)
             .AddStanceBatch();
         return builder;
     }

@@ -27,6 +27,27 @@ internal sealed class StanceOptions
     /// <summary>Reuse answers journaled by earlier runs (false: <c>--no-cache</c>; a resumed run still reuses its own).</summary>
     public bool Cache { get; set; } = true;
 
+    /// <summary>Only validate the prompt folder and the settings, then exit (<c>--check-prompts</c>).</summary>
+    public bool CheckPrompts { get; set; }
+
+    /// <summary>Print the plan (documents, paragraphs, cache hits, calls, tokens, cost) and exit without a call (<c>--dry-run</c>).</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>A cron expression (5 fields, or 6 with seconds): keep running and start a run at each occurrence.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The time zone the schedule is read in (IANA or Windows id).</summary>
+    public string ScheduleTimeZone { get; set; } = "UTC";
+
+    /// <summary>How often progress is logged when the output is not a terminal.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Prices for the cost estimates.</summary>
+    public PricingOptions Pricing { get; set; } = new();
+
+    /// <summary>Where metrics go.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>The model provider.</summary>
     public LlmOptions Llm { get; set; } = new();
 
@@ -91,4 +112,34 @@ internal sealed class ResilienceOptions
 
     /// <summary>... within this window.</summary>
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Prices per million tokens, for the dry-run plan and the run summary.</summary>
+internal sealed class PricingOptions
+{
+    /// <summary>Price of a million input (prompt) tokens.</summary>
+    public double InputPerMillion { get; set; }
+
+    /// <summary>Price of a million output (completion) tokens.</summary>
+    public double OutputPerMillion { get; set; }
+
+    /// <summary>The currency the prices are in, for display.</summary>
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>The output tokens a dry run expects per call.</summary>
+    public int ExpectedOutputTokens { get; set; } = 250;
+
+    /// <summary>The cost of the given tokens at these prices.</summary>
+    public double Cost(long inputTokens, long outputTokens) =>
+        Math.Round((inputTokens * InputPerMillion / 1e6) + (outputTokens * OutputPerMillion / 1e6), 6);
+}
+
+/// <summary>Metrics export through OpenTelemetry.</summary>
+internal sealed class TelemetryOptions
+{
+    /// <summary><c>none</c>, <c>console</c> or <c>otlp</c>.</summary>
+    public string Exporter { get; set; } = "none";
+
+    /// <summary>The OTLP endpoint (default: the exporter's own, http://localhost:4317).</summary>
+    public string? OtlpEndpoint { get; set; }
 }

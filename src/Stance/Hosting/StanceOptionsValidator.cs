@@ -79,12 +79,52 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
         }
 
         ValidateResilience(options.Resilience, errors);
+        ValidateOperations(options, errors);
         if (KeyKeptInFile() is { } file)
         {
             errors.Add($"Stance:Llm:ApiKey: found in {file}; keys come from environment variables or user-secrets only, never from a file in the repo");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateOperations(StanceOptions options, List<string> errors)
+    {
+        if (options.Schedule is { } cron)
+        {
+            try
+            {
+                NightlyScheduler.Parse(cron);
+            }
+            catch (Cronos.CronFormatException ex)
+            {
+                errors.Add($"Stance:Schedule: '{cron}' is not a cron expression ({ex.Message})");
+            }
+        }
+
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(options.ScheduleTimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add($"Stance:ScheduleTimeZone: '{options.ScheduleTimeZone}' is not a known time zone");
+        }
+
+        if (options.ProgressInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add("Stance:ProgressInterval: must be at least 10 ms");
+        }
+
+        if (options.Pricing.InputPerMillion < 0 || options.Pricing.OutputPerMillion < 0 || options.Pricing.ExpectedOutputTokens < 0)
+        {
+            errors.Add("Stance:Pricing: prices and expected tokens cannot be negative");
+        }
+
+        if (options.Telemetry.Exporter.Trim().ToLowerInvariant() is not ("none" or "console" or "otlp"))
+        {
+            errors.Add($"Stance:Telemetry:Exporter: '{options.Telemetry.Exporter}' is not none, console or otlp");
+        }
     }
 
     private static void ValidateResilience(ResilienceOptions resilience, List<string> errors)

@@ -23,6 +23,14 @@ internal sealed class ResultStore : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    /// <summary>Opens an existing database for look-ups only (the dry run); nothing is written.</summary>
+    public static ReadOnlyResultStore OpenReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return new ReadOnlyResultStore(connection);
+    }
+
     /// <summary>Opens (or creates) the database at <paramref name="path"/>.</summary>
     public static ResultStore Open(string path)
     {
@@ -67,7 +75,15 @@ internal sealed class ResultStore : IAsyncDisposable
     {
         lock (_readLock)
         {
-            using var command = _connection.CreateCommand();
+            return Find(_connection, cacheKey);
+        }
+    }
+
+    /// <summary>Looks an answer up on <paramref name="connection"/>.</summary>
+    internal static StoredAnswer? Find(SqliteConnection connection, string cacheKey)
+    {
+        {
+            using var command = connection.CreateCommand();
             command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id FROM answers WHERE cache_key = $key";
             command.Parameters.AddWithValue("$key", cacheKey);
             using var reader = command.ExecuteReader();
@@ -214,3 +230,12 @@ internal sealed class ResultStore : IAsyncDisposable
 
 /// <summary>An answer found in the store, with what it cost when it was paid for.</summary>
 internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? InputTokens, int? OutputTokens, double LatencyMs, DateTimeOffset ScoredAt, string RunId);
+
+/// <summary>A journal opened for look-ups only.</summary>
+internal sealed class ReadOnlyResultStore(SqliteConnection connection) : IDisposable
+{
+    /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
+    public StoredAnswer? Find(string cacheKey) => ResultStore.Find(connection, cacheKey);
+
+    public void Dispose() => connection.Dispose();
+}

@@ -1,3 +1,4 @@
+using Stance.Hosting;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Prompts;
@@ -10,7 +11,8 @@ internal static class RunManifestBuilder
 {
     /// <summary>The manifest of a finished run.</summary>
     public static RunManifest Build(RunStamp run, StancePrompt prompt, ParagraphBatch input, IReadOnlyList<ParagraphRow> rows,
-        RunAbortedException? abort, IReadOnlyList<string> files, int exitCode, DateTimeOffset startedAt, DateTimeOffset finishedAt) => new(
+        RunAbortedException? abort, IReadOnlyList<string> files, int exitCode, DateTimeOffset startedAt, DateTimeOffset finishedAt,
+        IReadOnlyDictionary<string, int> retries, PricingOptions pricing) => new(
         run.RunId,
         run.RunDate,
         "complete",
@@ -33,6 +35,10 @@ internal static class RunManifestBuilder
             rows.Sum(r => (long)(r.InputTokens ?? 0)),
             rows.Sum(r => (long)(r.OutputTokens ?? 0))),
         rows.Where(r => r.ErrorKind is not null).GroupBy(r => r.ErrorKind!).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+        retries.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value),
+        pricing.Cost(rows.Sum(r => (long)(r.InputTokens ?? 0)), rows.Sum(r => (long)(r.OutputTokens ?? 0))),
+        pricing.Currency,
+        Math.Round(rows.Count / Math.Max(0.001, (finishedAt - startedAt).TotalSeconds), 2),
         input.BadDocuments.Select(p => new ManifestProblem(p.SourcePath, p.Reason)).ToList(),
         input.SkippedBlocks.Select(p => new ManifestProblem(p.SourcePath, p.Reason)).ToList(),
         abort is null ? null : new ManifestAbort(abort.Kind, abort.Message),

@@ -83,9 +83,66 @@ internal static class PromptLoader
             throw new PromptException(configPath, "response_format.json_schema.strict must be true");
         }
 
+        CheckStrict(schema, "$", configPath);
+        CheckFields(schema, "$", StanceContract.AnswerFields, configPath);
+        if (schema.GetProperty("properties").GetProperty("targets").TryGetProperty("items", out var items))
+        {
+            CheckFields(items, "$.targets[]", StanceContract.TargetFields, configPath);
+        }
+        else
+        {
+            throw new PromptException(configPath, "the schema's targets must be an array with items");
+        }
+
         CheckLabels(schema, "stance_label", StanceContract.StanceLabels, configPath);
         CheckLabels(schema, "sentiment_label", StanceContract.SentimentLabels, configPath);
         return schema.Clone();
+    }
+
+    /// <summary>Strict structured outputs need every object closed (<c>additionalProperties: false</c>) and every
+    /// property required.</summary>
+    private static void CheckStrict(JsonElement schema, string path, string configPath)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw new PromptException(configPath, $"the schema at {path} is not an object");
+        }
+
+        if (schema.TryGetProperty("properties", out var properties))
+        {
+            if (!schema.TryGetProperty("additionalProperties", out var additional) || additional.ValueKind != JsonValueKind.False)
+            {
+                throw new PromptException(configPath, $"the schema at {path} needs \"additionalProperties\": false (strict mode)");
+            }
+
+            var required = schema.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
+                ? r.EnumerateArray().Select(x => x.GetString()).ToHashSet()
+                : [];
+            foreach (var property in properties.EnumerateObject())
+            {
+                if (!required.Contains(property.Name))
+                {
+                    throw new PromptException(configPath, $"the schema at {path} must list '{property.Name}' in \"required\" (strict mode)");
+                }
+
+                CheckStrict(property.Value, $"{path}.{property.Name}", configPath);
+            }
+        }
+
+        if (schema.TryGetProperty("items", out var items))
+        {
+            CheckStrict(items, $"{path}[]", configPath);
+        }
+    }
+
+    private static void CheckFields(JsonElement schema, string path, IReadOnlyList<string> fields, string configPath)
+    {
+        var properties = schema.TryGetProperty("properties", out var p) ? p : default;
+        var missing = fields.Where(f => properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(f, out _)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PromptException(configPath, $"the schema at {path} lacks the answer fields {string.Join(", ", missing)}");
+        }
     }
 
     private static void CheckLabels(JsonElement schema, string property, IReadOnlyList<string> expected, string configPath)

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Stance.Journal;
 using Stance.Paragraphs;
+using Stance.Telemetry;
 
 namespace Stance.Scoring;
 
 /// <summary>Scores a run's paragraphs with bounded concurrency: answers already journaled are reused, a text that
 /// occurs twice is asked once, every ok answer is journaled before it counts, and a run-ending failure stops the rest.</summary>
-internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? store, bool reuseEarlierRuns, TimeProvider time, ILogger logger)
+internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? store, bool reuseEarlierRuns, RunProgress progress, TimeProvider time, ILogger logger)
 {
     /// <summary>Scores <paramref name="paragraphs"/>; the result has one entry per paragraph, null where the run stopped first.</summary>
     public async Task<ScoringResult> RunAsync(RunStamp run, IReadOnlyList<Paragraph> paragraphs, int concurrency, CancellationToken cancellationToken)
@@ -24,6 +25,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
                 foreach (var i in group)
                 {
                     results[i] = new ScoredParagraph(outcome, stored.ScoredAt);
+                    progress.Finished("ok", outcome.FromCache, null, null);
                 }
             }
             else
@@ -75,10 +77,13 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
                 }
 
                 results[group[0]] = new ScoredParagraph(outcome, at);
+                progress.Finished(Status(outcome), false, outcome.InputTokens, outcome.OutputTokens);
                 foreach (var twin in group.Skip(1))
                 {
                     // The same text elsewhere gets the same answer without a second call.
-                    results[twin] = new ScoredParagraph(outcome with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = outcome.Status == ParagraphStatus.Ok }, at);
+                    var reused = outcome with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = outcome.Status == ParagraphStatus.Ok };
+                    results[twin] = new ScoredParagraph(reused, at);
+                    progress.Finished(Status(reused), reused.FromCache, null, null);
                 }
             }).ConfigureAwait(false);
         }
@@ -88,6 +93,8 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 
         return abort;
     }
+
+    private static string Status(ScoreOutcome outcome) => outcome.Status.ToString().ToLowerInvariant();
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Paragraphs} paragraphs: {Reused} answered from the journal, {Calls} distinct texts to score")]
     private static partial void LogPlan(ILogger logger, int paragraphs, int reused, int calls);

@@ -9,6 +9,7 @@ using Stance.Hosting;
 using Stance.Prompts;
 using Stance.Scoring.Lexicon;
 using Stance.Scoring.Llm;
+using Stance.Telemetry;
 
 namespace Stance.Scoring;
 
@@ -27,7 +28,7 @@ internal static class ScoringServiceCollectionExtensions
         {
             var sp = context.ServiceProvider;
             LlmResilience.Configure(builder, sp.GetRequiredService<IOptions<StanceOptions>>().Value.Resilience,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitGate>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitGate>(), sp.GetRequiredService<RunProgress>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
         });
         services.AddResiliencePipeline(LlmResilience.AttemptPipelineName, (builder, context) =>
@@ -67,8 +68,10 @@ internal static class ScoringServiceCollectionExtensions
             new LlmCallPolicy(
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.PipelineName),
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.AttemptPipelineName),
-                sp.GetRequiredService<RateLimitGate>()),
+                sp.GetRequiredService<RateLimitGate>(),
+                sp.GetRequiredService<RunProgress>()),
             new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars),
+            sp.GetRequiredService<RunProgress>(),
             sp.GetRequiredService<ILogger<KernelParagraphScorer>>());
     }
 

@@ -9,6 +9,14 @@ internal static class StanceContract
     /// <summary>Sentiment labels, in schema order.</summary>
     public static readonly IReadOnlyList<string> SentimentLabels = ["negative", "neutral", "positive"];
 
+    /// <summary>The fields the code reads from an answer; the schema must define them all.</summary>
+    public static readonly IReadOnlyList<string> AnswerFields =
+        ["sentiment_label", "sentiment_score", "main_target", "stance_label", "stance_score", "confidence", "rationale", "targets"];
+
+    /// <summary>The fields the code reads from each entry of <c>targets</c>.</summary>
+    public static readonly IReadOnlyList<string> TargetFields =
+        ["target", "mention", "stance_label", "stance_score", "confidence", "evidence"];
+
     /// <summary>A neutral label needs a score within this distance of zero.</summary>
     public const double NeutralBand = 0.25;
 

@@ -5,6 +5,7 @@ using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI.Chat;
 using Stance.Paragraphs;
 using Stance.Prompts;
+using Stance.Telemetry;
 
 namespace Stance.Scoring.Llm;
 
@@ -17,6 +18,7 @@ internal sealed partial class KernelParagraphScorer(
     OpenAIPromptExecutionSettings settings,
     LlmCallPolicy policy,
     LlmScorerInfo info,
+    RunProgress progress,
     ILogger<KernelParagraphScorer> logger) : IParagraphScorer
 {
     private readonly KernelFunction _function = KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
@@ -77,6 +79,7 @@ internal sealed partial class KernelParagraphScorer(
                 }
 
                 LogCutOff(logger, paragraph.Id);
+                progress.Retry(FailureKind.CutOff);
                 call.Settings = _roomySettings;
                 continue;
             }
@@ -89,6 +92,7 @@ internal sealed partial class KernelParagraphScorer(
 
             reason = check.Reason;
             LogRejected(logger, paragraph.Id, ask + 1, reason!);
+            progress.Retry(FailureKind.InvalidAnswer);
             call.Feedback = $"<rejected_previous_answer>Your previous answer was rejected: {reason}. Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
         }
 

@@ -3,6 +3,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Stance.Hosting;
+using Stance.Telemetry;
 
 namespace Stance.Scoring.Llm;
 
@@ -24,7 +25,7 @@ internal static partial class LlmResilience
     }
 
     /// <summary>Adds the outer strategies, outermost first.</summary>
-    public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, RateLimitGate gate, ILogger logger)
+    public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, RateLimitGate gate, RunProgress progress, ILogger logger)
     {
         builder.TimeProvider = time;
         builder
@@ -45,6 +46,7 @@ internal static partial class LlmResilience
                         gate.Close(args.RetryDelay);
                     }
 
+                    progress.Retry(args.Outcome.Exception is { } failure ? ProviderFaults.Classify(failure).Kind : "no_result");
                     LogRetry(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds,
                         args.Outcome.Exception is { } e ? ProviderFaults.Describe(e) : "no result");
                     return default;
