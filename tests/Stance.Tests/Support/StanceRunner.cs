@@ -20,6 +20,63 @@ internal static class StanceRunner
         var exitCode = await StanceApp.RunAsync(host);
         return new RunResult(exitCode, logs.Lines);
     }
+
+    private static readonly SemaphoreSlim s_console = new(1, 1);
+
+    /// <summary>Runs one batch in-process with standard output captured (the dry-run plan is printed there).</summary>
+    public static async Task<ConsoleRunResult> RunWithConsoleAsync(string[] args)
+    {
+        await s_console.WaitAsync();
+        var original = Console.Out;
+        using var captured = new StringWriter();
+        try
+        {
+            Console.SetOut(captured);
+            var run = await RunAsync(args);
+            return new ConsoleRunResult(run.ExitCode, captured.ToString(), run.LogText);
+        }
+        finally
+        {
+            Console.SetOut(original);
+            s_console.Release();
+        }
+    }
+}
+
+/// <summary>Runs the job as a child process from the repository root, as the README's command does.</summary>
+internal static class StanceProcess
+{
+    /// <summary>Runs the built job with <paramref name="args"/>; returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(RepoPaths.JobAssembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Stance__", StringComparison.OrdinalIgnoreCase) || k.EndsWith("OPENAI_API_KEY", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout + await stderr);
+    }
 }
 
 /// <summary>The exit code and every log line of one run.</summary>
@@ -28,6 +85,9 @@ internal sealed record RunResult(int ExitCode, IReadOnlyCollection<string> Log)
     /// <summary>The whole log as one text.</summary>
     public string LogText => string.Join('\n', Log);
 }
+
+/// <summary>The exit code, what was printed to standard output, and the log.</summary>
+internal sealed record ConsoleRunResult(int ExitCode, string Console, string Log);
 
 /// <summary>Keeps every formatted log line (with exceptions) in memory.</summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Stance.Hosting;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.Hosting;
+
+/// <summary>The schedule, driven by a fake clock: no real waiting.</summary>
+public sealed class NightlySchedulerTests
+{
+    [Fact]
+    public async Task ARunStillGoingWhenTheNextIsDueIsNotOverlappedAndTheSkipIsLogged()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:55:00Z", CultureInfo.InvariantCulture));
+        var job = new ControlledJob();
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var scheduler = new NightlyScheduler(job, time, factory.CreateLogger<NightlyScheduler>());
+        using var stop = new CancellationTokenSource();
+
+        var running = scheduler.RunAsync("0 2 * * *", TimeZoneInfo.Utc, stop.Token);
+        await Advance(time, TimeSpan.FromMinutes(5));                  // 02:00 → the first run starts
+        await WaitUntil(() => job.Started == 1);
+
+        await Advance(time, TimeSpan.FromDays(1));                     // 02:00 next day, the first run still going
+        await WaitUntil(() => logs.Lines.Any(l => l.Contains("skipped: the previous run is still going", StringComparison.Ordinal)));
+        Assert.Equal(1, job.Started);
+
+        job.Finish();
+        await Advance(time, TimeSpan.FromDays(1));                     // the third night runs again
+        await WaitUntil(() => job.Started == 2);
+
+        await stop.CancelAsync();
+        job.Finish();
+        Assert.Equal(ExitCodes.Ok, await running.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, job.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task TheScheduleIsReadInItsTimeZone()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-07-01T00:00:00Z", CultureInfo.InvariantCulture));
+        var job = new ControlledJob();
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var stop = new CancellationTokenSource();
+
+        var running = new NightlyScheduler(job, time, factory.CreateLogger<NightlyScheduler>())
+            .RunAsync("30 3 * * *", TimeZoneInfo.FindSystemTimeZoneById("Asia/Baku"), stop.Token);
+        await WaitUntil(() => logs.Lines.Any(l => l.Contains("Next scheduled run", StringComparison.Ordinal)));
+
+        Assert.Contains(logs.Lines, l => l.Contains("2026-07-02T03:30:00.0000000+04:00", StringComparison.Ordinal)); // 03:30 in Baku is 23:30 UTC
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, job.Started);
+    }
+
+    private static async Task Advance(FakeTimeProvider time, TimeSpan by)
+    {
+        await Task.Delay(100); // let the scheduler reach its next wait on the fake clock
+        time.Advance(by);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition(), "condition not met within 5 s");
+    }
+
+    private sealed class ControlledJob : IBatchJob
+    {
+        private TaskCompletionSource _finish = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _running;
+
+        public int Started;
+
+        public int MaxConcurrent;
+
+        public void Finish() => Interlocked.Exchange(ref _finish, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+        public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Started);
+            var now = Interlocked.Increment(ref _running);
+            MaxConcurrent = Math.Max(MaxConcurrent, now);
+            await Volatile.Read(ref _finish).Task;
+            Interlocked.Decrement(ref _running);
+            return new RunSummary("run", null!, ExitCodes.Ok);
+        }
+    }
+}
