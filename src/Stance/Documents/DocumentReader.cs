@@ -11,8 +11,15 @@ internal static class DocumentReader
     /// <summary>Reads the folder; good documents and problems are both returned, in path order.</summary>
     public static DocumentBatch Read(string inputFolder)
     {
-        var documents = new List<SourceDocument>();
-        var problems = new List<DocumentProblem>();
+        var items = Stream(inputFolder).ToList();
+        return new DocumentBatch(
+            [.. items.Where(i => i.Document is not null).Select(i => i.Document!)],
+            [.. items.Where(i => i.Problem is not null).Select(i => i.Problem!)]);
+    }
+
+    /// <summary>Reads the folder lazily, one file at a time, in path order: each item is a document or a problem.</summary>
+    public static IEnumerable<ReadItem> Stream(string inputFolder)
+    {
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
 
         var files = Directory.EnumerateFiles(inputFolder, "*", SearchOption.AllDirectories)
@@ -24,28 +31,17 @@ internal static class DocumentReader
         {
             if (!IsSupported(relative))
             {
-                problems.Add(new DocumentProblem(relative, $"unsupported file type '{Path.GetExtension(relative)}' (read: .txt, .md, .jsonl); skipped"));
+                yield return new ReadItem(null, new DocumentProblem(relative, $"unsupported file type '{Path.GetExtension(relative)}' (read: .txt, .md, .jsonl); skipped"));
                 continue;
             }
 
             foreach (var item in ReadFile(full, relative))
             {
-                if (item.Problem is { } problem)
-                {
-                    problems.Add(problem);
-                }
-                else if (!seenIds.Add(item.Document!.Id))
-                {
-                    problems.Add(new DocumentProblem(relative, $"duplicate document id '{item.Document.Id}'; the first one is kept"));
-                }
-                else
-                {
-                    documents.Add(item.Document);
-                }
+                yield return item.Document is { } document && !seenIds.Add(document.Id)
+                    ? new ReadItem(null, new DocumentProblem(relative, $"duplicate document id '{document.Id}'; the first one is kept"))
+                    : item;
             }
         }
-
-        return new DocumentBatch(documents, problems);
     }
 
     private static bool IsSupported(string relativePath)
@@ -119,7 +115,6 @@ internal static class DocumentReader
         }
     }
 
-    private sealed record ReadItem(SourceDocument? Document, DocumentProblem? Problem);
 
     private sealed record JsonRecord(string? Id, string? Title, string Text)
     {
@@ -165,3 +160,6 @@ internal static class DocumentReader
 
 /// <summary>What one read of the input folder found.</summary>
 internal sealed record DocumentBatch(IReadOnlyList<SourceDocument> Documents, IReadOnlyList<DocumentProblem> Problems);
+
+/// <summary>One item of a folder read: a document, or a file or record that could not be used.</summary>
+internal sealed record ReadItem(SourceDocument? Document, DocumentProblem? Problem);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stance.Journal;
@@ -59,21 +60,35 @@ internal sealed partial class BatchJob(
                 await store.StartRunAsync(run, startedAt).ConfigureAwait(false);
             }
 
-            var input = ParagraphSource.Read(settings.Input);
+            var input = new InputReport();
+            var (documents, paragraphs) = ParagraphSource.Count(settings.Input);
+            LogRead(_logger, documents, paragraphs);
+            progress.Start(documents, paragraphs);
+
+            var scoring = new ScoringRun(scorer, store, settings.Cache, progress, time, _logger);
+            var tables = output.Begin(settings.Output, run, settings.RowsPerPart);
+            var tally = new RunTally();
+            var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
+            var writer = WriteRowsAsync(run, results.Reader, tables, tally, cancellationToken);
+            try
+            {
+                await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input), settings.Concurrency, results.Writer, cancellationToken))
+                    .ConfigureAwait(false);
+            }
+            finally
+            {
+                results.Writer.TryComplete();
+                await writer.ConfigureAwait(false);
+            }
+
             foreach (var problem in input.BadDocuments.Concat(input.SkippedBlocks))
             {
                 LogSkipped(_logger, problem.SourcePath, problem.Reason);
             }
 
-            LogRead(_logger, input.Documents, input.BadDocuments.Count, input.Paragraphs.Count);
-            progress.Start(input.Documents, input.Paragraphs.Count);
-            var scoring = await reporter.TrackAsync(new ScoringRun(scorer, store, settings.Cache, progress, time, _logger)
-                .RunAsync(run, input.Paragraphs, settings.Concurrency, cancellationToken)).ConfigureAwait(false);
-
-            var (paragraphRows, targetRows) = BuildRows(run, input.Paragraphs, scoring);
-            var files = await output.WriteAsync(settings.Output, run, paragraphRows, targetRows, CancellationToken.None).ConfigureAwait(false);
-            var exitCode = ExitCodes.For(scoring.Abort?.Kind, paragraphRows.All(r => r.Status == "ok") && input.BadDocuments.Count == 0);
-            var manifest = RunManifestBuilder.Build(run, prompt, input, paragraphRows, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow(),
+            var files = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            var exitCode = ExitCodes.For(scoring.Abort?.Kind, tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
+            var manifest = RunManifestBuilder.Build(run, prompt, input, tally, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow(),
                 progress.RetriesByReason, settings.Pricing);
             await manifest.WriteAsync(RunManifest.PathFor(settings.Output, run), CancellationToken.None).ConfigureAwait(false);
             if (store is not null)
@@ -99,20 +114,18 @@ internal sealed partial class BatchJob(
         }
     }
 
-    private (List<ParagraphRow> Paragraphs, List<TargetRow> Targets) BuildRows(RunStamp run, IReadOnlyList<Paragraph> paragraphs, ScoringResult scoring)
+    private static async Task WriteRowsAsync(RunStamp run, ChannelReader<ScoredParagraph> results, RunTables tables, RunTally tally, CancellationToken cancellationToken)
     {
-        var paragraphRows = new List<ParagraphRow>(paragraphs.Count);
-        var targetRows = new List<TargetRow>();
-        for (var i = 0; i < paragraphs.Count; i++)
+        await foreach (var scored in results.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            var scored = scoring.Results[i] ?? new ScoredParagraph(
-                ScoreOutcome.Failed(FailureKind.Aborted, $"not scored: the run stopped ({scoring.Abort?.Kind}: {scoring.Abort?.Message})", 0, null, null, 0),
-                time.GetUtcNow());
-            paragraphRows.Add(RowMapper.ToParagraphRow(run, paragraphs[i], scored.Outcome, scored.ScoredAt));
-            targetRows.AddRange(RowMapper.ToTargetRows(run, paragraphs[i], scored.Outcome));
+            var row = RowMapper.ToParagraphRow(run, scored.Paragraph, scored.Outcome, scored.ScoredAt);
+            tally.Add(row);
+            await tables.AddParagraphAsync(row, cancellationToken).ConfigureAwait(false);
+            foreach (var target in RowMapper.ToTargetRows(run, scored.Paragraph, scored.Outcome))
+            {
+                await tables.AddTargetAsync(target, cancellationToken).ConfigureAwait(false);
+            }
         }
-
-        return (paragraphRows, targetRows);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Run {RunId}: provider {Provider}, model {Model}, prompt {Prompt} ({PromptSha}), input {Input}")]
@@ -126,8 +139,8 @@ internal sealed partial class BatchJob(
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Skipped: {Path}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Read {Documents} documents ({Bad} bad), {Paragraphs} paragraphs")]
-    private static partial void LogRead(ILogger logger, int documents, int bad, int paragraphs);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Input: {Documents} documents, {Paragraphs} paragraphs")]
+    private static partial void LogRead(ILogger logger, int documents, int paragraphs);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Resuming unfinished run {RunId}: answers it journaled are not asked again")]
     private static partial void LogResuming(ILogger logger, string runId);

@@ -21,6 +21,9 @@ internal sealed class StanceOptions
     /// <summary>How many paragraphs are scored at once.</summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>Rows per Parquet part file; a run's tables roll over to a new part after this many rows.</summary>
+    public int RowsPerPart { get; set; } = Stance.Output.ParquetOutput.DefaultRowsPerPart;
+
     /// <summary>The journal of paid answers (SQLite); default <c>&lt;Output&gt;/.stance/journal.db</c>.</summary>
     public string? Journal { get; set; }
 

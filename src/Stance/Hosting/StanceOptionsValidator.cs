@@ -30,6 +30,11 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             errors.Add("Stance:Output: must name a folder");
         }
 
+        if (options.RowsPerPart < 1)
+        {
+            errors.Add($"Stance:RowsPerPart: {options.RowsPerPart} must be at least 1");
+        }
+
         if (options.Concurrency is < 1 or > 512)
         {
             errors.Add($"Stance:Concurrency: {options.Concurrency} is outside 1..512");

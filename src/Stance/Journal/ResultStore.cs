@@ -53,7 +53,8 @@ internal sealed class ResultStore : IAsyncDisposable
                 output_tokens INTEGER,
                 latency_ms REAL NOT NULL,
                 scored_at TEXT NOT NULL,
-                run_id TEXT NOT NULL);
+                run_id TEXT NOT NULL,
+                session TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS runs (
                 run_id TEXT PRIMARY KEY,
                 run_date TEXT NOT NULL,
@@ -65,6 +66,9 @@ internal sealed class ResultStore : IAsyncDisposable
             """);
         return new ResultStore(connection);
     }
+
+    /// <summary>This process's id in the journal: an answer recorded in this session is one this process paid for.</summary>
+    public string Session { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>The key of an answer: it depends on the paragraph's text, the prompt folder, the provider and the model.</summary>
     public static string CacheKey(string textSha256, string promptSha256, string provider, string model) =>
@@ -84,7 +88,7 @@ internal sealed class ResultStore : IAsyncDisposable
     {
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id FROM answers WHERE cache_key = $key";
+            command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session FROM answers WHERE cache_key = $key";
             command.Parameters.AddWithValue("$key", cacheKey);
             using var reader = command.ExecuteReader();
             return reader.Read()
@@ -95,7 +99,8 @@ internal sealed class ResultStore : IAsyncDisposable
                     reader.IsDBNull(3) ? null : reader.GetInt32(3),
                     reader.GetDouble(4),
                     DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
-                    reader.GetString(6))
+                    reader.GetString(6),
+                    reader.GetString(7))
                 : null;
         }
     }
@@ -106,7 +111,7 @@ internal sealed class ResultStore : IAsyncDisposable
         var write = new PendingWrite(command =>
         {
             command.CommandText = """
-                INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run)
+                INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)
                 """;
             command.Parameters.AddWithValue("$key", cacheKey);
             command.Parameters.AddWithValue("$text", textSha256);
@@ -120,6 +125,7 @@ internal sealed class ResultStore : IAsyncDisposable
             command.Parameters.AddWithValue("$latency", outcome.LatencyMs);
             command.Parameters.AddWithValue("$at", scoredAt.ToString("O", CultureInfo.InvariantCulture));
             command.Parameters.AddWithValue("$run", run.RunId);
+            command.Parameters.AddWithValue("$session", Session);
         });
         return Enqueue(write);
     }
@@ -229,7 +235,7 @@ internal sealed class ResultStore : IAsyncDisposable
 }
 
 /// <summary>An answer found in the store, with what it cost when it was paid for.</summary>
-internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? InputTokens, int? OutputTokens, double LatencyMs, DateTimeOffset ScoredAt, string RunId);
+internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? InputTokens, int? OutputTokens, double LatencyMs, DateTimeOffset ScoredAt, string RunId, string Session);
 
 /// <summary>A journal opened for look-ups only.</summary>
 internal sealed class ReadOnlyResultStore(SqliteConnection connection) : IDisposable

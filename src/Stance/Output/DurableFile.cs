@@ -7,8 +7,9 @@ internal static class DurableFile
     public static string TemporaryName(string path) =>
         Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp");
 
-    /// <summary>Writes through <paramref name="write"/> to a temporary file, flushes it to disk and renames it into place.</summary>
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    /// <summary>Writes through <paramref name="write"/> to a temporary file, flushes it to disk and (unless the caller
+    /// renames it later, at a commit) renames it into place.</summary>
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken, bool renameIntoPlace = true)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = TemporaryName(path);
@@ -20,7 +21,10 @@ internal static class DurableFile
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, path, overwrite: true);
+        if (renameIntoPlace)
+        {
+            File.Move(temporary, path, overwrite: true);
+        }
     }
 
     /// <summary>Writes <paramref name="text"/> durably to <paramref name="path"/>.</summary>

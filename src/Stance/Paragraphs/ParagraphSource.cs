@@ -2,30 +2,74 @@ using Stance.Documents;
 
 namespace Stance.Paragraphs;
 
-/// <summary>Reads the input folder into paragraphs, keeping every file, record and block it could not use, with the reason.</summary>
+/// <summary>Reads the input folder into paragraphs lazily, keeping every file, record and block it could not use, with
+/// the reason, in <see cref="InputReport"/>.</summary>
 internal static class ParagraphSource
 {
-    /// <summary>Reads and splits every document below <paramref name="inputFolder"/>.</summary>
+    /// <summary>Reads and splits every document below <paramref name="inputFolder"/> (materialised; for planning and tests).</summary>
     public static ParagraphBatch Read(string inputFolder)
     {
-        var batch = DocumentReader.Read(inputFolder);
-        var bad = batch.Problems.ToList();
-        var skipped = new List<DocumentProblem>();
-        var paragraphs = new List<Paragraph>();
-        foreach (var document in batch.Documents)
-        {
-            var split = ParagraphSplitter.Split(document);
-            skipped.AddRange(split.Skipped.Select(reason => new DocumentProblem(document.Id, reason)));
-            if (split.Paragraphs.Count == 0)
-            {
-                bad.Add(new DocumentProblem(document.Id, "no paragraphs besides the title"));
-            }
+        var report = new InputReport();
+        var paragraphs = Stream(inputFolder, report).ToList();
+        return new ParagraphBatch(report.Documents, paragraphs, report.BadDocuments, report.SkippedBlocks);
+    }
 
-            paragraphs.AddRange(split.Paragraphs);
+    /// <summary>Counts documents and paragraphs without keeping them (for progress and ETA).</summary>
+    public static (int Documents, int Paragraphs) Count(string inputFolder)
+    {
+        var report = new InputReport();
+        var paragraphs = 0;
+        foreach (var _ in Stream(inputFolder, report))
+        {
+            paragraphs++;
         }
 
-        return new ParagraphBatch(batch.Documents.Count, paragraphs, bad, skipped);
+        return (report.Documents, paragraphs);
     }
+
+    /// <summary>Yields the paragraphs of every document one document at a time; problems go to <paramref name="report"/>.</summary>
+    public static IEnumerable<Paragraph> Stream(string inputFolder, InputReport report)
+    {
+        foreach (var item in DocumentReader.Stream(inputFolder))
+        {
+            if (item.Problem is { } problem)
+            {
+                report.BadDocuments.Add(problem);
+                continue;
+            }
+
+            var document = item.Document!;
+            report.Documents++;
+            var split = ParagraphSplitter.Split(document);
+            report.SkippedBlocks.AddRange(split.Skipped.Select(reason => new DocumentProblem(document.Id, reason)));
+            if (split.Paragraphs.Count == 0)
+            {
+                report.BadDocuments.Add(new DocumentProblem(document.Id, "no paragraphs besides the title"));
+            }
+
+            foreach (var paragraph in split.Paragraphs)
+            {
+                report.Paragraphs++;
+                yield return paragraph;
+            }
+        }
+    }
+}
+
+/// <summary>What reading the input found besides the paragraphs; filled while the paragraphs are read.</summary>
+internal sealed class InputReport
+{
+    /// <summary>Documents read.</summary>
+    public int Documents { get; set; }
+
+    /// <summary>Paragraphs yielded.</summary>
+    public int Paragraphs { get; set; }
+
+    /// <summary>Files, records and documents skipped whole, with the reason.</summary>
+    public List<DocumentProblem> BadDocuments { get; } = [];
+
+    /// <summary>Blocks skipped inside good documents, with the reason.</summary>
+    public List<DocumentProblem> SkippedBlocks { get; } = [];
 }
 
 /// <summary>What was read: the paragraphs to score, bad documents (skipped whole) and skipped blocks.</summary>

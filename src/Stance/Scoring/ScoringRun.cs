@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Stance.Journal;
 using Stance.Paragraphs;
@@ -5,99 +7,140 @@ using Stance.Telemetry;
 
 namespace Stance.Scoring;
 
-/// <summary>Scores a run's paragraphs with bounded concurrency: answers already journaled are reused, a text that
-/// occurs twice is asked once, every ok answer is journaled before it counts, and a run-ending failure stops the rest.</summary>
+/// <summary>Scores paragraphs as they are read, through a bounded channel and a fixed number of workers, so memory does
+/// not grow with the corpus. Answers already journaled are reused; a text being scored by one worker is not asked again
+/// by another; every ok answer is journaled before it counts; after a run-ending failure the rest get rows without calls.</summary>
 internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? store, bool reuseEarlierRuns, RunProgress progress, TimeProvider time, ILogger logger)
 {
-    /// <summary>Scores <paramref name="paragraphs"/>; the result has one entry per paragraph, null where the run stopped first.</summary>
-    public async Task<ScoringResult> RunAsync(RunStamp run, IReadOnlyList<Paragraph> paragraphs, int concurrency, CancellationToken cancellationToken)
-    {
-        var results = new ScoredParagraph?[paragraphs.Count];
-        var toScore = new List<int[]>();
-        foreach (var group in Enumerable.Range(0, paragraphs.Count).GroupBy(i => ResultStore.CacheKey(paragraphs[i].TextSha256, run.PromptSha256, run.Provider, run.Model)))
-        {
-            var stored = store?.Find(group.Key);
-            if (stored is not null && (reuseEarlierRuns || stored.RunId == run.RunId))
-            {
-                var outcome = stored.RunId == run.RunId
-                    ? ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs)
-                    : ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true };
-                foreach (var i in group)
-                {
-                    results[i] = new ScoredParagraph(outcome, stored.ScoredAt);
-                    progress.Finished("ok", outcome.FromCache, null, null);
-                }
-            }
-            else
-            {
-                toScore.Add([.. group]);
-            }
-        }
+    private readonly ConcurrentDictionary<string, Task<ScoreOutcome>> _inFlight = new(StringComparer.Ordinal);
+    private RunAbortedException? _abort;
 
-        var reused = paragraphs.Count - toScore.Sum(g => g.Length);
-        LogPlan(logger, paragraphs.Count, reused, toScore.Count);
-        var abort = await ScoreAsync(run, paragraphs, toScore, results, concurrency, cancellationToken).ConfigureAwait(false);
-        return new ScoringResult(results, abort);
-    }
+    /// <summary>Why the run stopped early, if it did.</summary>
+    public RunAbortedException? Abort => _abort;
 
-    private async Task<RunAbortedException?> ScoreAsync(RunStamp run, IReadOnlyList<Paragraph> paragraphs, List<int[]> groups,
-        ScoredParagraph?[] results, int concurrency, CancellationToken cancellationToken)
+    /// <summary>Scores every paragraph of <paramref name="paragraphs"/> and writes each outcome to <paramref name="results"/>.</summary>
+    public async Task RunAsync(RunStamp run, IEnumerable<Paragraph> paragraphs, int concurrency, ChannelWriter<ScoredParagraph> results, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        RunAbortedException? abort = null;
-        try
-        {
-            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = stop.Token }, async (group, ct) =>
+        using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = Channel.CreateBounded<Paragraph>(new BoundedChannelOptions(concurrency * 2) { SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
             {
-                var paragraph = paragraphs[group[0]];
-                ScoreOutcome outcome;
                 try
                 {
-                    outcome = await scorer.ScoreAsync(paragraph, ct).ConfigureAwait(false);
-                }
-                catch (RunAbortedException ex)
-                {
-                    if (Interlocked.CompareExchange(ref abort, ex, null) is null)
+                    foreach (var paragraph in paragraphs)
                     {
-                        LogAborted(logger, ex.Kind, ex.Message);
+                        await queue.Writer.WriteAsync(paragraph, cancellationToken).ConfigureAwait(false);
                     }
-
-                    await stop.CancelAsync().ConfigureAwait(false);
-                    return;
                 }
-
-                var at = time.GetUtcNow();
-                if (outcome.Status == ParagraphStatus.Ok && store is not null)
+                finally
                 {
-                    await store.RecordAsync(ResultStore.CacheKey(paragraph.TextSha256, run.PromptSha256, run.Provider, run.Model), paragraph.TextSha256, run, outcome, at).ConfigureAwait(false);
+                    queue.Writer.Complete();
                 }
-                else if (outcome.Status != ParagraphStatus.Ok)
+            },
+            cancellationToken);
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(
+            async () =>
+            {
+                await foreach (var paragraph in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    LogParagraphFailed(logger, paragraph.DocumentId, paragraph.Index, outcome.ErrorKind!, outcome.Error!);
+                    var scored = await ScoreAsync(run, paragraph, calls, cancellationToken).ConfigureAwait(false);
+                    await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
                 }
-
-                results[group[0]] = new ScoredParagraph(outcome, at);
-                progress.Finished(Status(outcome), false, outcome.InputTokens, outcome.OutputTokens);
-                foreach (var twin in group.Skip(1))
-                {
-                    // The same text elsewhere gets the same answer without a second call.
-                    var reused = outcome with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = outcome.Status == ParagraphStatus.Ok };
-                    results[twin] = new ScoredParagraph(reused, at);
-                    progress.Finished(Status(reused), reused.FromCache, null, null);
-                }
-            }).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (abort is not null && !cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        return abort;
+            },
+            cancellationToken));
+        await Task.WhenAll(workers.Append(producer)).ConfigureAwait(false);
     }
 
-    private static string Status(ScoreOutcome outcome) => outcome.Status.ToString().ToLowerInvariant();
+    private async Task<ScoredParagraph> ScoreAsync(RunStamp run, Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _abort) is { } abort)
+        {
+            return Finish(paragraph, Aborted(abort), time.GetUtcNow());
+        }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Paragraphs} paragraphs: {Reused} answered from the journal, {Calls} distinct texts to score")]
-    private static partial void LogPlan(ILogger logger, int paragraphs, int reused, int calls);
+        var key = ResultStore.CacheKey(paragraph.TextSha256, run.PromptSha256, run.Provider, run.Model);
+        if (store?.Find(key) is { } stored)
+        {
+            if (stored.Session == store.Session || (reuseEarlierRuns && stored.RunId != run.RunId))
+            {
+                return Finish(paragraph, ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt);
+            }
+
+            if (stored.RunId == run.RunId)
+            {
+                // Journaled by this run before a crash: the answer and what it cost belong to this run.
+                return Finish(paragraph, ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs), stored.ScoredAt);
+            }
+        }
+
+        var mine = new TaskCompletionSource<ScoreOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inFlight.TryAdd(key, mine.Task))
+        {
+            var twin = await _inFlight[key].WaitAsync(cancellationToken).ConfigureAwait(false);
+            return Finish(paragraph, twin.Status == ParagraphStatus.Ok
+                ? twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = true }
+                : twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0 }, time.GetUtcNow());
+        }
+
+        try
+        {
+            var outcome = await CallAsync(paragraph, calls, cancellationToken).ConfigureAwait(false);
+            var at = time.GetUtcNow();
+            if (outcome.Status == ParagraphStatus.Ok && store is not null)
+            {
+                await store.RecordAsync(key, paragraph.TextSha256, run, outcome, at).ConfigureAwait(false);
+            }
+
+            mine.TrySetResult(outcome);
+            return Finish(paragraph, outcome, at);
+        }
+        catch (Exception ex)
+        {
+            mine.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _inFlight.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<ScoreOutcome> CallAsync(Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await scorer.ScoreAsync(paragraph, calls.Token).ConfigureAwait(false);
+        }
+        catch (RunAbortedException ex)
+        {
+            if (Interlocked.CompareExchange(ref _abort, ex, null) is null)
+            {
+                LogAborted(logger, ex.Kind, ex.Message);
+                await calls.CancelAsync().ConfigureAwait(false);
+            }
+
+            return Aborted(_abort!);
+        }
+        catch (OperationCanceledException) when (_abort is not null && !cancellationToken.IsCancellationRequested)
+        {
+            return Aborted(_abort);
+        }
+    }
+
+    private ScoredParagraph Finish(Paragraph paragraph, ScoreOutcome outcome, DateTimeOffset at)
+    {
+        progress.Finished(outcome.Status.ToString().ToLowerInvariant(), outcome.FromCache, outcome.InputTokens, outcome.OutputTokens);
+        if (outcome.Status != ParagraphStatus.Ok && outcome.ErrorKind != FailureKind.Aborted)
+        {
+            LogParagraphFailed(logger, paragraph.DocumentId, paragraph.Index, outcome.ErrorKind!, outcome.Error!);
+        }
+
+        return new ScoredParagraph(paragraph, outcome, at);
+    }
+
+    private static ScoreOutcome Aborted(RunAbortedException abort) =>
+        ScoreOutcome.Failed(FailureKind.Aborted, $"not scored: the run stopped ({abort.Kind}: {abort.Message})", 0, null, null, 0);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Paragraph {DocumentId}#{Index} not ok ({Kind}): {Error}")]
     private static partial void LogParagraphFailed(ILogger logger, string documentId, int index, string kind, string error);
@@ -106,8 +149,5 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
     private static partial void LogAborted(ILogger logger, string kind, string reason);
 }
 
-/// <summary>One paragraph's outcome and when it was known.</summary>
-internal sealed record ScoredParagraph(ScoreOutcome Outcome, DateTimeOffset ScoredAt);
-
-/// <summary>The outcomes of a run (null where it stopped first) and why it stopped, if it did.</summary>
-internal sealed record ScoringResult(ScoredParagraph?[] Results, RunAbortedException? Abort);
+/// <summary>One paragraph, its outcome and when the outcome was known.</summary>
+internal sealed record ScoredParagraph(Paragraph Paragraph, ScoreOutcome Outcome, DateTimeOffset ScoredAt);

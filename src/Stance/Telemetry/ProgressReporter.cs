@@ -12,8 +12,8 @@ internal sealed partial class ProgressReporter(RunProgress progress, IOptions<St
     /// <summary>True when standard output is an interactive terminal that can show a live display.</summary>
     public static bool IsTerminal => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    /// <summary>Reports until <paramref name="work"/> completes, then returns its result.</summary>
-    public async Task<T> TrackAsync<T>(Task<T> work)
+    /// <summary>Reports until <paramref name="work"/> completes.</summary>
+    public async Task TrackAsync(Task work)
     {
         if (IsTerminal)
         {
@@ -30,7 +30,8 @@ internal sealed partial class ProgressReporter(RunProgress progress, IOptions<St
 
                     Update(bar, progress.Snapshot());
                 }).ConfigureAwait(false);
-            return await work.ConfigureAwait(false);
+            await work.ConfigureAwait(false);
+            return;
         }
 
         var interval = options.Value.ProgressInterval;
@@ -43,7 +44,7 @@ internal sealed partial class ProgressReporter(RunProgress progress, IOptions<St
             }
         }
 
-        return await work.ConfigureAwait(false);
+        await work.ConfigureAwait(false);
     }
 
     private static void Update(ProgressTask bar, ProgressSnapshot s)
