@@ -12,9 +12,6 @@ namespace Stance.Hosting;
 /// call and writes no table.</summary>
 internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time)
 {
-    /// <summary>Characters per token for the estimate (English prose averages about four).</summary>
-    public const double CharsPerToken = 4.0;
-
     /// <summary>Computes the plan.</summary>
     public RunPlan Plan()
     {
@@ -23,7 +20,7 @@ internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePromp
         var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
         using var store = scorer.IsMetered && File.Exists(journal) ? ResultStore.OpenReadOnly(journal) : null;
         var runDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var fixedChars = prompt.Config.Template!.Length + prompt.Targets.ToPromptText().Length;
+        var estimator = new TokenEstimator(prompt);
 
         var documents = new List<DocumentPlan>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -46,8 +43,7 @@ internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePromp
                 }
 
                 calls++;
-                var chars = fixedChars + paragraph.Text.Length + (paragraph.DocumentTitle?.Length ?? 0) + (paragraph.Previous?.Length ?? 0);
-                inputTokens += (long)Math.Ceiling(chars / CharsPerToken);
+                inputTokens += estimator.PromptTokens(paragraph);
             }
 
             documents.Add(new DocumentPlan(document.Key, document.Count(), cached, calls, inputTokens, (long)calls * settings.Pricing.ExpectedOutputTokens));
@@ -96,7 +92,7 @@ internal sealed record RunPlan(
         }
 
         text.AppendLine(inv, $"{"total (" + Documents.Count + " documents, " + BadDocuments + " bad)",-48} {Paragraphs,10} {CacheHits,7} {Calls,6} {InputTokens,10} {OutputTokens,10}");
-        text.AppendLine(inv, $"estimated cost: {EstimatedCost:0.######} {Currency} (input and output tokens estimated at {DryRunPlanner.CharsPerToken} characters a token and the configured output tokens per call)");
+        text.AppendLine(inv, $"estimated cost: {EstimatedCost:0.######} {Currency} (input and output tokens estimated at {TokenEstimator.CharsPerToken} characters a token and the configured output tokens per call)");
         return text.ToString();
     }
 }

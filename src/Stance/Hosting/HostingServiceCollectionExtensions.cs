@@ -21,6 +21,8 @@ internal static class HostingServiceCollectionExtensions
         ["--endpoint"] = "Stance:Llm:Endpoint",
         ["--model"] = "Stance:Llm:Model",
         ["--schedule"] = "Stance:Schedule",
+        ["--rpm"] = "Stance:Rate:RequestsPerMinute",
+        ["--tpm"] = "Stance:Rate:TokensPerMinute",
     };
 
     /// <summary>Switches without a value and the setting each stands for.</summary>
@@ -29,6 +31,7 @@ internal static class HostingServiceCollectionExtensions
         ["--no-cache"] = "--Stance:Cache=false",
         ["--dry-run"] = "--Stance:DryRun=true",
         ["--check-prompts"] = "--Stance:CheckPrompts=true",
+        ["--adaptive"] = "--Stance:Rate:AdaptiveConcurrency=true",
     };
 
     /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line provider.</summary>

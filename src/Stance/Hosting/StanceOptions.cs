@@ -56,6 +56,9 @@ internal sealed class StanceOptions
 
     /// <summary>Retries and timeouts around each LLM call.</summary>
     public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Client-side pacing and adaptive concurrency.</summary>
+    public RateOptions Rate { get; set; } = new();
 }
 
 /// <summary>Which model answers, and how to reach it.</summary>
@@ -145,4 +148,20 @@ internal sealed class TelemetryOptions
 
     /// <summary>The OTLP endpoint (default: the exporter's own, http://localhost:4317).</summary>
     public string? OtlpEndpoint { get; set; }
+}
+
+/// <summary>How fast requests may go.</summary>
+internal sealed class RateOptions
+{
+    /// <summary>Requests per minute the client never exceeds (<c>--rpm</c>); null: unlimited, or learned from headers.</summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>Tokens per minute (prompt estimate + max tokens per request) the client never exceeds (<c>--tpm</c>).</summary>
+    public int? TokensPerMinute { get; set; }
+
+    /// <summary>Adopt the <c>x-ratelimit-limit-*</c> the provider announces when no limit is configured.</summary>
+    public bool UseProviderHeaders { get; set; } = true;
+
+    /// <summary>Let the number of requests in flight adapt (AIMD) up to <c>Concurrency</c> (<c>--adaptive</c>).</summary>
+    public bool AdaptiveConcurrency { get; set; }
 }

@@ -85,6 +85,10 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
 
         ValidateResilience(options.Resilience, errors);
         ValidateOperations(options, errors);
+        if (options.Rate.RequestsPerMinute is < 1 || options.Rate.TokensPerMinute is < 1)
+        {
+            errors.Add("Stance:Rate: --rpm and --tpm must be at least 1 when given");
+        }
         if (KeyKeptInFile() is { } file)
         {
             errors.Add($"Stance:Llm:ApiKey: found in {file}; keys come from environment variables or user-secrets only, never from a file in the repo");

@@ -9,6 +9,7 @@ using Stance.Hosting;
 using Stance.Prompts;
 using Stance.Scoring.Lexicon;
 using Stance.Scoring.Llm;
+using Stance.Scoring.Pacing;
 using Stance.Telemetry;
 
 namespace Stance.Scoring;
@@ -22,8 +23,15 @@ internal static class ScoringServiceCollectionExtensions
     /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c>.</summary>
     public static IServiceCollection AddStanceScoring(this IServiceCollection services)
     {
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton(sp => new RateLimitGate(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var rate = sp.GetRequiredService<IOptions<StanceOptions>>().Value.Rate;
+            return new RatePacer(rate.RequestsPerMinute, rate.TokensPerMinute, rate.UseProviderHeaders, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddTransient<RateLimitHeadersHandler>();
+        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<RateLimitHeadersHandler>();
         services.AddResiliencePipeline(LlmResilience.PipelineName, (builder, context) =>
         {
             var sp = context.ServiceProvider;
@@ -40,7 +48,8 @@ internal static class ScoringServiceCollectionExtensions
 
     private static IParagraphScorer CreateScorer(IServiceProvider sp)
     {
-        var llm = sp.GetRequiredService<IOptions<StanceOptions>>().Value.Llm;
+        var options = sp.GetRequiredService<IOptions<StanceOptions>>().Value;
+        var llm = options.Llm;
         var prompt = sp.GetRequiredService<StancePrompt>();
         if (llm.Provider == LexiconScorer.ProviderName)
         {
@@ -69,6 +78,8 @@ internal static class ScoringServiceCollectionExtensions
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.PipelineName),
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(LlmResilience.AttemptPipelineName),
                 sp.GetRequiredService<RateLimitGate>(),
+                sp.GetRequiredService<RatePacer>(),
+                options.Rate.AdaptiveConcurrency ? new AdaptiveConcurrency(Math.Max(1, options.Concurrency / 4), options.Concurrency) : null,
                 sp.GetRequiredService<RunProgress>()),
             new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars),
             sp.GetRequiredService<RunProgress>(),

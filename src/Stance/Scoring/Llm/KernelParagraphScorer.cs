@@ -25,6 +25,7 @@ internal sealed partial class KernelParagraphScorer(
     private readonly AnswerValidator _validator = new(prompt, info.RequireMentionedTargets);
     private readonly string _targets = prompt.Targets.ToPromptText();
     private readonly OpenAIPromptExecutionSettings _roomySettings = WithMoreRoom(settings);
+    private readonly TokenEstimator _estimator = new(prompt);
 
     /// <inheritdoc />
     public string Provider => info.Provider;
@@ -111,6 +112,7 @@ internal sealed partial class KernelParagraphScorer(
         };
         var result = await policy.ExecuteAsync(
             async ct => await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false),
+            _estimator.PromptTokens(call.Paragraph) + (call.Settings.MaxTokens ?? 0),
             () => Interlocked.Increment(ref call.Attempts),
             cancellationToken).ConfigureAwait(false);
 
