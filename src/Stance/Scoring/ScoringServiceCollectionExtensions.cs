@@ -27,7 +27,7 @@ internal static class ScoringServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var rate = sp.GetRequiredService<IOptions<StanceOptions>>().Value.Rate;
-            return new RatePacer(rate.RequestsPerMinute, rate.TokensPerMinute, rate.UseProviderHeaders, sp.GetRequiredService<TimeProvider>());
+            return new RatePacer(rate.RequestsPerMinute, rate.TokensPerMinute, rate.UseProviderHeaders);
         });
         services.AddTransient<RateLimitHeadersHandler>();
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -89,6 +89,31 @@ public sealed class FaultModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenAnAnswerSaysTheRequestLimitIsExhaustedTheNextRequestWaitsForItsReset()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
+        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["x-ratelimit-limit-requests"] = "500", ["x-ratelimit-remaining-requests"] = request.Number == 1 ? "0" : "400",
+                ["x-ratelimit-reset-requests"] = "8s",
+            },
+        };
+        using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
+
+        Assert.Equal(ParagraphStatus.Ok, (await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None)).Status);
+        var second = host.Scorer.ScoreAsync(Paragraph("Armenia spoke."), CancellationToken.None);
+        await Task.Delay(300);
+        Assert.Single(_server.Requests); // no 429 was needed to hold it back
+
+        time.Advance(TimeSpan.FromSeconds(8.1));
+        Assert.Equal(ParagraphStatus.Ok, (await second.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(485, host.Pacer.RequestsPerMinute); // learned from x-ratelimit-limit-requests, with headroom
+    }
+
+    [Fact]
     public async Task A429InsufficientQuotaStopsTheRunAtOnce()
     {
         _server.Responder = _ => Reply.Status(429) with

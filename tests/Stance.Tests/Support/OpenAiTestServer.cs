@@ -80,6 +80,11 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
                 await context.Response.WriteAsync("{\"id\":\"chatcmpl-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"mess");
                 return;
             default:
+                foreach (var (name, value) in reply.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(Completion(reply.Body!, reply.FinishReason, request.Number), context.RequestAborted);
                 await context.Response.CompleteAsync();

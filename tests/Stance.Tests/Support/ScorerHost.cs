@@ -15,6 +15,9 @@ internal sealed class ScorerHost : IDisposable
     /// <summary>The scorer the job would use.</summary>
     public IParagraphScorer Scorer => _host.Services.GetRequiredService<IParagraphScorer>();
 
+    /// <summary>The pacer the scorer's requests go through.</summary>
+    public Stance.Scoring.Pacing.RatePacer Pacer => _host.Services.GetRequiredService<Stance.Scoring.Pacing.RatePacer>();
+
     /// <summary>Builds the host with short retry delays; <paramref name="args"/> come after the defaults and win.</summary>
     public static ScorerHost Create(OpenAiTestServer server, string[]? args = null, Action<IServiceCollection>? configure = null)
     {

@@ -4,29 +4,25 @@ namespace Stance.Scoring.Pacing;
 
 /// <summary>Client-side pacing with token buckets (System.Threading.RateLimiting): one for requests per minute, one
 /// for tokens per minute. The limits are configured, or learned from the provider's <c>x-ratelimit-limit-*</c> headers
-/// when not configured. Buckets are replenished on the injected <see cref="TimeProvider"/>, so tests drive them.</summary>
+/// when not configured. The buckets refill on their own timer in real time (the library offers no clock to inject),
+/// in small chunks about every 50 ms, so the pace is even rather than a burst at each minute.</summary>
 internal sealed class RatePacer : IDisposable
 {
     /// <summary>The share of a learned limit the pacer aims at, leaving room for clock skew between client and server.</summary>
     public const double LearnedHeadroom = 0.97;
 
-    private static readonly TimeSpan s_period = TimeSpan.FromMilliseconds(50);
-    private readonly TimeProvider _time;
     private readonly bool _learn;
-    private readonly ITimer _timer;
     private Bucket? _requests;
     private Bucket? _tokens;
 
     /// <summary>Creates a pacer; null limits are unlimited (or learned, when <paramref name="learnFromHeaders"/>).</summary>
-    public RatePacer(int? requestsPerMinute, int? tokensPerMinute, bool learnFromHeaders, TimeProvider time)
+    public RatePacer(int? requestsPerMinute, int? tokensPerMinute, bool learnFromHeaders)
     {
-        _time = time;
         _learn = learnFromHeaders;
-        _requests = requestsPerMinute is { } rpm ? Bucket.PerMinute(rpm, burst: Math.Max(1, rpm / 120)) : null;
-        _tokens = tokensPerMinute is { } tpm ? Bucket.PerMinute(tpm, burst: Math.Min(tpm, Math.Max(tpm / 60, 8192))) : null;
+        _requests = requestsPerMinute is { } rpm ? Bucket.Requests(rpm) : null;
+        _tokens = tokensPerMinute is { } tpm ? Bucket.Tokens(tpm) : null;
         RequestsConfigured = requestsPerMinute is not null;
         TokensConfigured = tokensPerMinute is not null;
-        _timer = time.CreateTimer(_ => Replenish(), null, s_period, s_period);
     }
 
     /// <summary>True when the requests limit came from configuration (headers then never change it).</summary>
@@ -35,11 +31,17 @@ internal sealed class RatePacer : IDisposable
     /// <summary>True when the tokens limit came from configuration.</summary>
     public bool TokensConfigured { get; }
 
-    /// <summary>The requests-per-minute limit in force, or null.</summary>
-    public int? RequestsPerMinute => Volatile.Read(ref _requests)?.PerMinuteLimit;
+    /// <summary>The requests-per-minute pace in force, or null.</summary>
+    public int? RequestsPerMinute => Volatile.Read(ref _requests)?.PerMinute;
 
-    /// <summary>The tokens-per-minute limit in force, or null.</summary>
-    public int? TokensPerMinute => Volatile.Read(ref _tokens)?.PerMinuteLimit;
+    /// <summary>The tokens-per-minute pace in force, or null.</summary>
+    public int? TokensPerMinute => Volatile.Read(ref _tokens)?.PerMinute;
+
+    /// <summary>The most permits the requests bucket holds (the largest burst).</summary>
+    public int? RequestsBurst => Volatile.Read(ref _requests)?.Burst;
+
+    /// <summary>The most permits the tokens bucket holds; a larger request is counted as this many.</summary>
+    public int? TokensBurst => Volatile.Read(ref _tokens)?.Burst;
 
     /// <summary>Waits until one request of about <paramref name="estimatedTokens"/> tokens may be sent.</summary>
     public async ValueTask AcquireAsync(int estimatedTokens, CancellationToken cancellationToken)
@@ -65,20 +67,17 @@ internal sealed class RatePacer : IDisposable
 
         if (!RequestsConfigured && requestsPerMinute is > 0 and var rpm && Volatile.Read(ref _requests)?.Announced != rpm)
         {
-            var paced = Math.Max(1, (int)(rpm * LearnedHeadroom));
-            Swap(ref _requests, Bucket.PerMinute(paced, burst: Math.Max(1, paced / 120)) with { Announced = rpm });
+            Swap(ref _requests, Bucket.Requests(Math.Max(1, (int)(rpm * LearnedHeadroom))) with { Announced = rpm });
         }
 
         if (!TokensConfigured && tokensPerMinute is > 0 and var tpm && Volatile.Read(ref _tokens)?.Announced != tpm)
         {
-            var paced = Math.Max(1, (int)(tpm * LearnedHeadroom));
-            Swap(ref _tokens, Bucket.PerMinute(paced, burst: Math.Min(paced, Math.Max(paced / 60, 8192))) with { Announced = tpm });
+            Swap(ref _tokens, Bucket.Tokens(Math.Max(1, (int)(tpm * LearnedHeadroom))) with { Announced = tpm });
         }
     }
 
     public void Dispose()
     {
-        _timer.Dispose();
         _requests?.Limiter.Dispose();
         _tokens?.Limiter.Dispose();
     }
@@ -89,65 +88,30 @@ internal sealed class RatePacer : IDisposable
         Interlocked.Exchange(ref field, bucket)?.Limiter.Dispose();
     }
 
-    private void Replenish()
+    private sealed record Bucket(TokenBucketRateLimiter Limiter, int PerMinute, int Burst)
     {
-        Volatile.Read(ref _requests)?.Replenish(_time);
-        Volatile.Read(ref _tokens)?.Replenish(_time);
-    }
-
-    private sealed record Bucket(TokenBucketRateLimiter Limiter, int PerMinuteLimit, int Burst, int Chunk)
-    {
-        private readonly Lock _lock = new();
-        private long _lastTicks = -1;
-        private double _carry;
-
         public int? Announced { get; init; }
 
-        /// <summary>A bucket holding at most <paramref name="burst"/> permits, refilled at <paramref name="perMinute"/> a minute.</summary>
-        public static Bucket PerMinute(int perMinute, int burst)
-        {
-            // Permits are added in chunks of about one replenishment period's worth, the remainder carried over.
-            var chunk = Math.Clamp(perMinute / 1200, 1, burst);
-            return new(CreateLimiter(burst, chunk), perMinute, burst, chunk);
-        }
+        /// <summary>Requests: at most half a second's worth banked, so a server's per-minute bucket never sees a burst.</summary>
+        public static Bucket Requests(int perMinute) => Create(perMinute, Math.Max(1, perMinute / 120));
 
-        private static TokenBucketRateLimiter CreateLimiter(int burst, int chunk) =>
-            new(new TokenBucketRateLimiterOptions
+        /// <summary>Tokens: a second's worth banked, and at least one large request.</summary>
+        public static Bucket Tokens(int perMinute) => Create(perMinute, Math.Min(perMinute, Math.Max(perMinute / 60, 8192)));
+
+        private static Bucket Create(int perMinute, int burst)
+        {
+            // Refill in chunks of about 50 ms worth (at least one permit), each chunk after exactly its share of the minute.
+            var chunk = Math.Clamp(perMinute / 1200, 1, burst);
+            var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = burst,
                 TokensPerPeriod = chunk,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                AutoReplenishment = false,
+                ReplenishmentPeriod = TimeSpan.FromMinutes((double)chunk / perMinute),
+                AutoReplenishment = true,
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
-
-        /// <summary>Adds the permits earned since the last call (fractions carried over).</summary>
-        public void Replenish(TimeProvider time)
-        {
-            lock (_lock)
-            {
-                var now = time.GetTimestamp();
-                if (_lastTicks < 0)
-                {
-                    _lastTicks = now;
-                    return;
-                }
-
-                _carry += time.GetElapsedTime(_lastTicks, now).TotalMinutes * PerMinuteLimit;
-                _lastTicks = now;
-                var chunks = (int)(_carry / Chunk);
-                _carry -= chunks * Chunk;
-                for (var i = 0; i < chunks && Limiter.GetStatistics()?.CurrentAvailablePermits < Burst; i++)
-                {
-                    Limiter.TryReplenish();
-                }
-
-                if (Limiter.GetStatistics()?.CurrentAvailablePermits >= Burst)
-                {
-                    _carry = 0;
-                }
-            }
+            return new Bucket(limiter, perMinute, burst);
         }
     }
 }
