@@ -46,6 +46,7 @@ internal static class HostingServiceCollectionExtensions
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Error",
         ["Logging:LogLevel:Microsoft.SemanticKernel"] = "Warning",
+        ["Logging:LogLevel:Microsoft.SemanticKernel.KernelFunction"] = "Critical",
     };
 
     /// <summary>Adds the job's configuration sources: quiet log defaults (lowest), user-secrets (above the JSON files,

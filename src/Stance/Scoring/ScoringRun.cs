@@ -39,24 +39,41 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
                 }
             },
             cancellationToken);
+        var journaled = new PendingForwards();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(
             async () =>
             {
                 await foreach (var paragraph in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var scored = await ScoreAsync(run, paragraph, calls, cancellationToken).ConfigureAwait(false);
-                    await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+                    var (scored, recording) = await ScoreAsync(run, paragraph, calls, cancellationToken).ConfigureAwait(false);
+                    if (recording.IsCompleted)
+                    {
+                        await recording.ConfigureAwait(false);
+                        await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // The worker moves on to its next paragraph while the journal commits; the row follows the commit.
+                        journaled.Track(ForwardWhenJournaledAsync(recording, scored, results, cancellationToken));
+                    }
                 }
             },
             cancellationToken));
         await Task.WhenAll(workers.Append(producer)).ConfigureAwait(false);
+        await journaled.WhenAllAsync().ConfigureAwait(false);
     }
 
-    private async Task<ScoredParagraph> ScoreAsync(RunStamp run, Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)
+    private static async Task ForwardWhenJournaledAsync(Task recording, ScoredParagraph scored, ChannelWriter<ScoredParagraph> results, CancellationToken cancellationToken)
+    {
+        await recording.ConfigureAwait(false);
+        await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(ScoredParagraph Scored, Task Recording)> ScoreAsync(RunStamp run, Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _abort) is { } abort)
         {
-            return Finish(paragraph, Aborted(abort), time.GetUtcNow());
+            return (Finish(paragraph, Aborted(abort), time.GetUtcNow()), Task.CompletedTask);
         }
 
         var key = ResultStore.CacheKey(paragraph.TextSha256, run.PromptSha256, run.Provider, run.Model);
@@ -64,13 +81,14 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         {
             if (stored.Session == store.Session || (reuseEarlierRuns && stored.RunId != run.RunId))
             {
-                return Finish(paragraph, ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt);
+                return (Finish(paragraph, ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt), Task.CompletedTask);
             }
 
             if (stored.RunId == run.RunId)
             {
                 // Journaled by this run before a crash: the answer and what it cost belong to this run.
-                return Finish(paragraph, ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs), stored.ScoredAt);
+                return (Finish(paragraph, ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs), stored.ScoredAt),
+                    Task.CompletedTask);
             }
         }
 
@@ -78,22 +96,20 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         if (!_inFlight.TryAdd(key, mine.Task))
         {
             var twin = await _inFlight[key].WaitAsync(cancellationToken).ConfigureAwait(false);
-            return Finish(paragraph, twin.Status == ParagraphStatus.Ok
+            return (Finish(paragraph, twin.Status == ParagraphStatus.Ok
                 ? twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = true }
-                : twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0 }, time.GetUtcNow());
+                : twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0 }, time.GetUtcNow()), Task.CompletedTask);
         }
 
         try
         {
             var outcome = await CallAsync(paragraph, calls, cancellationToken).ConfigureAwait(false);
             var at = time.GetUtcNow();
-            if (outcome.Status == ParagraphStatus.Ok && store is not null)
-            {
-                await store.RecordAsync(key, paragraph.TextSha256, run, outcome, at).ConfigureAwait(false);
-            }
-
+            var recording = outcome.Status == ParagraphStatus.Ok && store is not null
+                ? store.RecordAsync(key, paragraph.TextSha256, run, outcome, at)
+                : Task.CompletedTask;
             mine.TrySetResult(outcome);
-            return Finish(paragraph, outcome, at);
+            return (Finish(paragraph, outcome, at), recording);
         }
         catch (Exception ex)
         {
@@ -122,8 +138,9 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 
             return Aborted(_abort!);
         }
-        catch (OperationCanceledException) when (_abort is not null && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (_abort is not null && !cancellationToken.IsCancellationRequested)
         {
+            // Cut short (or failing alike) because the run already stopped: the paragraph is one the run did not score.
             return Aborted(_abort);
         }
     }
@@ -151,3 +168,51 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 
 /// <summary>One paragraph, its outcome and when the outcome was known.</summary>
 internal sealed record ScoredParagraph(Paragraph Paragraph, ScoreOutcome Outcome, DateTimeOffset ScoredAt);
+
+/// <summary>Counts the rows waiting for their journal commit without keeping a task per paragraph, so memory stays flat.</summary>
+internal sealed class PendingForwards
+{
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _pending = 1;
+    private Exception? _failure;
+
+    /// <summary>Tracks one forward until it completes.</summary>
+    public void Track(Task forward)
+    {
+        Interlocked.Increment(ref _pending);
+        forward.ContinueWith(
+            (task, state) =>
+            {
+                var self = (PendingForwards)state!;
+                if (task.Exception is { } error)
+                {
+                    Interlocked.CompareExchange(ref self._failure, error.InnerException ?? error, null);
+                }
+
+                self.Release();
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for every tracked forward; rethrows the first failure.</summary>
+    public async Task WhenAllAsync()
+    {
+        Release();
+        await _drained.Task.ConfigureAwait(false);
+        if (_failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+        }
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+}

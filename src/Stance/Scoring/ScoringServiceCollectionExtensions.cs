@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using Polly;
 using Polly.Registry;
@@ -19,6 +20,9 @@ internal static class ScoringServiceCollectionExtensions
 {
     /// <summary>The named HTTP client given to Semantic Kernel, so the OpenAI SDK's own retries are off and Polly owns them.</summary>
     public const string HttpClientName = "stance-llm";
+
+    /// <summary>The DI key under which a host may register its own <see cref="IChatCompletionService"/> for the kernel.</summary>
+    public const string ChatServiceKey = "stance-llm";
 
     /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c>.</summary>
     public static IServiceCollection AddStanceScoring(this IServiceCollection services)
@@ -60,7 +64,12 @@ internal static class ScoringServiceCollectionExtensions
         var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
         var builder = Kernel.CreateBuilder();
         builder.Services.AddSingleton(sp.GetRequiredService<ILoggerFactory>());
-        if (llm.Endpoint is null)
+        if (sp.GetKeyedService<IChatCompletionService>(ChatServiceKey) is { } own)
+        {
+            // A chat service registered by the host (an in-process model, or the benchmark's zero-latency fake).
+            builder.Services.AddSingleton(own);
+        }
+        else if (llm.Endpoint is null)
         {
             builder.AddOpenAIChatCompletion(model, llm.ApiKey!, httpClient: httpClient);
         }

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Parquet.Serialization;
+using Stance.Benchmarks;
+using Stance.Hosting;
+using Stance.Journal;
+using Stance.Output;
+using Stance.Scoring;
+
+// Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
+// Usage: dotnet run -c Release --project bench/Stance.Benchmarks -- [latency|rate|local|memory|parquet|all]
+var which = args.Length > 0 ? args[0] : "all";
+var repo = FindRepo();
+var prompts = Path.Combine(repo, "prompts");
+var work = Path.Combine(Path.GetTempPath(), "stance-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
+Directory.CreateDirectory(work);
+Console.WriteLine($"# Stance benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+
+if (which is "latency" or "all")
+{
+    Console.WriteLine("\n## Latency-bound: achieved requests/s over C/L (L = 200 ms ± 10 %)\n\n| C | paragraphs | requests/s | C/L | ratio |\n|---|---|---|---|---|");
+    foreach (var c in new[] { 8, 32, 128 })
+    {
+        var n = c * 40;
+        var input = Corpus(work, $"latency-{c}", n);
+        await using var provider = await SimulatedProvider.StartAsync(new ProviderSettings(TimeSpan.FromMilliseconds(200), 0.1, null, null, false, ConstantAnswer));
+        await RunJob(input, Path.Combine(work, $"latency-{c}-out"), provider.Endpoint, "--concurrency", c.ToString(CultureInfo.InvariantCulture));
+        var rps = provider.Ok / provider.ActiveSeconds;
+        Console.WriteLine($"| {c} | {n} | {rps:F1} | {c / 0.2:F1} | **{rps / (c / 0.2):F3}** |");
+    }
+}
+
+if (which is "rate" or "all")
+{
+    Console.WriteLine("\n## Rate-bound: RPM limit 1200 (20/s), C = 64, L = 100 ms\n\n| pacing | paragraphs | requests/s | limit/s | ratio | 429 share |\n|---|---|---|---|---|---|");
+    foreach (var (name, extra) in new[] { ("--rpm 1200 configured", new[] { "--rpm", "1200" }), ("server headers only", Array.Empty<string>()) })
+    {
+        const int n = 600;
+        var input = Corpus(work, "rate", n);
+        await using var provider = await SimulatedProvider.StartAsync(new ProviderSettings(TimeSpan.FromMilliseconds(100), 0.1, 1200, null, true, ConstantAnswer));
+        await RunJob(input, Path.Combine(work, $"rate-{extra.Length}-out"), provider.Endpoint, ["--concurrency", "64", .. extra]);
+        var rps = provider.Ok / provider.ActiveSeconds;
+        Console.WriteLine($"| {name} | {n} | {rps:F2} | 20 | **{rps / 20:F3}** | **{(double)provider.Limited / (provider.Ok + provider.Limited):P2}** |");
+    }
+}
+
+if (which is "local" or "all")
+{
+    Console.WriteLine("\n## Local cost: CPU per paragraph outside the LLM\n\n| provider | paragraphs | CPU ms / paragraph | wall s |\n|---|---|---|---|");
+    const int n = 50_000;
+    var input = Corpus(work, "local", n);
+    var (cpu, wall) = await Measure(() => RunJob(input, Path.Combine(work, "local-lexicon-out"), null, "--provider", "lexicon", "--concurrency", "2"));
+    Console.WriteLine($"| lexicon | {n} | **{cpu / n:F4}** | {wall:F1} |");
+    (cpu, wall) = await Measure(() => RunJobWith(input, Path.Combine(work, "local-fake-out"), "http://127.0.0.1:9/v1", services =>
+        services.AddKeyedSingleton<IChatCompletionService>(ScoringServiceCollectionExtensions.ChatServiceKey, new ZeroLatencyChat()), "--concurrency", "8"));
+    Console.WriteLine($"| zero-latency fake LLM (SK + Polly + validation + journal) | {n} | **{cpu / n:F4}** | {wall:F1} |");
+}
+
+if (which is "memory" or "all")
+{
+    Console.WriteLine("\n## Peak memory (lexicon, child process, RowsPerPart 50,000)\n\n| paragraphs | peak RSS MB | CPU ms / paragraph | wall s |\n|---|---|---|---|");
+    var job = Path.Combine(repo, "src", "Stance", "bin", "Release", "net10.0", "Stance.dll");
+    foreach (var n in new[] { 10_000, 100_000, 1_000_000 })
+    {
+        var input = Corpus(work, $"memory-{n}", n);
+        var (peak, cpu, wall, exit) = await RunChild(job, repo, ["--input", input, "--output", Path.Combine(work, $"memory-{n}-out"), "--Logging:LogLevel:Default=Warning"]);
+        Console.WriteLine($"| {n:N0} | **{peak / 1024.0 / 1024:F0}** | {cpu / n:F4} | {wall:F1}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
+    }
+}
+
+if (which is "parquet" or "all")
+{
+    Console.WriteLine("\n## Parquet: the job's writer over a plain Parquet.Net write of the same rows\n\n| rows | job rows/s | plain rows/s | ratio |\n|---|---|---|---|");
+    const int n = 200_000;
+    var run = new RunStamp("bench", DateOnly.FromDateTime(DateTime.UtcNow), "openai", "m", "stance", new string('a', 64));
+    var rows = Enumerable.Range(0, n).Select(i => Row(run, i)).ToList();
+    var plainFile = Path.Combine(work, "plain.parquet");
+    var plain = Stopwatch.StartNew();
+    await ParquetSerializer.SerializeAsync(rows, plainFile, new Parquet.ParquetOptions { CompressionMethod = Parquet.CompressionMethod.Zstd });
+    plain.Stop();
+    var job = Stopwatch.StartNew();
+    var tables = new ParquetOutput(NullLogger<ParquetOutput>.Instance).Begin(Path.Combine(work, "parquet-out"), run);
+    foreach (var row in rows)
+    {
+        await tables.AddParagraphAsync(row, CancellationToken.None);
+    }
+
+    await tables.CommitAsync(CancellationToken.None);
+    job.Stop();
+    Console.WriteLine($"| {n:N0} | {n / job.Elapsed.TotalSeconds:F0} | {n / plain.Elapsed.TotalSeconds:F0} | **{plain.Elapsed.TotalSeconds / job.Elapsed.TotalSeconds:F3}** |");
+}
+
+Directory.Delete(work, recursive: true);
+return 0;
+
+static string ConstantAnswer(string paragraph) => BenchCorpus.Answer;
+
+static async Task RunJob(string input, string output, string? endpoint, params string[] extra) => await RunJobWith(input, output, endpoint, null, extra);
+
+static async Task RunJobWith(string input, string output, string? endpoint, Action<IServiceCollection>? configure, params string[] extra)
+{
+    string[] args =
+    [
+        "--input", input, "--output", output, "--prompts", Path.Combine(FindRepo(), "prompts"), "--provider", "openai", "--model", "bench",
+        "--Stance:Llm:ApiKey=bench", "--Logging:LogLevel:Default=Warning", "--Stance:Resilience:BaseDelay=00:00:00.050",
+        .. endpoint is null ? Array.Empty<string>() : ["--endpoint", endpoint], .. extra,
+    ];
+    var builder = StanceApp.CreateBuilder(args);
+    configure?.Invoke(builder.Services);
+    using var host = builder.Build();
+    var exit = await StanceApp.RunAsync(host);
+    if (exit != 0)
+    {
+        throw new InvalidOperationException($"the job exited {exit}");
+    }
+}
+
+static async Task<(double CpuMs, double WallSeconds)> Measure(Func<Task> run)
+{
+    var process = Process.GetCurrentProcess();
+    var cpu = process.TotalProcessorTime;
+    var wall = Stopwatch.StartNew();
+    await run();
+    process.Refresh();
+    return ((process.TotalProcessorTime - cpu).TotalMilliseconds, wall.Elapsed.TotalSeconds);
+}
+
+static async Task<(long PeakBytes, double CpuMs, double Wall, int Exit)> RunChild(string dll, string workingDirectory, string[] args)
+{
+    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+    start.ArgumentList.Add(dll);
+    foreach (var arg in args)
+    {
+        start.ArgumentList.Add(arg);
+    }
+
+    var wall = Stopwatch.StartNew();
+    using var child = Process.Start(start)!;
+    var drain = Task.WhenAll(child.StandardOutput.ReadToEndAsync(), child.StandardError.ReadToEndAsync());
+    long peak = 0;
+    var cpu = TimeSpan.Zero;
+    while (!child.HasExited)
+    {
+        try
+        {
+            child.Refresh();
+            peak = Math.Max(peak, child.WorkingSet64);
+            cpu = child.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        await Task.Delay(20);
+    }
+
+    await drain;
+    return (peak, cpu.TotalMilliseconds, wall.Elapsed.TotalSeconds, child.ExitCode);
+}
+
+static string Corpus(string work, string name, int paragraphs)
+{
+    var folder = Path.Combine(work, name);
+    if (Directory.Exists(folder))
+    {
+        return folder;
+    }
+
+    Directory.CreateDirectory(folder);
+    const int perDocument = 100;
+    for (var d = 0; d * perDocument < paragraphs; d++)
+    {
+        using var file = new StreamWriter(Path.Combine(folder, $"doc-{d:D6}.txt"));
+        file.Write($"Commentary {d}\n\n");
+        for (var p = 0; p < perDocument && (d * perDocument) + p < paragraphs; p++)
+        {
+            file.Write($"Point {(d * perDocument) + p}: {BenchCorpus.Sentence} Observers in several capitals followed the exchange closely.\n\n");
+        }
+    }
+
+    return folder;
+}
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Stance.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Stance.sln not found");
+}
+
+static ParagraphRow Row(RunStamp run, int i) => new()
+{
+    RunId = run.RunId, RunDate = run.RunDate, ScoredAt = DateTime.UtcNow, DocumentId = $"doc-{i / 100:D6}.txt", DocumentTitle = "Commentary",
+    SourcePath = $"doc-{i / 100:D6}.txt", ParagraphIndex = i % 100, ParagraphId = $"{i:x24}", TextSha256 = new string('b', 64),
+    Text = $"Point {i}: {BenchCorpus.Sentence}", Provider = run.Provider, Model = run.Model, PromptName = run.PromptName, PromptSha256 = run.PromptSha256,
+    Status = "ok", FromCache = false, Attempts = 1, InputTokens = 600, OutputTokens = 120, LatencyMs = 210.5, SentimentScore = -0.6,
+    SentimentLabel = "negative", MainTarget = "United States", StanceLabel = "against", StanceScore = -0.7, Confidence = 0.8,
+    Rationale = "Criticises the U.S.",
+};
+
+/// <summary>Answers for the benchmark corpus, whose paragraphs all share one sentence.</summary>
+internal static class BenchCorpus
+{
+    public const string Sentence = "The U.S. criticised Armenia again, and the talks stalled.";
+
+    public static readonly string Answer = """
+        {"sentiment_label":"negative","sentiment_score":-0.5,"main_target":"United States","stance_label":"against","stance_score":-0.4,
+         "confidence":0.7,"rationale":"Reports criticism.","targets":[
+         {"target":"United States","mention":"U.S.","stance_label":"against","stance_score":-0.4,"confidence":0.7,"evidence":"The U.S. criticised Armenia again"},
+         {"target":"Armenia","mention":"Armenia","stance_label":"neutral","stance_score":0,"confidence":0.6,"evidence":"criticised Armenia again"}]}
+        """;
+}
+
+/// <summary>A chat service that answers at once with the corpus's valid answer: what is left is the job's own cost.</summary>
+internal sealed class ZeroLatencyChat : IChatCompletionService
+{
+    public IReadOnlyDictionary<string, object?> Attributes { get; } = new Dictionary<string, object?>();
+
+    public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null,
+        Kernel? kernel = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ChatMessageContent>>([new ChatMessageContent(AuthorRole.Assistant, BenchCorpus.Answer)]);
+
+    public IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(ChatHistory chatHistory,
+        PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+}
