@@ -111,7 +111,7 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
         };
         await DurableFile.WriteAsync(
             final,
-            (stream, ct) => ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Zstd }, metadata, ct),
+            (stream, ct) => ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, metadata, ct),
             cancellationToken,
             renameIntoPlace: false).ConfigureAwait(false);
         return new CommitRename(Relative(outputFolder, DurableFile.TemporaryName(final)), Relative(outputFolder, final));

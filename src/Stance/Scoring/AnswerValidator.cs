@@ -38,45 +38,39 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
             var errors = JsonSchemaChecker.Check(prompt.AnswerSchema, document.RootElement);
             return errors.Count > 0
                 ? AnswerCheck.Reject($"the answer does not follow the schema: {string.Join("; ", errors.Take(4))}")
-                : CheckMeaning(document.RootElement, paragraph);
+                : Check(Read(document.RootElement), paragraph);
         }
     }
 
-    private AnswerCheck CheckMeaning(JsonElement root, Paragraph paragraph)
+    /// <summary>The rules beyond the schema, for an answer already in object form (the lexicon's, or a parsed one):
+    /// labels agree with scores, evidence is verbatim (repaired when only case, spacing or quotes differ), targets map
+    /// to canonical names, the main target is scored, and every watched target the paragraph names is scored.</summary>
+    public AnswerCheck Check(StanceAnswer answer, Paragraph paragraph)
     {
         var problems = new List<string>();
-        var sentimentLabel = root.GetProperty("sentiment_label").GetString()!;
-        var sentimentScore = root.GetProperty("sentiment_score").GetDouble();
-        var stanceLabel = root.GetProperty("stance_label").GetString()!;
-        var stanceScore = root.GetProperty("stance_score").GetDouble();
-        CheckAgreement("sentiment", sentimentLabel, sentimentScore, problems);
-        CheckAgreement("stance", stanceLabel, stanceScore, problems);
+        CheckAgreement("sentiment", answer.SentimentLabel, answer.SentimentScore, problems);
+        CheckAgreement("stance", answer.StanceLabel, answer.StanceScore, problems);
 
-        var targets = new List<TargetStance>();
-        foreach (var item in root.GetProperty("targets").EnumerateArray())
+        var targets = new List<TargetStance>(answer.Targets.Count);
+        foreach (var item in answer.Targets)
         {
-            var (name, watched) = prompt.Targets.Canonicalize(item.GetProperty("target").GetString()!);
-            var label = item.GetProperty("stance_label").GetString()!;
-            var score = item.GetProperty("stance_score").GetDouble();
-            CheckAgreement($"stance toward {name}", label, score, problems);
-            var evidence = FindVerbatim(paragraph.Text, item.GetProperty("evidence").GetString()!);
+            var (name, watched) = prompt.Targets.Canonicalize(item.Target);
+            CheckAgreement($"stance toward {name}", item.StanceLabel, item.StanceScore, problems);
+            var evidence = FindVerbatim(paragraph.Text, item.Evidence);
             if (evidence is null)
             {
                 problems.Add($"the evidence for {name} is not a quote from the paragraph");
                 continue;
             }
 
-            if (targets.Exists(t => t.Target == name))
+            if (!targets.Exists(t => t.Target == name))
             {
-                continue;
+                targets.Add(item with { Target = name, Mention = item.Mention.Trim(), Watched = watched, Evidence = evidence });
             }
-
-            targets.Add(new TargetStance(name, item.GetProperty("mention").GetString()!.Trim(), watched, label, score,
-                item.GetProperty("confidence").GetDouble(), evidence));
         }
 
         string? mainTarget = null;
-        if (root.GetProperty("main_target").GetString() is { Length: > 0 } main)
+        if (answer.MainTarget is { Length: > 0 } main)
         {
             mainTarget = prompt.Targets.Canonicalize(main).Name;
             if (!targets.Exists(t => t.Target == mainTarget))
@@ -95,9 +89,25 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
 
         return problems.Count > 0
             ? AnswerCheck.Reject(string.Join("; ", problems.Take(4)))
-            : AnswerCheck.Accept(new StanceAnswer(sentimentLabel, sentimentScore, mainTarget, stanceLabel, stanceScore,
-                root.GetProperty("confidence").GetDouble(), root.GetProperty("rationale").GetString()!, targets));
+            : AnswerCheck.Accept(answer with { MainTarget = mainTarget, Targets = targets });
     }
+
+    private static StanceAnswer Read(JsonElement root) => new(
+        root.GetProperty("sentiment_label").GetString()!,
+        root.GetProperty("sentiment_score").GetDouble(),
+        root.GetProperty("main_target").GetString(),
+        root.GetProperty("stance_label").GetString()!,
+        root.GetProperty("stance_score").GetDouble(),
+        root.GetProperty("confidence").GetDouble(),
+        root.GetProperty("rationale").GetString()!,
+        [.. root.GetProperty("targets").EnumerateArray().Select(item => new TargetStance(
+            item.GetProperty("target").GetString()!,
+            item.GetProperty("mention").GetString()!,
+            false,
+            item.GetProperty("stance_label").GetString()!,
+            item.GetProperty("stance_score").GetDouble(),
+            item.GetProperty("confidence").GetDouble(),
+            item.GetProperty("evidence").GetString()!))]);
 
     private static void CheckAgreement(string what, string label, double score, List<string> problems)
     {

@@ -27,7 +27,8 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
-        var check = _validator.Validate(StanceAnswerJson.Serialize(_analyzer.Analyze(paragraph.Text)), paragraph);
+        // The baseline's answer is built to the schema; it goes through the same rules as an LLM's, without a JSON round trip.
+        var check = _validator.Check(_analyzer.Analyze(paragraph.Text), paragraph);
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return Task.FromResult(check.Answer is { } answer
             ? ScoreOutcome.Ok(answer, 1, null, null, latency)
