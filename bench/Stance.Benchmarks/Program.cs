@@ -125,6 +125,21 @@ if (which is "profile")
     }
 
     Console.WriteLine($"  of which find mentions: {sw.Elapsed.TotalMilliseconds / n:F4} ms");
+    sw.Restart();
+    for (var i = 0; i < n; i++)
+    {
+        validator.Check(answers[i], paragraphs[i]);
+    }
+
+    Console.WriteLine($"check (object): {sw.Elapsed.TotalMilliseconds / n:F4} ms");
+    var run = new RunStamp("profile", DateOnly.FromDateTime(DateTime.UtcNow), "lexicon", "m", "stance", prompt.Sha256);
+    sw.Restart();
+    var rows = paragraphs.Select((p, i) => RowMapper.ToParagraphRow(run, p, ScoreOutcome.Ok(answers[i], 1, null, null, 0.1), DateTimeOffset.UtcNow)).ToList();
+    var targetRows = paragraphs.SelectMany((p, i) => RowMapper.ToTargetRows(run, p, ScoreOutcome.Ok(answers[i], 1, null, null, 0.1))).ToList();
+    Console.WriteLine($"rows: {sw.Elapsed.TotalMilliseconds / n:F4} ms ({targetRows.Count / (double)n:F1} target rows per paragraph)");
+    sw.Restart();
+    await new ParquetOutput(NullLogger<ParquetOutput>.Instance).WriteAsync(Path.Combine(work, "profile-out"), run, rows, targetRows, CancellationToken.None);
+    Console.WriteLine($"parquet: {sw.Elapsed.TotalMilliseconds / n:F4} ms");
 }
 
 Directory.Delete(work, recursive: true);
