@@ -62,7 +62,7 @@ if (which is "local" or "all")
 
 if (which is "memory" or "all")
 {
-    Console.WriteLine("\n## Peak memory (lexicon, child process, RowsPerPart 50,000)\n\n| paragraphs | peak RSS MB | CPU ms / paragraph | wall s |\n|---|---|---|---|");
+    Console.WriteLine("\n## Peak memory (lexicon, child process, default RowsPerPart 10,000)\n\n| paragraphs | peak RSS MB | CPU ms / paragraph | wall s |\n|---|---|---|---|");
     var job = Path.Combine(repo, "src", "Stance", "bin", "Release", "net10.0", "Stance.dll");
     foreach (var n in new[] { 10_000, 100_000, 1_000_000 })
     {

@@ -21,7 +21,7 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
     public const string SchemaVersion = "1";
 
     /// <summary>The default number of rows in one part file.</summary>
-    public const int DefaultRowsPerPart = 50_000;
+    public const int DefaultRowsPerPart = 10_000;
 
     private static readonly string[] s_tables = ["paragraphs", "targets"];
 

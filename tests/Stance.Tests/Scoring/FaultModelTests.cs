@@ -114,6 +114,38 @@ public sealed class FaultModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyRateLimitRefusalsDoNotOpenTheCircuit()
+    {
+        _server.Responder = request => request.Number <= 15 ? Reply.Status(429, ("retry-after-ms", "1")) : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server, ["--Stance:Resilience:BreakerMinimumThroughput=5", "--Stance:Resilience:MaxRetries=20"]);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Ok, outcome.Status);
+        Assert.Equal(16, outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task WhenLimitsAreToBeLearnedOneRequestGoesFirstAndTheOthersWaitForItsAnswer()
+    {
+        var release = new TaskCompletionSource();
+        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with
+        {
+            Delay = request.Number == 1 ? TimeSpan.FromMilliseconds(400) : TimeSpan.Zero,
+            Headers = new Dictionary<string, string> { ["x-ratelimit-limit-requests"] = "6000" },
+        };
+        using var host = ScorerHost.Create(_server);
+
+        var all = Enumerable.Range(0, 4).Select(i => host.Scorer.ScoreAsync(Paragraph($"The U.S. spoke {i}."), CancellationToken.None)).ToList();
+        await Task.Delay(200);
+        Assert.Single(_server.Requests); // the probe is out; the rest wait for its headers
+
+        await Task.WhenAll(all).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(4, _server.Requests.Count);
+        Assert.Equal(5820, host.Pacer.RequestsPerMinute);
+    }
+
+    [Fact]
     public async Task A429InsufficientQuotaStopsTheRunAtOnce()
     {
         _server.Responder = _ => Reply.Status(429) with

@@ -46,6 +46,7 @@ internal sealed class LlmCallPolicy(
                 {
                     var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     progress.Request(elapsed, failure is null);
+                    pacer.Observed();
                     adaptive?.Release(IsOverload(failure), elapsed);
                 }
             },

@@ -54,7 +54,8 @@ internal static partial class LlmResilience
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ProviderFaults.IsTransient),
+                // A 429 says the provider is up and busy: the gate and the pacer deal with it, the breaker does not count it.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => ProviderFaults.IsTransient(e) && !ProviderFaults.IsRateLimit(e)),
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,

@@ -10,7 +10,16 @@ internal sealed class RateLimitHeadersHandler(RatePacer pacer, RateLimitGate gat
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            pacer.Observed();
+        }
+
         pacer.Learn(Number(response, "x-ratelimit-limit-requests"), Number(response, "x-ratelimit-limit-tokens"));
         foreach (var limit in new[] { "requests", "tokens" })
         {

@@ -12,6 +12,8 @@ internal sealed class RatePacer : IDisposable
     public const double LearnedHeadroom = 0.97;
 
     private readonly bool _learn;
+    private readonly TaskCompletionSource _firstResponse = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _probeSent;
     private Bucket? _requests;
     private Bucket? _tokens;
 
@@ -43,9 +45,16 @@ internal sealed class RatePacer : IDisposable
     /// <summary>The most permits the tokens bucket holds; a larger request is counted as this many.</summary>
     public int? TokensBurst => Volatile.Read(ref _tokens)?.Burst;
 
-    /// <summary>Waits until one request of about <paramref name="estimatedTokens"/> tokens may be sent.</summary>
+    /// <summary>Waits until one request of about <paramref name="estimatedTokens"/> tokens may be sent. When limits are
+    /// to be learned and none is known yet, one request goes first and the others wait for its answer's headers, so a
+    /// run does not open with a burst the provider refuses.</summary>
     public async ValueTask AcquireAsync(int estimatedTokens, CancellationToken cancellationToken)
     {
+        if (_learn && !RequestsConfigured && !_firstResponse.Task.IsCompleted && Interlocked.Exchange(ref _probeSent, 1) == 1)
+        {
+            await _firstResponse.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (Volatile.Read(ref _requests) is { } requests)
         {
             using var lease = await requests.Limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
@@ -56,6 +65,9 @@ internal sealed class RatePacer : IDisposable
             using var lease = await tokens.Limiter.AcquireAsync(Math.Clamp(estimatedTokens, 1, tokens.Burst), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Marks that a request came back (answered or not), which ends the opening probe.</summary>
+    public void Observed() => _firstResponse.TrySetResult();
 
     /// <summary>Adopts the limits a provider announced, where none is configured.</summary>
     public void Learn(int? requestsPerMinute, int? tokensPerMinute)
