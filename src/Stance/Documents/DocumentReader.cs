@@ -6,6 +6,9 @@ namespace Stance.Documents;
 /// <summary>Reads every <c>.txt</c>, <c>.md</c> and <c>.jsonl</c> file below a folder, in a stable order.</summary>
 internal static class DocumentReader
 {
+    /// <summary>Folders with this name hold evaluation files (gold labels), not commentaries: they are not read as input.</summary>
+    public const string GoldFolder = "gold";
+
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the folder; good documents and problems are both returned, in path order.</summary>
@@ -24,7 +27,7 @@ internal static class DocumentReader
 
         var files = Directory.EnumerateFiles(inputFolder, "*", SearchOption.AllDirectories)
             .Select(path => (Full: path, Relative: Path.GetRelativePath(inputFolder, path).Replace('\\', '/')))
-            .Where(f => !f.Relative.Split('/').Any(part => part.StartsWith('.')))
+            .Where(f => !f.Relative.Split('/').SkipLast(1).Any(part => part.StartsWith('.') || part == GoldFolder) && !Path.GetFileName(f.Relative).StartsWith('.'))
             .OrderBy(f => f.Relative, StringComparer.Ordinal);
 
         foreach (var (full, relative) in files)

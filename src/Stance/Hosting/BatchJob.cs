@@ -5,6 +5,7 @@ using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
 using Stance.Prompts;
+using Stance.Reporting;
 using Stance.Scoring;
 using Stance.Scoring.Lexicon;
 using Stance.Telemetry;
@@ -68,8 +69,9 @@ internal sealed partial class BatchJob(
             var scoring = new ScoringRun(scorer, store, settings.Cache, progress, time, _logger);
             var tables = output.Begin(settings.Output, run, settings.RowsPerPart);
             var tally = new RunTally();
+            var report = new ReportCollector();
             var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
-            var writer = WriteRowsAsync(run, results.Reader, tables, tally, cancellationToken);
+            var writer = WriteRowsAsync(run, results.Reader, tables, tally, report, cancellationToken);
             try
             {
                 await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input), settings.Concurrency, results.Writer, cancellationToken))
@@ -90,7 +92,9 @@ internal sealed partial class BatchJob(
             var exitCode = ExitCodes.For(scoring.Abort?.Kind, tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
             var manifest = RunManifestBuilder.Build(run, prompt, input, tally, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow(),
                 progress.RetriesByReason, settings.Pricing);
-            await manifest.WriteAsync(RunManifest.PathFor(settings.Output, run), CancellationToken.None).ConfigureAwait(false);
+            var manifestPath = RunManifest.PathFor(settings.Output, run);
+            await DurableFile.WriteTextAsync(RunReport.PathFor(manifestPath), RunReport.Render(manifest, report), CancellationToken.None).ConfigureAwait(false);
+            await manifest.WriteAsync(manifestPath, CancellationToken.None).ConfigureAwait(false);
             if (store is not null)
             {
                 await store.FinishRunAsync(run.RunId, time.GetUtcNow()).ConfigureAwait(false);
@@ -114,14 +118,17 @@ internal sealed partial class BatchJob(
         }
     }
 
-    private static async Task WriteRowsAsync(RunStamp run, ChannelReader<ScoredParagraph> results, RunTables tables, RunTally tally, CancellationToken cancellationToken)
+    private static async Task WriteRowsAsync(RunStamp run, ChannelReader<ScoredParagraph> results, RunTables tables, RunTally tally,
+        ReportCollector report, CancellationToken cancellationToken)
     {
         await foreach (var scored in results.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var row = RowMapper.ToParagraphRow(run, scored.Paragraph, scored.Outcome, scored.ScoredAt);
+            var targets = RowMapper.ToTargetRows(run, scored.Paragraph, scored.Outcome).ToList();
             tally.Add(row);
+            report.Add(row, targets);
             await tables.AddParagraphAsync(row, cancellationToken).ConfigureAwait(false);
-            foreach (var target in RowMapper.ToTargetRows(run, scored.Paragraph, scored.Outcome))
+            foreach (var target in targets)
             {
                 await tables.AddTargetAsync(target, cancellationToken).ConfigureAwait(false);
             }

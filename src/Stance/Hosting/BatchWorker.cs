@@ -24,6 +24,7 @@ internal sealed partial class BatchWorker(
             {
                 { CheckPrompts: true } => CheckPrompts(),
                 { DryRun: true } => DryRun(),
+                { Eval: { } gold } => await Get<Evaluation.EvalRunner>().RunAsync(gold, stoppingToken).ConfigureAwait(false),
                 { Schedule: { } cron } => await Get<NightlyScheduler>().RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken).ConfigureAwait(false),
                 _ => (await Get<IBatchJob>().RunAsync(stoppingToken).ConfigureAwait(false)).ExitCode,
             };

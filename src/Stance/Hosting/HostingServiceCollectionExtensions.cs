@@ -22,6 +22,7 @@ internal static class HostingServiceCollectionExtensions
         ["--model"] = "Stance:Llm:Model",
         ["--schedule"] = "Stance:Schedule",
         ["--rpm"] = "Stance:Rate:RequestsPerMinute",
+        ["--eval"] = "Stance:Eval",
         ["--tpm"] = "Stance:Rate:TokensPerMinute",
     };
 
@@ -87,6 +88,7 @@ internal static class HostingServiceCollectionExtensions
         services.AddSingleton<IBatchJob, BatchJob>();
         services.AddSingleton<NightlyScheduler>();
         services.AddSingleton<DryRunPlanner>();
+        services.AddSingleton<Evaluation.EvalRunner>();
         services.AddHostedService<BatchWorker>();
         return services;
     }

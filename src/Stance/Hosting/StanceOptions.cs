@@ -36,6 +36,9 @@ internal sealed class StanceOptions
     /// <summary>Print the plan (documents, paragraphs, cache hits, calls, tokens, cost) and exit without a call (<c>--dry-run</c>).</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>A gold JSONL file to evaluate the prompt and provider on, instead of a run (<c>--eval</c>).</summary>
+    public string? Eval { get; set; }
+
     /// <summary>A cron expression (5 fields, or 6 with seconds): keep running and start a run at each occurrence.</summary>
     public string? Schedule { get; set; }
 

@@ -20,7 +20,12 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             errors.Add($"Stance:Llm:Provider: '{llm.Provider}' is not one of {string.Join(", ", s_providers)}");
         }
 
-        if (!Directory.Exists(options.Input))
+        if (options.Eval is { } gold && !File.Exists(gold))
+        {
+            errors.Add($"Stance:Eval: the gold file '{Path.GetFullPath(gold)}' does not exist");
+        }
+
+        if (options.Eval is null && !Directory.Exists(options.Input))
         {
             errors.Add($"Stance:Input: the folder '{Path.GetFullPath(options.Input)}' does not exist");
         }

@@ -9,6 +9,7 @@ namespace Stance.Paragraphs;
 /// <param name="TextSha256">Lower-case hex SHA-256 of <paramref name="Text"/> (UTF-8).</param>
 /// <param name="Text">The paragraph with inner line breaks collapsed to spaces.</param>
 /// <param name="Previous">The previous paragraph's text, given to the model as context, or null.</param>
+/// <param name="FocusTarget">A target that must be scored even when it is not watched (an evaluation's gold target), or null.</param>
 internal sealed record Paragraph(
     string DocumentId,
     string? DocumentTitle,
@@ -17,4 +18,5 @@ internal sealed record Paragraph(
     string Id,
     string TextSha256,
     string Text,
-    string? Previous);
+    string? Previous,
+    string? FocusTarget = null);

@@ -70,6 +70,10 @@ internal sealed class WatchedTargets
         return new WatchedTargets(targets);
     }
 
+    /// <summary>These targets plus <paramref name="name"/> (matched by its own name only), unless it is already watched.</summary>
+    public WatchedTargets With(string name) =>
+        Canonicalize(name).Watched ? this : new WatchedTargets([.. Targets, new WatchedTarget(name.Trim(), [])]);
+
     /// <summary>Maps a name the model or a reader used to its canonical name; <c>watched</c> is false for other targets.</summary>
     public (string Name, bool Watched) Canonicalize(string name)
     {

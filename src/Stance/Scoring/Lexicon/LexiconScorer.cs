@@ -12,6 +12,7 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
 
     private readonly LexiconAnalyzer _analyzer = new(prompt.Targets);
     private readonly AnswerValidator _validator = new(prompt);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LexiconAnalyzer> _focused = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public string Provider => ProviderName;
@@ -28,7 +29,8 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
         cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
         // The baseline's answer is built to the schema; it goes through the same rules as an LLM's, without a JSON round trip.
-        var check = _validator.Check(_analyzer.Analyze(paragraph.Text), paragraph);
+        var analyzer = paragraph.FocusTarget is { } focus ? _focused.GetOrAdd(focus, f => new LexiconAnalyzer(prompt.Targets.With(f))) : _analyzer;
+        var check = _validator.Check(analyzer.Analyze(paragraph.Text), paragraph);
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return Task.FromResult(check.Answer is { } answer
             ? ScoreOutcome.Ok(answer, 1, null, null, latency)

@@ -107,7 +107,9 @@ internal sealed partial class KernelParagraphScorer(
             ["paragraph"] = call.Paragraph.Text,
             ["title"] = call.Paragraph.DocumentTitle ?? string.Empty,
             ["previous"] = call.Paragraph.Previous ?? string.Empty,
-            ["targets"] = call.Targets,
+            ["targets"] = call.Paragraph.FocusTarget is { } focus && !prompt.Targets.Canonicalize(focus).Watched
+                ? $"{call.Targets}\n- {focus}: {focus} (asked about specifically: score it whenever the paragraph takes any position on it)"
+                : call.Targets,
             ["feedback"] = call.Feedback,
         };
         var result = await policy.ExecuteAsync(

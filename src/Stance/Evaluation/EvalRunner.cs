@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parquet.Serialization;
+using Parquet.Serialization.Attributes;
+using Stance.Hosting;
+using Stance.Output;
+using Stance.Paragraphs;
+using Stance.Prompts;
+using Stance.Scoring;
+
+namespace Stance.Evaluation;
+
+/// <summary><c>--eval gold.jsonl</c>: scores each gold item's text toward its target through the same prompt, provider,
+/// validation and resilience path as a run, writes the predictions to Parquet and prints the stance metrics.</summary>
+internal sealed partial class EvalRunner(IOptions<StanceOptions> options, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time, ILogger<EvalRunner> logger)
+{
+    /// <summary>Runs the evaluation; returns the exit code (0, or 3 when some items could not be scored or read).</summary>
+    public async Task<int> RunAsync(string goldPath, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var (items, problems) = ReadGold(goldPath);
+        foreach (var problem in problems)
+        {
+            LogBadLine(logger, problem);
+        }
+
+        var now = time.GetUtcNow();
+        var runId = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
+        var predictions = new EvalRow[items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var item = items[i];
+                var paragraph = new Paragraph("eval", null, Path.GetFileName(goldPath), i, item.Id!, ParagraphSplitter.Sha256Hex(item.Text), item.Text, null, item.Target);
+                ScoreOutcome outcome;
+                try
+                {
+                    outcome = await scorer.ScoreAsync(paragraph, ct).ConfigureAwait(false);
+                }
+                catch (RunAbortedException ex)
+                {
+                    outcome = ScoreOutcome.Failed(ex.Kind, ex.Message, 0, null, null, 0);
+                }
+
+                predictions[i] = Predict(runId, DateOnly.FromDateTime(now.UtcDateTime), item, outcome);
+            }).ConfigureAwait(false);
+
+        var path = Path.Combine(settings.Output, "eval", $"run_date={now:yyyy-MM-dd}", $"part-{runId}-00000.parquet");
+        await DurableFile.WriteAsync(path, (stream, ct) => ParquetSerializer.SerializeAsync(predictions, stream, null, new Dictionary<string, string>
+        {
+            ["run_id"] = runId, ["prompt_sha256"] = prompt.Sha256, ["model"] = scorer.Model, ["provider"] = scorer.Provider,
+            ["stance_schema_version"] = ParquetOutput.SchemaVersion,
+        }, ct), cancellationToken).ConfigureAwait(false);
+
+        Console.Out.Write(Render(goldPath, predictions, path));
+        var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
+        LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
+        return problems.Count == 0 && predictions.All(p => p.Status == "ok") ? ExitCodes.Ok : ExitCodes.CompletedWithFailures;
+    }
+
+    /// <summary>The predicted label for the gold target: the answer's label toward it, neutral and unmentioned as none.</summary>
+    internal EvalRow Predict(string runId, DateOnly runDate, GoldItem item, ScoreOutcome outcome)
+    {
+        var target = prompt.Targets.Canonicalize(item.Target).Name;
+        var stance = outcome.Answer?.Targets.FirstOrDefault(t => t.Target == target || string.Equals(t.Target, item.Target.Trim(), StringComparison.OrdinalIgnoreCase));
+        return new EvalRow
+        {
+            RunId = runId, RunDate = runDate, Id = item.Id!, Target = item.Target, Text = item.Text, GoldLabel = item.Label,
+            PredictedLabel = stance?.StanceLabel is "favor" or "against" ? stance.StanceLabel : "none",
+            StanceScore = stance?.StanceScore, Confidence = stance?.Confidence,
+            Status = outcome.Status.ToString().ToLowerInvariant(), Error = outcome.Error,
+            Provider = scorer.Provider, Model = scorer.Model, PromptSha256 = prompt.Sha256,
+        };
+    }
+
+    /// <summary>The printed report: F_avg, macro-F1, accuracy, the confusion matrix and per-target figures.</summary>
+    internal static string Render(string goldPath, IReadOnlyList<EvalRow> predictions, string parquetPath)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var all = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
+        var text = new StringBuilder();
+        text.AppendLine(inv, $"Evaluation of {goldPath}: {all.Count} items; predictions in {parquetPath}");
+        text.AppendLine(inv, $"F_avg: {all.FAvg:F4}   (mean of F1 favor {all.Classes["favor"].F1:F4} and F1 against {all.Classes["against"].F1:F4}; SemEval-2016)");
+        text.AppendLine(inv, $"macro-F1: {all.MacroF1:F4}   accuracy: {all.Accuracy:F4}");
+        text.AppendLine("confusion (rows gold, columns predicted):");
+        text.AppendLine(inv, $"{"",10}{"favor",9}{"against",9}{"none",9}");
+        for (var g = 0; g < 3; g++)
+        {
+            text.AppendLine(inv, $"{EvalScores.Labels[g],10}{all.Confusion[g, 0],9}{all.Confusion[g, 1],9}{all.Confusion[g, 2],9}");
+        }
+
+        text.AppendLine(inv, $"{"target",-24}{"n",5}{"F_avg",9}{"macro-F1",10}{"accuracy",10}");
+        foreach (var group in predictions.GroupBy(p => p.Target).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var s = EvalScores.Compute([.. group.Select(p => (p.GoldLabel, p.PredictedLabel))]);
+            text.AppendLine(inv, $"{group.Key,-24}{s.Count,5}{s.FAvg,9:F4}{s.MacroF1,10:F4}{s.Accuracy,10:F4}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Reads the gold file: one object a line, <c>id, target, text, label</c> (favor | against | none).</summary>
+    internal static (List<GoldItem> Items, List<string> Problems) ReadGold(string path)
+    {
+        var items = new List<GoldItem>();
+        var problems = new List<string>();
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            try
+            {
+                var item = JsonSerializer.Deserialize<GoldItem>(lines[i], s_json);
+                if (item is null || string.IsNullOrWhiteSpace(item.Text) || string.IsNullOrWhiteSpace(item.Target) || item.Label is not ("favor" or "against" or "none"))
+                {
+                    problems.Add($"{path}#{i + 1}: needs text, target and a label favor | against | none");
+                    continue;
+                }
+
+                items.Add(item with { Id = item.Id ?? $"{Path.GetFileName(path)}#{i + 1}" });
+            }
+            catch (JsonException ex)
+            {
+                problems.Add($"{path}#{i + 1}: not JSON ({ex.Message})");
+            }
+        }
+
+        return (items, problems);
+    }
+
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true, NumberHandling = JsonNumberHandling.AllowReadingFromString };
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Gold line skipped: {Problem}")]
+    private static partial void LogBadLine(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Information, Message = "Evaluation done: {Count} items, F_avg {FAvg:F4}, macro-F1 {MacroF1:F4}, accuracy {Accuracy:F4}; predictions in {Path}")]
+    private static partial void LogDone(ILogger logger, int count, double fAvg, double macroF1, double accuracy, string path);
+}
+
+/// <summary>One gold item.</summary>
+internal sealed record GoldItem(string? Id, string Target, string Text, string Label);
+
+/// <summary>One row of the <c>eval</c> table.</summary>
+internal sealed class EvalRow
+{
+    [JsonPropertyName("run_id")] public required string RunId { get; init; }
+    [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("target")] public required string Target { get; init; }
+    [JsonPropertyName("text")] public required string Text { get; init; }
+    [JsonPropertyName("gold_label")] public required string GoldLabel { get; init; }
+    [JsonPropertyName("predicted_label")] public required string PredictedLabel { get; init; }
+    [JsonPropertyName("stance_score")] public double? StanceScore { get; init; }
+    [JsonPropertyName("confidence")] public double? Confidence { get; init; }
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("error")] public string? Error { get; init; }
+    [JsonPropertyName("provider")] public required string Provider { get; init; }
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
+}
