@@ -25,7 +25,7 @@ if (which is "latency" or "all")
     Console.WriteLine("\n## Latency-bound: achieved requests/s over C/L (L = 200 ms ± 10 %)\n\n| C | paragraphs | requests/s | C/L | ratio |\n|---|---|---|---|---|");
     foreach (var c in new[] { 8, 32, 128 })
     {
-        var n = c * 40;
+        var n = c * (c >= 128 ? 60 : 100);
         var input = Corpus(work, $"latency-{c}", n);
         await using var provider = await SimulatedProvider.StartAsync(new ProviderSettings(TimeSpan.FromMilliseconds(200), 0.1, null, null, false, ConstantAnswer));
         await RunJob(input, Path.Combine(work, $"latency-{c}-out"), provider.Endpoint, "--concurrency", c.ToString(CultureInfo.InvariantCulture));

@@ -1,0 +1,75 @@
+using ParquetSharp;
+using Stance.Output;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.Output;
+
+/// <summary>The logical types notebooks rely on, read by ParquetSharp (Arrow C++, what pyarrow uses) and by DuckDB.</summary>
+public sealed class SchemaGuaranteeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<ParquetFileReader> _readers = [];
+
+    public void Dispose()
+    {
+        _readers.ForEach(r => r.Dispose());
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task EveryColumnHasItsDocumentedLogicalTypeAndEachFileCarriesTheRunMetadata()
+    {
+        var run = await StanceRunner.RunAsync(["--input", RepoPaths.Data, "--output", _folder.Path, "--prompts", RepoPaths.Prompts]);
+        Assert.Equal(0, run.ExitCode);
+
+        var paragraphs = Columns("paragraphs");
+        Assert.Equal(29, paragraphs.Count);
+        var scoredAt = Assert.IsType<TimestampLogicalType>(paragraphs["scored_at"].LogicalType);
+        Assert.True(scoredAt.IsAdjustedToUtc);
+        Assert.Equal(TimeUnit.Micros, scoredAt.TimeUnit);
+        Assert.IsType<DateLogicalType>(paragraphs["run_date"].LogicalType);
+        Assert.Equal((32, true), (Assert.IsType<IntLogicalType>(paragraphs["paragraph_index"].LogicalType).BitWidth, ((IntLogicalType)paragraphs["paragraph_index"].LogicalType).IsSigned));
+        foreach (var score in new[] { "sentiment_score", "stance_score", "confidence", "latency_ms" })
+        {
+            Assert.Equal(PhysicalType.Double, paragraphs[score].PhysicalType);
+        }
+
+        foreach (var text in new[] { "run_id", "document_id", "paragraph_id", "text", "status", "error", "stance_label", "provider", "model", "prompt_sha256" })
+        {
+            Assert.IsType<StringLogicalType>(paragraphs[text].LogicalType);
+        }
+
+        Assert.Equal(PhysicalType.Boolean, paragraphs["from_cache"].PhysicalType);
+        var targets = Columns("targets");
+        Assert.Equal(15, targets.Count);
+        Assert.Equal(PhysicalType.Boolean, targets["watched"].PhysicalType);
+        Assert.Equal(PhysicalType.Double, targets["stance_score"].PhysicalType);
+
+        foreach (var file in Directory.GetFiles(_folder.Path, "*.parquet", SearchOption.AllDirectories))
+        {
+            using var reader = new ParquetFileReader(file);
+            var metadata = reader.FileMetaData.KeyValueMetadata;
+            Assert.Equal(ParquetOutput.SchemaVersion, metadata["stance_schema_version"]);
+            Assert.Equal(TestAnswers.Prompt.Sha256, metadata["prompt_sha256"]);
+            Assert.Equal("stance-lexicon-v1", metadata["model"]);
+            Assert.Matches(@"^\d{8}T\d{6}Z-[0-9a-f]{8}$", metadata["run_id"]);
+        }
+
+        var duck = DuckDb.Types(_folder.Path, "paragraphs");
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", duck["scored_at"]);
+        Assert.Equal("DATE", duck["run_date"]);
+        Assert.Equal("INTEGER", duck["paragraph_index"]);
+        Assert.All(new[] { "sentiment_score", "stance_score", "confidence" }, c => Assert.Equal("DOUBLE", duck[c]));
+        Assert.Equal("BOOLEAN", duck["from_cache"]);
+        Assert.Equal(17L, DuckDb.Query($"SELECT count(*) AS n FROM {DuckDb.Table(_folder.Path, "paragraphs")} WHERE run_date = current_date OR run_date IS NOT NULL")[0]["n"]);
+    }
+
+    private Dictionary<string, ColumnDescriptor> Columns(string table)
+    {
+        var file = Directory.GetFiles(Path.Combine(_folder.Path, table), "*.parquet", SearchOption.AllDirectories).First();
+        var reader = new ParquetFileReader(file); // kept open: descriptors point into it
+        _readers.Add(reader);
+        var schema = reader.FileMetaData.Schema;
+        return Enumerable.Range(0, schema.NumColumns).Select(schema.Column).ToDictionary(c => c.Name, c => c);
+    }
+}
