@@ -80,7 +80,7 @@ if (which is "parquet" or "all")
     var rows = Enumerable.Range(0, n).Select(i => Row(run, i)).ToList();
     var plainFile = Path.Combine(work, "plain.parquet");
     var plain = Stopwatch.StartNew();
-    await ParquetSerializer.SerializeAsync(rows, plainFile, new Parquet.ParquetOptions { CompressionMethod = Parquet.CompressionMethod.Zstd });
+    await ParquetSerializer.SerializeAsync(rows, plainFile, new Parquet.ParquetOptions { CompressionMethod = Parquet.CompressionMethod.Snappy });
     plain.Stop();
     var job = Stopwatch.StartNew();
     var tables = new ParquetOutput(NullLogger<ParquetOutput>.Instance).Begin(Path.Combine(work, "parquet-out"), run);
