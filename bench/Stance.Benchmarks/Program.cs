@@ -140,6 +140,38 @@ if (which is "profile")
     sw.Restart();
     await new ParquetOutput(NullLogger<ParquetOutput>.Instance).WriteAsync(Path.Combine(work, "profile-out"), run, rows, targetRows, CancellationToken.None);
     Console.WriteLine($"parquet: {sw.Elapsed.TotalMilliseconds / n:F4} ms");
+
+    // The LLM path's fixed costs: Semantic Kernel alone, then the whole scorer (SK + Polly + validation), no journal.
+    var kb = Kernel.CreateBuilder();
+    kb.Services.AddSingleton<IChatCompletionService>(new ZeroLatencyChat());
+    var kernel = kb.Build();
+    var function = KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
+    var settings = ScoringServiceCollectionExtensions.ExecutionSettings(prompt, new Stance.Hosting.LlmOptions());
+    for (var pass = 0; pass < 2; pass++)
+    {
+        sw.Restart();
+        for (var i = 0; i < n; i++)
+        {
+            await kernel.InvokeAsync(function, new KernelArguments(settings) { ["paragraph"] = paragraphs[i].Text, ["title"] = "t", ["previous"] = "", ["targets"] = "x", ["feedback"] = "" });
+        }
+    }
+
+    Console.WriteLine($"semantic kernel invoke: {sw.Elapsed.TotalMilliseconds / n:F4} ms");
+    var builder = StanceApp.CreateBuilder(["--provider", "openai", "--endpoint", "http://127.0.0.1:9/v1", "--Stance:Llm:ApiKey=x", "--prompts", prompts, "--input", input,
+        "--Logging:LogLevel:Default=Warning"]);
+    builder.Services.AddKeyedSingleton<IChatCompletionService>(ScoringServiceCollectionExtensions.ChatServiceKey, new ZeroLatencyChat());
+    using var host = builder.Build();
+    var scorer = host.Services.GetRequiredService<IParagraphScorer>();
+    for (var pass = 0; pass < 2; pass++)
+    {
+        sw.Restart();
+        for (var i = 0; i < n; i++)
+        {
+            await scorer.ScoreAsync(paragraphs[i], CancellationToken.None);
+        }
+    }
+
+    Console.WriteLine($"scorer (SK + Polly + validation): {sw.Elapsed.TotalMilliseconds / n:F4} ms");
 }
 
 Directory.Delete(work, recursive: true);

@@ -6,19 +6,11 @@ using Stance.Tests.Support;
 namespace Stance.Tests.EndToEnd;
 
 /// <summary>Every kind of bad input is reported in the log and the manifest with its file and reason, and the run goes on.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : JobTestBase
 {
-    private OpenAiTestServer _server = null!;
-    private TempFolder _folder = null!;
-
-    private string Input => Path.Combine(_folder.Path, "in");
-
-    private string Output => Path.Combine(_folder.Path, "out");
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await OpenAiTestServer.StartAsync();
-        _folder = new TempFolder();
+        await base.InitializeAsync();
         Directory.CreateDirectory(Input);
         File.WriteAllText(Path.Combine(Input, "good.txt"), "Headline\n\nThe U.S. was wrong.\n\nArmenia agreed.");
         File.WriteAllText(Path.Combine(Input, "empty.txt"), string.Empty);
@@ -34,18 +26,12 @@ public sealed class BadInputTests : IAsyncLifetime
             "{\"id\":\"a\",\"text\":\"The U.S. spoke.\"}\nthis is not json\n{\"id\":\"b\",\"title\":\"no text\"}\n{\"id\":\"a\",\"text\":\"Duplicate id.\"}\n");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task EachBadInputIsReportedWithItsFileAndReasonAndTheRestIsScored()
     {
         var run = await StanceRunner.RunAsync(
         [
-            "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", _server.Endpoint,
+            "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
             "--Stance:Llm:ApiKey=k", "--Stance:Llm:MaxParagraphChars=100000",
         ]);
 
@@ -75,7 +61,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.All(rows.Where(r => (string)r["document_id"]! != "huge.txt"), r => Assert.Equal("ok", r["status"]));
         Assert.Equal(["a", "bom-crlf.txt", "good.txt", "good.txt", "huge.txt", "long-lines.txt", "punctuation.txt"], rows.Select(r => (string)r["document_id"]!));
         // "The U.S. spoke." is both feed record "a" and bom-crlf.txt: asked once.
-        Assert.Equal(rows.Count - 2, _server.Requests.Count);
+        Assert.Equal(rows.Count - 2, Server.Requests.Count);
         Assert.Equal(1, manifest.FailuresByKind["too_long"]);
     }
 

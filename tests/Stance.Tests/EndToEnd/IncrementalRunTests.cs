@@ -5,42 +5,28 @@ using Stance.Tests.Support;
 namespace Stance.Tests.EndToEnd;
 
 /// <summary>Consecutive nights against the test server, counting its requests.</summary>
-public sealed class IncrementalRunTests : IAsyncLifetime
+public sealed class IncrementalRunTests : JobTestBase
 {
-    private OpenAiTestServer _server = null!;
-    private TempFolder _folder = null!;
+    private string Prompts => Path.Combine(Folder.Path, "prompts");
 
-    private string Input => Path.Combine(_folder.Path, "in");
-
-    private string Output => Path.Combine(_folder.Path, "out");
-
-    private string Prompts => Path.Combine(_folder.Path, "prompts");
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await OpenAiTestServer.StartAsync();
-        _folder = new TempFolder();
-        Copy(RepoPaths.Data, Input);
-        Copy(RepoPaths.StancePrompt, Path.Combine(Prompts, "stance"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
+        await base.InitializeAsync();
+        CopyFolder(RepoPaths.Data, Input);
+        CopyFolder(RepoPaths.StancePrompt, Path.Combine(Prompts, "stance"));
     }
 
     [Fact]
     public async Task AnUnchangedRerunMakesNoCallAndStillWritesCompleteTables()
     {
         Assert.Equal(ExitCodes.Ok, (await RunAsync()).ExitCode);
-        var firstNight = _server.Requests.Count;
+        var firstNight = Server.Requests.Count;
         Assert.Equal(17, firstNight);
 
         var second = await RunAsync();
 
         Assert.Equal(ExitCodes.Ok, second.ExitCode);
-        Assert.Equal(firstNight, _server.Requests.Count);
+        Assert.Equal(firstNight, Server.Requests.Count);
         var rows = DuckDb.Query($"SELECT from_cache, attempts, status FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.Equal(17, rows.Count);
         Assert.All(rows, r => Assert.Equal((true, 0, "ok"), ((bool)r["from_cache"]!, (int)r["attempts"]!, (string)r["status"]!)));
@@ -52,15 +38,15 @@ public sealed class IncrementalRunTests : IAsyncLifetime
     public async Task EditingOneParagraphMakesExactlyOneCall()
     {
         await RunAsync();
-        var before = _server.Requests.Count;
+        var before = Server.Requests.Count;
         var file = Path.Combine(Input, "peace-talks-statement.md");
         File.WriteAllText(file, File.ReadAllText(file).Replace("real progress", "genuine progress", StringComparison.Ordinal));
 
         var run = await RunAsync();
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Equal(before + 1, _server.Requests.Count);
-        Assert.Contains("genuine progress", _server.Requests.Last().Paragraph);
+        Assert.Equal(before + 1, Server.Requests.Count);
+        Assert.Contains("genuine progress", Server.Requests.Last().Paragraph);
         var fresh = DuckDb.Query($"SELECT text FROM {DuckDb.Table(Output, "paragraphs")} WHERE NOT from_cache");
         Assert.Contains("genuine progress", (string)Assert.Single(fresh)["text"]!);
     }
@@ -75,7 +61,7 @@ public sealed class IncrementalRunTests : IAsyncLifetime
         var run = await RunAsync();
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Equal(34, _server.Requests.Count);
+        Assert.Equal(34, Server.Requests.Count);
         var hashes = DuckDb.Query($"SELECT DISTINCT prompt_sha256 FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.NotEqual(firstHash, (string)Assert.Single(hashes)["prompt_sha256"]!);
     }
@@ -88,7 +74,7 @@ public sealed class IncrementalRunTests : IAsyncLifetime
         var run = await RunAsync("--no-cache");
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Equal(34, _server.Requests.Count);
+        Assert.Equal(34, Server.Requests.Count);
         Assert.All(DuckDb.Query($"SELECT from_cache FROM {DuckDb.Table(Output, "paragraphs")}"), r => Assert.False((bool)r["from_cache"]!));
     }
 
@@ -98,7 +84,7 @@ public sealed class IncrementalRunTests : IAsyncLifetime
         var first = await StanceRunner.RunWithConsoleAsync(Args("--dry-run", "--Stance:Pricing:InputPerMillion=0.15", "--Stance:Pricing:OutputPerMillion=0.6"));
 
         Assert.Equal(ExitCodes.Ok, first.ExitCode);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
         Assert.False(Directory.Exists(Path.Combine(Output, "paragraphs")));
         Assert.Contains("caspian-gas-op-ed.txt", first.Console);
         Assert.Matches(@"total \(4 documents, 0 bad\)\s+17\s+0\s+17\s+\d{4,}\s+4250", first.Console);
@@ -106,10 +92,10 @@ public sealed class IncrementalRunTests : IAsyncLifetime
 
         await RunAsync();
         File.AppendAllText(Path.Combine(Input, "caspian-gas-op-ed.txt"), "\n\nA new closing paragraph about the EU.");
-        var requests = _server.Requests.Count;
+        var requests = Server.Requests.Count;
         var second = await StanceRunner.RunWithConsoleAsync(Args("--dry-run"));
 
-        Assert.Equal(requests, _server.Requests.Count);
+        Assert.Equal(requests, Server.Requests.Count);
         Assert.Matches(@"total \(4 documents, 0 bad\)\s+18\s+17\s+1\s", second.Console);
     }
 
@@ -120,17 +106,7 @@ public sealed class IncrementalRunTests : IAsyncLifetime
 
     private string[] Args(params string[] extra) =>
     [
-        "--input", Input, "--output", Output, "--prompts", Prompts, "--provider", "openai", "--endpoint", _server.Endpoint,
+        "--input", Input, "--output", Output, "--prompts", Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "test-model", "--Stance:Llm:ApiKey=k", .. extra,
     ];
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }

@@ -8,32 +8,18 @@ using Stance.Tests.Support;
 namespace Stance.Tests.EndToEnd;
 
 /// <summary>Progress lines, metrics and their export, seen from outside.</summary>
-public sealed class ObservabilityTests : IAsyncLifetime
+public sealed class ObservabilityTests : JobTestBase
 {
-    private OpenAiTestServer _server = null!;
-    private TempFolder _folder = null!;
-
-    private string Input => Path.Combine(_folder.Path, "in");
-
-    private string Output => Path.Combine(_folder.Path, "out");
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await OpenAiTestServer.StartAsync();
-        _folder = new TempFolder();
+        await base.InitializeAsync();
         Corpus.Write(Input, 60, perDocument: 6);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _folder.Dispose();
     }
 
     [Fact]
     public async Task WhenOutputIsNotATerminalProgressIsPlainLogLinesWithoutControlCodes()
     {
-        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Delay = TimeSpan.FromMilliseconds(30) };
+        Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Delay = TimeSpan.FromMilliseconds(30) };
 
         var (exitCode, output) = await StanceProcess.RunAsync(Args("--concurrency", "2", "--Stance:ProgressInterval=00:00:00.100"));
 
@@ -47,7 +33,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
     [Fact]
     public async Task TheRunsMetricsAreMeasuredIncludingRetriesByReasonAndPollysTelemetry()
     {
-        _server.Responder = request => request.Number % 4 == 1 ? Reply.Status(503) : Reply.Answer(request.DefaultAnswer());
+        Server.Responder = request => request.Number % 4 == 1 ? Reply.Status(503) : Reply.Answer(request.DefaultAnswer());
         var measurements = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener();
         IMeterFactory? factory = null;
@@ -77,10 +63,10 @@ public sealed class ObservabilityTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, exitCode);
         Assert.Equal(60, measurements["stance.paragraphs[status=ok]"]);
-        Assert.Equal(_server.Requests.Count, measurements.Where(m => m.Key.StartsWith("stance.llm.requests", StringComparison.Ordinal)).Sum(m => m.Value));
-        Assert.Equal(_server.Requests.Count - 60, measurements["stance.llm.retries[reason=server_error]"]);
+        Assert.Equal(Server.Requests.Count, measurements.Where(m => m.Key.StartsWith("stance.llm.requests", StringComparison.Ordinal)).Sum(m => m.Value));
+        Assert.Equal(Server.Requests.Count - 60, measurements["stance.llm.retries[reason=server_error]"]);
         Assert.Equal(60 * 120, measurements["stance.llm.tokens[direction=input]"]);
-        Assert.Equal(_server.Requests.Count, measurements["stance.llm.duration"]);
+        Assert.Equal(Server.Requests.Count, measurements["stance.llm.duration"]);
         Assert.Contains(measurements.Keys, k => k.StartsWith("resilience.polly.strategy.events", StringComparison.Ordinal) && k.Contains("OnRetry", StringComparison.Ordinal));
     }
 
@@ -96,7 +82,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
 
     private string[] Args(params string[] extra) =>
     [
-        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", _server.Endpoint,
+        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "test-model", "--Stance:Llm:ApiKey=k", .. extra,
     ];
 }
