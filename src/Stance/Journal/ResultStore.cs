@@ -16,10 +16,12 @@ internal sealed class ResultStore : IAsyncDisposable
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly Lock _readLock = new();
+    private readonly SqliteCommand _find;
 
     private ResultStore(SqliteConnection connection)
     {
         _connection = connection;
+        _find = PrepareFind(connection);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -79,30 +81,36 @@ internal sealed class ResultStore : IAsyncDisposable
     {
         lock (_readLock)
         {
-            return Find(_connection, cacheKey);
+            return Find(_find, cacheKey);
         }
     }
 
-    /// <summary>Looks an answer up on <paramref name="connection"/>.</summary>
-    internal static StoredAnswer? Find(SqliteConnection connection, string cacheKey)
+    /// <summary>A prepared look-up by key on <paramref name="connection"/>, reused for every paragraph.</summary>
+    internal static SqliteCommand PrepareFind(SqliteConnection connection)
     {
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session FROM answers WHERE cache_key = $key";
-            command.Parameters.AddWithValue("$key", cacheKey);
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new StoredAnswer(
-                    JsonSerializer.Deserialize<StanceAnswer>(reader.GetString(0))!,
-                    reader.GetInt32(1),
-                    reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                    reader.GetDouble(4),
-                    DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
-                    reader.GetString(6),
-                    reader.GetString(7))
-                : null;
-        }
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session FROM answers WHERE cache_key = $key";
+        command.Parameters.Add("$key", SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+
+    /// <summary>Runs the prepared look-up for <paramref name="cacheKey"/>.</summary>
+    internal static StoredAnswer? Find(SqliteCommand find, string cacheKey)
+    {
+        find.Parameters[0].Value = cacheKey;
+        using var reader = find.ExecuteReader();
+        return reader.Read()
+            ? new StoredAnswer(
+                JsonSerializer.Deserialize<StanceAnswer>(reader.GetString(0))!,
+                reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                reader.GetDouble(4),
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
+                reader.GetString(6),
+                reader.GetString(7))
+            : null;
     }
 
     /// <summary>Records an ok answer durably; completes when it is committed to disk.</summary>
@@ -172,6 +180,7 @@ internal sealed class ResultStore : IAsyncDisposable
     {
         _writes.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        await _find.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -240,8 +249,14 @@ internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? Inpu
 /// <summary>A journal opened for look-ups only.</summary>
 internal sealed class ReadOnlyResultStore(SqliteConnection connection) : IDisposable
 {
-    /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
-    public StoredAnswer? Find(string cacheKey) => ResultStore.Find(connection, cacheKey);
+    private readonly SqliteCommand _find = ResultStore.PrepareFind(connection);
 
-    public void Dispose() => connection.Dispose();
+    /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
+    public StoredAnswer? Find(string cacheKey) => ResultStore.Find(_find, cacheKey);
+
+    public void Dispose()
+    {
+        _find.Dispose();
+        connection.Dispose();
+    }
 }
