@@ -56,6 +56,12 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
             ["stance_schema_version"] = ParquetOutput.SchemaVersion,
         }, ct), cancellationToken).ConfigureAwait(false);
 
+        // Like the run tables, an evaluation owns its date's partition: a glob over eval/ sees one evaluation per date.
+        foreach (var earlier in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "part-*.parquet").Where(p => p != path))
+        {
+            File.Delete(earlier);
+        }
+
         Console.Out.Write(Render(goldPath, predictions, path));
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
         LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
@@ -118,14 +124,21 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
 
             try
             {
-                var item = JsonSerializer.Deserialize<GoldItem>(lines[i], s_json);
-                if (item is null || string.IsNullOrWhiteSpace(item.Text) || string.IsNullOrWhiteSpace(item.Target) || item.Label is not ("favor" or "against" or "none"))
+                using var json = JsonDocument.Parse(lines[i]);
+                var root = json.RootElement;
+                string? Field(string name) =>
+                    root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                        ? (value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())
+                        : null;
+                var label = Field("label")?.Trim().ToLowerInvariant();
+                var (target, text) = (Field("target"), Field("text"));
+                if (string.IsNullOrWhiteSpace(text) || string.IsNullOrWhiteSpace(target) || label is not ("favor" or "against" or "none"))
                 {
                     problems.Add($"{path}#{i + 1}: needs text, target and a label favor | against | none");
                     continue;
                 }
 
-                items.Add(item with { Id = item.Id ?? $"{Path.GetFileName(path)}#{i + 1}" });
+                items.Add(new GoldItem(Field("id") ?? $"{Path.GetFileName(path)}#{i + 1}", target, text, label));
             }
             catch (JsonException ex)
             {
@@ -135,8 +148,6 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
 
         return (items, problems);
     }
-
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true, NumberHandling = JsonNumberHandling.AllowReadingFromString };
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Gold line skipped: {Problem}")]
     private static partial void LogBadLine(ILogger logger, string problem);

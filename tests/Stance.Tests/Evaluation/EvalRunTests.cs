@@ -14,7 +14,8 @@ public sealed partial class EvalRunTests
         using var folder = new TempFolder();
         var gold = Path.Combine(RepoPaths.Data, "gold", "stance-gold.jsonl");
 
-        var run = await StanceRunner.RunWithConsoleAsync(["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]);
+        await StanceRunner.RunWithConsoleAsync(["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]);
+        var run = await StanceRunner.RunWithConsoleAsync(["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]); // replaces the first
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Console + run.Log);
         var printed = double.Parse(FAvg().Match(run.Console).Groups[1].Value, CultureInfo.InvariantCulture);

@@ -46,4 +46,20 @@ public sealed class EvalScoresTests
 
         Assert.Equal((0, 0.0, 0.0), (scores.Count, scores.FAvg, scores.Accuracy));
     }
+
+    [Fact]
+    public void GoldFilesInSemEvalStyleAreRead()
+    {
+        using var folder = new Stance.Tests.Support.TempFolder();
+        var path = folder.File("gold.jsonl",
+            "{\"id\": 10001, \"target\": \"Atheism\", \"text\": \"God is love.\", \"label\": \"AGAINST\"}\n" +
+            "{\"target\": \"Climate\", \"text\": \"Act now.\", \"label\": \"Favor\"}\n" +
+            "{\"id\": \"x\", \"target\": \"Climate\", \"text\": \"?\", \"label\": \"maybe\"}\n" +
+            "not json\n");
+
+        var (items, problems) = EvalRunner.ReadGold(path);
+
+        Assert.Equal([("10001", "against"), ("gold.jsonl#2", "favor")], items.Select(i => (i.Id!, i.Label)));
+        Assert.Equal(2, problems.Count);
+    }
 }
