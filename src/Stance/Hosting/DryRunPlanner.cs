@@ -30,11 +30,12 @@ internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePromp
             long inputTokens = 0;
             foreach (var paragraph in document)
             {
-                var key = ResultStore.CacheKey(paragraph.TextSha256, prompt.Sha256, scorer.Provider, scorer.Model);
                 if (!scorer.IsMetered)
                 {
                     continue;
                 }
+
+                var key = ResultStore.CacheKey(paragraph.TextSha256, prompt.Sha256, scorer.Provider, scorer.Model);
 
                 if ((settings.Cache && store?.Find(key) is not null) || !seen.Add(key))
                 {

@@ -96,9 +96,8 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         if (!_inFlight.TryAdd(key, mine.Task))
         {
             var twin = await _inFlight[key].WaitAsync(cancellationToken).ConfigureAwait(false);
-            return (Finish(paragraph, twin.Status == ParagraphStatus.Ok
-                ? twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = true }
-                : twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0 }, time.GetUtcNow()), Task.CompletedTask);
+            var reused = twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = twin.Status == ParagraphStatus.Ok };
+            return (Finish(paragraph, reused, time.GetUtcNow()), Task.CompletedTask);
         }
 
         try

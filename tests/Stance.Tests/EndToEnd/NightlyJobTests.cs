@@ -340,10 +340,7 @@ public sealed class NightlyJobTests : JobTestBase
         using var host = builder.Build();
 
         var running = Stance.Hosting.StanceApp.RunAsync(host);
-        for (var i = 0; i < 200 && Server.Requests.IsEmpty; i++)
-        {
-            await Task.Delay(25);
-        }
+        await Eventually.WaitUntil(() => !Server.Requests.IsEmpty);
 
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(host.Services).StopApplication();

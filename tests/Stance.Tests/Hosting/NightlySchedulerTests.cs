@@ -21,15 +21,15 @@ public sealed class NightlySchedulerTests
 
         var running = scheduler.RunAsync("0 2 * * *", TimeZoneInfo.Utc, stop.Token);
         await Advance(time, TimeSpan.FromMinutes(5));                  // 02:00 → the first run starts
-        await WaitUntil(() => job.Started == 1);
+        await Eventually.WaitUntil(() => job.Started == 1);
 
         await Advance(time, TimeSpan.FromDays(1));                     // 02:00 next day, the first run still going
-        await WaitUntil(() => logs.Lines.Any(l => l.Contains("skipped: the previous run is still going", StringComparison.Ordinal)));
+        await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("skipped: the previous run is still going", StringComparison.Ordinal)));
         Assert.Equal(1, job.Started);
 
         job.Finish();
         await Advance(time, TimeSpan.FromDays(1));                     // the third night runs again
-        await WaitUntil(() => job.Started == 2);
+        await Eventually.WaitUntil(() => job.Started == 2);
 
         await stop.CancelAsync();
         job.Finish();
@@ -48,7 +48,7 @@ public sealed class NightlySchedulerTests
 
         var running = new NightlyScheduler(job, time, factory.CreateLogger<NightlyScheduler>())
             .RunAsync("30 3 * * *", TimeZoneInfo.FindSystemTimeZoneById("Asia/Baku"), stop.Token);
-        await WaitUntil(() => logs.Lines.Any(l => l.Contains("Next scheduled run", StringComparison.Ordinal)));
+        await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("Next scheduled run", StringComparison.Ordinal)));
 
         Assert.Contains(logs.Lines, l => l.Contains("2026-07-02T03:30:00.0000000+04:00", StringComparison.Ordinal)); // 03:30 in Baku is 23:30 UTC
         await stop.CancelAsync();
@@ -62,15 +62,6 @@ public sealed class NightlySchedulerTests
         time.Advance(by);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition(), "condition not met within 5 s");
-    }
 
     private sealed class ControlledJob : IBatchJob
     {

@@ -58,7 +58,7 @@ public sealed class FaultModelTests : IAsyncLifetime
         using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
 
         var scoring = host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
-        await WaitUntil(() => _server.Requests.Count == 1);
+        await Eventually.WaitUntil(() => _server.Requests.Count == 1);
         await Task.Delay(200);
         time.Advance(TimeSpan.FromSeconds(5.9));
         await Task.Delay(300);
@@ -76,7 +76,7 @@ public sealed class FaultModelTests : IAsyncLifetime
         using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
 
         var first = host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
-        await WaitUntil(() => _server.Requests.Count == 1);
+        await Eventually.WaitUntil(() => _server.Requests.Count == 1);
         await Task.Delay(200);
         var second = host.Scorer.ScoreAsync(Paragraph("Armenia spoke."), CancellationToken.None);
         await Task.Delay(300);
@@ -198,6 +198,8 @@ public sealed class FaultModelTests : IAsyncLifetime
         var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
 
         Assert.Equal(ParagraphStatus.Filtered, outcome.Status);
+        Assert.Equal(FailureKind.ContentFilter, outcome.ErrorKind);
+        Assert.Null(outcome.Answer);
         Assert.Single(_server.Requests);
     }
 
@@ -263,14 +265,4 @@ public sealed class FaultModelTests : IAsyncLifetime
 
     private static Paragraph Paragraph(string text) =>
         new("doc.txt", "Title", "doc.txt", 0, ParagraphSplitter.Sha256Hex(text)[..24], ParagraphSplitter.Sha256Hex(text), text, null);
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition(), "condition not met within 5 s");
-    }
 }

@@ -128,7 +128,7 @@ public sealed class KernelParagraphScorerTests : IAsyncLifetime
         using var host = ScorerHost.Create(_server, configure: services => services.AddSingleton<TimeProvider>(time));
 
         var scoring = host.Scorer.ScoreAsync(s_paragraph, CancellationToken.None);
-        await WaitUntil(() => _server.Requests.Count == 1);
+        await Eventually.WaitUntil(() => _server.Requests.Count == 1);
         await Task.Delay(200); // let the 429 reach Polly and its delay be scheduled on the fake clock
 
         time.Advance(TimeSpan.FromMilliseconds(4900));
@@ -265,14 +265,4 @@ public sealed class KernelParagraphScorerTests : IAsyncLifetime
         "drop" => Reply.Drop(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition(), "condition not met within 5 s");
-    }
 }
