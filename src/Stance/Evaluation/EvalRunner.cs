@@ -22,6 +22,7 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
     public async Task<int> RunAsync(string goldPath, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var (items, problems) = ReadGold(goldPath);
         foreach (var problem in problems)
         {

@@ -39,6 +39,7 @@ internal sealed partial class BatchJob(
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
         output.Recover(settings.Output);
+        await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var store = scorer.IsMetered ? ResultStore.Open(settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db")) : null;
         try
         {

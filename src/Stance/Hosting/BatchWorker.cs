@@ -34,6 +34,11 @@ internal sealed partial class BatchWorker(
             LogCancelled(logger);
             outcome.ExitCode = ExitCodes.Cancelled;
         }
+        catch (Scoring.Local.ModelUnavailableException ex)
+        {
+            LogModelUnavailable(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.ModelUnavailable;
+        }
         catch (Exception ex)
         {
             LogCrashed(logger, ex);
@@ -70,6 +75,9 @@ internal sealed partial class BatchWorker(
 
     [LoggerMessage(EventId = 91, Level = LogLevel.Critical, Message = "Run crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 94, Level = LogLevel.Critical, Message = "The local model is unavailable, nothing was scored: {Problem}")]
+    private static partial void LogModelUnavailable(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 92, Level = LogLevel.Information, Message = "Prompt '{Name}' is valid: sha256 {Sha}, files {Files}, {Targets} watched targets")]
     private static partial void LogPromptOk(ILogger logger, string name, string sha, string files, int targets);

@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>The provider is down (circuit breaker open); finished work is kept, the rest written as failed.</summary>
     public const int ProviderDown = 6;
 
+    /// <summary>The local model could not be found, downloaded, verified or loaded; nothing was scored or written.</summary>
+    public const int ModelUnavailable = 7;
+
     /// <summary>The exit code of a run that wrote its tables.</summary>
     public static int For(string? abortKind, bool allOk) => abortKind switch
     {

@@ -24,6 +24,7 @@ internal static class HostingServiceCollectionExtensions
         ["--rpm"] = "Stance:Rate:RequestsPerMinute",
         ["--eval"] = "Stance:Eval",
         ["--tpm"] = "Stance:Rate:TokensPerMinute",
+        ["--model-path"] = "Stance:Llm:Local:ModelPath",
     };
 
     /// <summary>Switches without a value and the setting each stands for.</summary>
@@ -73,6 +74,11 @@ internal static class HostingServiceCollectionExtensions
                 if (string.IsNullOrWhiteSpace(options.Llm.ApiKey))
                 {
                     options.Llm.ApiKey = options.Llm.Provider == "azure" ? configuration["AZURE_OPENAI_API_KEY"] : configuration["OPENAI_API_KEY"];
+                }
+
+                if (options.Llm.Provider == Scoring.Local.LocalScoring.ProviderName)
+                {
+                    Scoring.Local.LocalScoring.PostConfigure(options, configuration);
                 }
             })
             .ValidateOnStart();

@@ -67,7 +67,7 @@ internal sealed class StanceOptions
 /// <summary>Which model answers, and how to reach it.</summary>
 internal sealed class LlmOptions
 {
-    /// <summary><c>lexicon</c> (offline baseline, the default), <c>openai</c> or <c>azure</c>.</summary>
+    /// <summary><c>lexicon</c> (offline baseline, the default), <c>openai</c>, <c>azure</c> or <c>local</c> (a GGUF model in-process).</summary>
     public string Provider { get; set; } = "lexicon";
 
     /// <summary>An OpenAI-compatible base URL (e.g. <c>http://localhost:11434/v1</c>), or the Azure resource URL.</summary>
@@ -90,6 +90,9 @@ internal sealed class LlmOptions
 
     /// <summary>Reject answers that leave out a watched target the paragraph names literally.</summary>
     public bool RequireMentionedTargets { get; set; } = true;
+
+    /// <summary>The in-process model of the <c>local</c> provider.</summary>
+    public Scoring.Local.LocalModelOptions Local { get; set; } = new();
 
     /// <summary>Longer paragraphs are not sent; they are written as failed with <c>error_kind = too_long</c>.</summary>
     public int MaxParagraphChars { get; set; } = 20_000;

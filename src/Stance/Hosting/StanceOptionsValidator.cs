@@ -7,7 +7,7 @@ namespace Stance.Hosting;
 /// <summary>Checks the settings before any call, naming the key and the reason for each problem.</summary>
 internal sealed class StanceOptionsValidator(IConfiguration configuration) : IValidateOptions<StanceOptions>
 {
-    private static readonly string[] s_providers = ["lexicon", "openai", "azure"];
+    private static readonly string[] s_providers = ["lexicon", "openai", "azure", Scoring.Local.LocalScoring.ProviderName];
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, StanceOptions options)
@@ -68,7 +68,7 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             }
         }
 
-        if (provider != "lexicon" && string.IsNullOrWhiteSpace(llm.Deployment ?? llm.Model))
+        if (provider is "openai" or "azure" && string.IsNullOrWhiteSpace(llm.Deployment ?? llm.Model))
         {
             errors.Add("Stance:Llm:Model: must name a model (or Stance:Llm:Deployment for azure)");
         }
@@ -86,6 +86,15 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
         if (llm.MaxRepairs is < 0 or > 5)
         {
             errors.Add($"Stance:Llm:MaxRepairs: {llm.MaxRepairs} is outside 0..5");
+        }
+
+        if (provider == Scoring.Local.LocalScoring.ProviderName)
+        {
+            Scoring.Local.LocalScoring.Validate(llm.Local, errors);
+        }
+        else if (!string.IsNullOrWhiteSpace(llm.Local.ModelPath))
+        {
+            errors.Add($"Stance:Llm:Local:ModelPath: a model file is only used by --provider local (the provider is '{llm.Provider}')");
         }
 
         ValidateResilience(options.Resilience, errors);

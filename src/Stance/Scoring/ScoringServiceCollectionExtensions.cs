@@ -10,6 +10,7 @@ using Stance.Hosting;
 using Stance.Prompts;
 using Stance.Scoring.Lexicon;
 using Stance.Scoring.Llm;
+using Stance.Scoring.Local;
 using Stance.Scoring.Pacing;
 using Stance.Telemetry;
 
@@ -46,6 +47,7 @@ internal static class ScoringServiceCollectionExtensions
         services.AddResiliencePipeline(LlmResilience.AttemptPipelineName, (builder, context) =>
             LlmResilience.ConfigureAttempt(builder, context.ServiceProvider.GetRequiredService<IOptions<StanceOptions>>().Value.Resilience,
                 context.ServiceProvider.GetRequiredService<TimeProvider>()));
+        services.AddLocalModel();
         services.AddSingleton(CreateScorer);
         return services;
     }
@@ -60,11 +62,21 @@ internal static class ScoringServiceCollectionExtensions
             return new LexiconScorer(prompt);
         }
 
-        var model = llm.Provider == "azure" ? llm.Deployment ?? llm.Model : llm.Model;
+        var local = llm.Provider == LocalScoring.ProviderName ? sp.GetRequiredService<LocalModel>() : null;
+        var model = llm.Provider switch
+        {
+            "azure" => llm.Deployment ?? llm.Model,
+            LocalScoring.ProviderName => LocalScoring.ModelName(llm.Local),
+            _ => llm.Model,
+        };
         var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
         var builder = Kernel.CreateBuilder();
         builder.Services.AddSingleton(sp.GetRequiredService<ILoggerFactory>());
-        if (sp.GetKeyedService<IChatCompletionService>(ChatServiceKey) is { } own)
+        if (local is not null)
+        {
+            builder.Services.AddSingleton<IChatCompletionService>(new LocalChatCompletionService(local, model));
+        }
+        else if (sp.GetKeyedService<IChatCompletionService>(ChatServiceKey) is { } own)
         {
             // A chat service registered by the host (an in-process model, or the benchmark's zero-latency fake).
             builder.Services.AddSingleton(own);
@@ -90,9 +102,10 @@ internal static class ScoringServiceCollectionExtensions
                 sp.GetRequiredService<RatePacer>(),
                 options.Rate.AdaptiveConcurrency ? new AdaptiveConcurrency(Math.Max(1, options.Concurrency / 4), options.Concurrency) : null,
                 sp.GetRequiredService<RunProgress>()),
-            new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars),
+            new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars, NarrowSchema: local is not null),
             sp.GetRequiredService<RunProgress>(),
-            sp.GetRequiredService<ILogger<KernelParagraphScorer>>());
+            sp.GetRequiredService<ILogger<KernelParagraphScorer>>(),
+            local is null ? null : local.LoadAsync);
     }
 
     /// <summary>The OpenAI-compatible base URL: as given when it has a path, <c>/v1</c> added to a bare host, or Azure

@@ -28,6 +28,15 @@ internal static class StanceContract
     public static string SentimentLabelFor(double score) =>
         score > NeutralBand ? "positive" : score < -NeutralBand ? "negative" : "neutral";
 
+    /// <summary>The JSON-schema bounds of the scores a label allows (the same rule as <see cref="Agrees"/>), used to
+    /// narrow the schema for grammar-constrained models.</summary>
+    public static IReadOnlyDictionary<string, double> ScoreBounds(string label) => label switch
+    {
+        "favor" or "positive" => new Dictionary<string, double> { ["exclusiveMinimum"] = 0, ["maximum"] = 1 },
+        "against" or "negative" => new Dictionary<string, double> { ["minimum"] = -1, ["exclusiveMaximum"] = 0 },
+        _ => new Dictionary<string, double> { ["minimum"] = -NeutralBand, ["maximum"] = NeutralBand },
+    };
+
     /// <summary>True when the label agrees with the score's sign: positive labels above 0, negative below 0, neutral within the band.</summary>
     public static bool Agrees(string label, double score) => label switch
     {

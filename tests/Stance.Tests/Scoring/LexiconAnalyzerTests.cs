@@ -57,7 +57,7 @@ public sealed class LexiconAnalyzerTests
     [Fact]
     public void AFullStopInsideAnInitialismDoesNotEndASentence()
     {
-        var sentences = LexiconAnalyzer.SplitSentences("The U.S. Congress voted. Mr. Smith left! Then “quoted.” End")
+        var sentences = Stance.Paragraphs.Sentences.Split("The U.S. Congress voted. Mr. Smith left! Then “quoted.” End")
             .Select(s => "The U.S. Congress voted. Mr. Smith left! Then “quoted.” End".Substring(s.Start, s.Length).Trim()).ToList();
 
         Assert.Equal(["The U.S. Congress voted.", "Mr. Smith left!", "Then “quoted.”", "End"], sentences);

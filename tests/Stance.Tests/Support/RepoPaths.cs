@@ -36,6 +36,19 @@ internal static class RepoPaths
         }
     }
 
+    /// <summary>The test GGUF model in ../shared (stories260K, gibberish but real), or null when it is not there.</summary>
+    public static string? TestModel
+    {
+        get
+        {
+            var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "models", "stories260K.gguf"));
+            return File.Exists(path) ? path : null;
+        }
+    }
+
+    /// <summary>The reason a local-model test skips.</summary>
+    public const string NoTestModel = "../shared/models/stories260K.gguf is absent: the local-model tests need the shared folder beside the repository";
+
     /// <summary>The reason a seed test skips.</summary>
     public const string NoSeed = "../shared/seed/commentary.txt is absent: the seed tests need the shared folder beside the repository";
 

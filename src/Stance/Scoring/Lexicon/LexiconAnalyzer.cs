@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Stance.Paragraphs;
 using Stance.Prompts;
 
 namespace Stance.Scoring.Lexicon;
@@ -10,7 +11,7 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
     /// <summary>Analyses one paragraph into an answer that follows the prompt's contract.</summary>
     public StanceAnswer Analyze(string paragraph)
     {
-        var sentences = SplitSentences(paragraph).Select(s => (Span: s, Score: ScoreSentence(paragraph.Substring(s.Start, s.Length)))).ToList();
+        var sentences = Sentences.Split(paragraph).Select(s => (Span: s, Score: ScoreSentence(paragraph.Substring(s.Start, s.Length)))).ToList();
         var (sentimentRaw, sentimentCues) = (sentences.Sum(s => s.Score.Raw), sentences.SelectMany(s => s.Score.Cues).ToList());
         var sentiment = Squash(sentimentRaw);
 
@@ -43,28 +44,6 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
             main?.Confidence ?? Confidence(0),
             rationale.Length > 400 ? rationale[..400] : rationale,
             scored.Select(s => s.Stance).ToList());
-    }
-
-    /// <summary>Sentence spans; a full stop after an initialism ("U.S.") or a title ("Mr.") does not end a sentence.</summary>
-    internal static IEnumerable<(int Start, int Length)> SplitSentences(string text)
-    {
-        var start = 0;
-        foreach (Match end in SentenceEnd().Matches(text))
-        {
-            var before = text[start..end.Index];
-            if (Abbreviation().IsMatch(before))
-            {
-                continue;
-            }
-
-            yield return (start, end.Index + end.Length - start);
-            start = end.Index + end.Length;
-        }
-
-        if (start < text.Length)
-        {
-            yield return (start, text.Length - start);
-        }
     }
 
     private static SentenceScore ScoreSentence(string sentence)
@@ -129,12 +108,6 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
     private static double Round(double value) => Math.Round(value, 3, MidpointRounding.AwayFromZero);
 
     private sealed record SentenceScore(double Raw, List<string> Cues);
-
-    [GeneratedRegex(@"[.!?…]+[""”’)]*(?=\s+|$)")]
-    private static partial Regex SentenceEnd();
-
-    [GeneratedRegex(@"(?:\b(?:[A-Z]\.)+[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|No|vs|etc|e\.g|i\.e))$")]
-    private static partial Regex Abbreviation();
 
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*")]
     private static partial Regex Word();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -19,7 +20,8 @@ internal sealed partial class KernelParagraphScorer(
     LlmCallPolicy policy,
     LlmScorerInfo info,
     RunProgress progress,
-    ILogger<KernelParagraphScorer> logger) : IParagraphScorer
+    ILogger<KernelParagraphScorer> logger,
+    Func<CancellationToken, Task>? prepare = null) : IParagraphScorer
 {
     private readonly KernelFunction _function = KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
     private readonly AnswerValidator _validator = new(prompt, info.RequireMentionedTargets);
@@ -35,6 +37,9 @@ internal sealed partial class KernelParagraphScorer(
 
     /// <inheritdoc />
     public bool IsMetered => true;
+
+    /// <inheritdoc />
+    public Task PrepareAsync(CancellationToken cancellationToken) => prepare?.Invoke(cancellationToken) ?? Task.CompletedTask;
 
     /// <inheritdoc />
     public async Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken)
@@ -102,7 +107,7 @@ internal sealed partial class KernelParagraphScorer(
 
     private async Task<Microsoft.SemanticKernel.ChatMessageContent?> SendAsync(Call call, CancellationToken cancellationToken)
     {
-        var arguments = new KernelArguments(call.Settings)
+        var arguments = new KernelArguments(info.NarrowSchema ? call.Narrowed(prompt) : call.Settings)
         {
             ["paragraph"] = call.Paragraph.Text,
             ["title"] = call.Paragraph.DocumentTitle ?? string.Empty,
@@ -161,7 +166,27 @@ internal sealed partial class KernelParagraphScorer(
 
         public string Targets { get; } = targets;
 
+        private JsonObject? _narrowedFormat;
+
         public OpenAIPromptExecutionSettings Settings { get; set; } = settings;
+
+        /// <summary>The settings with the answer schema narrowed to this paragraph (for grammar-constrained models).</summary>
+        public OpenAIPromptExecutionSettings Narrowed(StancePrompt prompt)
+        {
+            _narrowedFormat ??= new JsonObject
+            {
+                ["type"] = "json_schema",
+                ["json_schema"] = new JsonObject
+                {
+                    ["name"] = "paragraph_stance",
+                    ["strict"] = true,
+                    ["schema"] = ParagraphSchema.Narrow(prompt.AnswerSchema, Paragraph, prompt.Targets),
+                },
+            };
+            var narrowed = (OpenAIPromptExecutionSettings)Settings.Clone();
+            narrowed.ResponseFormat = _narrowedFormat;
+            return narrowed;
+        }
 
         public string Feedback { get; set; } = string.Empty;
 
@@ -177,4 +202,6 @@ internal sealed partial class KernelParagraphScorer(
 }
 
 /// <summary>What the LLM scorer writes to rows and how strict it is.</summary>
-internal sealed record LlmScorerInfo(string Provider, string Model, int MaxRepairs, bool RequireMentionedTargets, int MaxParagraphChars);
+/// <param name="NarrowSchema">Send each paragraph's narrowed answer schema (<see cref="ParagraphSchema"/>) instead of the
+/// prompt's, for a grammar-constrained model.</param>
+internal sealed record LlmScorerInfo(string Provider, string Model, int MaxRepairs, bool RequireMentionedTargets, int MaxParagraphChars, bool NarrowSchema = false);

@@ -47,6 +47,7 @@ internal static partial class ProviderFaults
                 : new(FailureKind.BadRequest, message),
             HttpOperationException { StatusCode: { } } => new(FailureKind.ServerError, message),
             TimeoutRejectedException => new(FailureKind.Timeout, message),
+            Local.LocalModelException local => new(local.Kind, local.Message),
             _ => new(FailureKind.Network, message),
         };
     }

@@ -1,13 +1,17 @@
-using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Stance.Scoring.Local;
 
 /// <summary>Converts the answer's JSON schema (the one the prompt sends to HTTP providers) into a GBNF grammar for
-/// llama.cpp-style constrained sampling: one contract, not two. Every string, number and array is bounded, so a
-/// generation that follows the grammar always ends, inside a known number of tokens, with valid JSON.</summary>
-/// <remarks>Part of the local-model provider (issue 6), which is not wired into the job yet.</remarks>
+/// llama.cpp's constrained sampling: one contract, not two. Every string, number and array is bounded and no rule is
+/// recursive, so a generation that follows the grammar always ends with valid JSON within <see cref="GbnfGrammar.MaxBytes"/>.</summary>
+/// <remarks>Supported: <c>type</c> (one or a list), <c>enum</c>, <c>const</c>, <c>anyOf</c>, objects (every property,
+/// in schema order), arrays (<c>items</c> with <c>minItems</c>/<c>maxItems</c>, or <c>prefixItems</c>, all required),
+/// strings (<c>minLength</c>/<c>maxLength</c>), numbers and integers (<c>minimum</c>, <c>maximum</c>,
+/// <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>; a number with both bounds is written with two decimals, exactly
+/// the values in range), booleans and null. Anything else is refused rather than guessed.</remarks>
 internal static class JsonSchemaGbnf
 {
     /// <summary>Characters a string may hold when the schema gives no <c>maxLength</c>.</summary>
@@ -16,96 +20,163 @@ internal static class JsonSchemaGbnf
     /// <summary>Items an array may hold when the schema gives no <c>maxItems</c>.</summary>
     public const int DefaultMaxItems = 8;
 
-    /// <summary>The grammar; its start rule is <c>root</c>.</summary>
-    public static string Convert(JsonElement schema)
+    /// <summary>Whitespace allowed between tokens (one space at most: a weak model would otherwise spend its budget on
+    /// blank lines), and its longest length in bytes.</summary>
+    private const string Ws = "ws ::= \" \"?";
+    private const int WsBytes = 1;
+
+    /// <summary>One character of a JSON string: any but quote, backslash and controls (up to 4 UTF-8 bytes), or a short escape.</summary>
+    private const string Char = "char ::= [^\"\\\\\\x00-\\x1f] | \"\\\\\" [\"\\\\/bfnrt]";
+    private const int CharBytes = 4;
+
+    internal static readonly JsonSerializerOptions LiteralJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The grammar's text; its start rule is <c>root</c>.</summary>
+    public static string Convert(JsonElement schema) => Build(schema).Text;
+
+    /// <summary>The grammar and the longest output it allows.</summary>
+    public static GbnfGrammar Build(JsonElement schema)
     {
-        var rules = new List<string>();
-        var root = Rule(schema, "root", rules);
-        var grammar = new StringBuilder();
-        grammar.Append("root ::= ").Append(root).Append('\n');
-        foreach (var rule in rules)
+        var builder = new Builder();
+        var (root, max) = builder.Rule(schema, "root");
+        var grammar = new StringBuilder().Append("root ::= ").Append(root).Append('\n');
+        foreach (var rule in builder.Rules)
         {
             grammar.Append(rule).Append('\n');
         }
 
-        grammar.Append("ws ::= [ \\t\\n]{0,2}\n");
-        grammar.Append("char ::= [^\"\\\\\\x00-\\x1f] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4})\n");
-        return grammar.ToString();
+        grammar.Append(Ws).Append('\n').Append(Char).Append('\n');
+        return new GbnfGrammar(grammar.ToString(), max);
     }
 
-    private static string Rule(JsonElement schema, string name, List<string> rules)
+    /// <summary>A GBNF string literal for the given text.</summary>
+    internal static string Literal(string text) =>
+        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
+
+    private static int Bytes(string text) => Encoding.UTF8.GetByteCount(text);
+
+    /// <summary>Collects named rules; a rule whose body is already known reuses the first name.</summary>
+    private sealed class Builder
     {
-        if (schema.TryGetProperty("enum", out var values))
+        private readonly Dictionary<string, (string Name, int Max)> _byBody = new(StringComparer.Ordinal);
+
+        public List<string> Rules { get; } = [];
+
+        public (string Expression, int MaxBytes) Rule(JsonElement schema, string name)
         {
-            return "(" + string.Join(" | ", values.EnumerateArray().Select(v => Literal(v.GetRawText()))) + ")";
+            if (schema.TryGetProperty("const", out var constant))
+            {
+                var literal = JsonValue(constant);
+                return (Literal(literal), Bytes(literal));
+            }
+
+            if (schema.TryGetProperty("enum", out var values))
+            {
+                var literals = values.EnumerateArray().Select(JsonValue).ToList();
+                return ("(" + string.Join(" | ", literals.Select(Literal)) + ")", literals.Max(Bytes));
+            }
+
+            if (schema.TryGetProperty("anyOf", out var variants))
+            {
+                var named = variants.EnumerateArray().Select((v, i) => Named(v, $"{name}-{i}")).ToList();
+                return ("(" + string.Join(" | ", named.Select(n => n.Expression)) + ")", named.Max(n => n.MaxBytes));
+            }
+
+            if (schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array)
+            {
+                var typed = type.EnumerateArray().Select(t => Typed(t.GetString()!, schema, name)).ToList();
+                return ("(" + string.Join(" | ", typed.Select(t => t.Expression)) + ")", typed.Max(t => t.MaxBytes));
+            }
+
+            return Typed(type.ValueKind == JsonValueKind.String ? type.GetString()! : "object", schema, name);
         }
 
-        if (schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array)
+        private (string Expression, int MaxBytes) Typed(string type, JsonElement schema, string name) => type switch
         {
-            return "(" + string.Join(" | ", type.EnumerateArray().Select(t => Typed(t.GetString()!, schema, name, rules))) + ")";
+            "object" => Object(schema, name),
+            "array" => Array(schema, name),
+            "string" => Text(schema),
+            "number" => GbnfNumbers.Number(schema, decimals: 2),
+            "integer" => GbnfNumbers.Number(schema, decimals: 0),
+            "boolean" => ("(\"true\" | \"false\")", 5),
+            "null" => ("\"null\"", 4),
+            _ => throw new NotSupportedException($"JSON schema type '{type}' has no grammar"),
+        };
+
+        private (string, int) Object(JsonElement schema, string name)
+        {
+            if (!schema.TryGetProperty("properties", out var properties) || !properties.EnumerateObject().Any())
+            {
+                return ("\"{\" ws \"}\"", 2 + WsBytes);
+            }
+
+            var parts = new List<string>();
+            var max = 2 + WsBytes;
+            foreach (var property in properties.EnumerateObject())
+            {
+                var key = JsonSerializer.Serialize(property.Name, LiteralJson);
+                var value = Named(property.Value, $"{name}-{Slug(property.Name)}");
+                parts.Add($"{(parts.Count == 0 ? string.Empty : "\",\" ws ")}{Literal(key)} ws \":\" ws {value.Expression}");
+                max += (parts.Count == 1 ? 0 : 1 + WsBytes) + Bytes(key) + 1 + (3 * WsBytes) + value.MaxBytes;
+            }
+
+            return ($"\"{{\" ws {string.Join(" ws ", parts)} ws \"}}\"", max);
         }
 
-        return Typed(type.ValueKind == JsonValueKind.String ? type.GetString()! : "object", schema, name, rules);
+        private (string, int) Array(JsonElement schema, string name)
+        {
+            if (schema.TryGetProperty("prefixItems", out var prefix))
+            {
+                var items = prefix.EnumerateArray().Select((item, i) => Named(item, $"{name}-{i}")).ToList();
+                return items.Count == 0
+                    ? ("\"[\" ws \"]\"", 2 + WsBytes)
+                    : ($"\"[\" ws {string.Join(" \",\" ws ", items.Select(i => i.Expression))} ws \"]\"",
+                        2 + (2 * WsBytes) + items.Sum(i => i.MaxBytes) + ((items.Count - 1) * (1 + WsBytes)));
+            }
+
+            var max = schema.TryGetProperty("maxItems", out var m) ? m.GetInt32() : DefaultMaxItems;
+            var min = Math.Min(max, schema.TryGetProperty("minItems", out var n) ? n.GetInt32() : 0);
+            if (max == 0)
+            {
+                return ("\"[\" ws \"]\"", 2 + WsBytes);
+            }
+
+            var item = Named(schema.GetProperty("items"), $"{name}-item");
+            var rest = $"(\",\" ws {item.Expression}){{{Math.Max(0, min - 1)},{max - 1}}}";
+            var list = min > 0 ? $"{item.Expression} {rest}" : $"({item.Expression} {rest})?";
+            return ($"\"[\" ws {list} ws \"]\"", 2 + (2 * WsBytes) + (max * item.MaxBytes) + ((max - 1) * (1 + WsBytes)));
+        }
+
+        private static (string, int) Text(JsonElement schema)
+        {
+            var length = schema.TryGetProperty("maxLength", out var l) ? l.GetInt32() : DefaultMaxLength;
+            var least = Math.Min(length, schema.TryGetProperty("minLength", out var s) ? s.GetInt32() : 0);
+            return ($"\"\\\"\" char{{{least},{length}}} \"\\\"\"", 2 + (length * CharBytes));
+        }
+
+        private (string Expression, int MaxBytes) Named((string Expression, int MaxBytes) rule, string name)
+        {
+            if (_byBody.TryGetValue(rule.Expression, out var known))
+            {
+                return known;
+            }
+
+            Rules.Add($"{name} ::= {rule.Expression}");
+            _byBody[rule.Expression] = (name, rule.MaxBytes);
+            return (name, rule.MaxBytes);
+        }
+
+        private (string Expression, int MaxBytes) Named(JsonElement schema, string name) => Named(Rule(schema, name), name);
+
+        private static string JsonValue(JsonElement value) => value.ValueKind == JsonValueKind.String
+            ? JsonSerializer.Serialize(value.GetString(), LiteralJson)
+            : value.GetRawText();
+
+        private static string Slug(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]);
     }
-
-    private static string Typed(string type, JsonElement schema, string name, List<string> rules)
-    {
-        switch (type)
-        {
-            case "object":
-                var properties = schema.GetProperty("properties").EnumerateObject().ToList();
-                var parts = properties.Select((p, i) =>
-                    $"{(i == 0 ? string.Empty : "\",\" ws ")}{Literal(JsonSerializer.Serialize(p.Name))} ws \":\" ws {Named(p.Value, $"{name}-{Slug(p.Name)}", rules)}");
-                return $"\"{{\" ws {string.Join(" ws ", parts)} ws \"}}\"";
-            case "array":
-                var item = Named(schema.GetProperty("items"), $"{name}-item", rules);
-                var max = schema.TryGetProperty("maxItems", out var m) ? m.GetInt32() : DefaultMaxItems;
-                return max == 0
-                    ? "\"[\" ws \"]\""
-                    : $"\"[\" ws ({item} (\",\" ws {item}){{0,{max - 1}}})? ws \"]\"";
-            case "string":
-                var length = schema.TryGetProperty("maxLength", out var l) ? l.GetInt32() : DefaultMaxLength;
-                return $"\"\\\"\" char{{0,{length}}} \"\\\"\"";
-            case "number" or "integer":
-                return Number(schema, type == "integer");
-            case "boolean":
-                return "(\"true\" | \"false\")";
-            case "null":
-                return "\"null\"";
-            default:
-                throw new NotSupportedException($"JSON schema type '{type}' has no grammar");
-        }
-    }
-
-    /// <summary>Numbers: the unit ranges the answer uses get exact grammars ([0, 1], [-1, 1]); others a bounded form.</summary>
-    private static string Number(JsonElement schema, bool integer)
-    {
-        double? min = schema.TryGetProperty("minimum", out var lo) ? lo.GetDouble() : null;
-        double? max = schema.TryGetProperty("maximum", out var hi) ? hi.GetDouble() : null;
-        const string unit = "(\"0\" (\".\" [0-9]{1,3})? | \"1\" (\".\" \"0\"{1,3})?)";
-        if (!integer && max == 1 && min == 0)
-        {
-            return unit;
-        }
-
-        if (!integer && max == 1 && min == -1)
-        {
-            return $"\"-\"? {unit}";
-        }
-
-        var sign = min is >= 0 ? string.Empty : "\"-\"? ";
-        return integer ? $"{sign}[0-9]{{1,9}}" : $"{sign}[0-9]{{1,9}} (\".\" [0-9]{{1,6}})?";
-    }
-
-    private static string Named(JsonElement schema, string name, List<string> rules)
-    {
-        rules.Add($"{name} ::= {Rule(schema, name, rules)}");
-        return name;
-    }
-
-    private static string Literal(string json) =>
-        "\"" + json.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static string Slug(string name) =>
-        string.Create(CultureInfo.InvariantCulture, $"{new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')])}");
 }
+
+/// <summary>A GBNF grammar (start rule <c>root</c>) and the longest output it allows, in UTF-8 bytes. Every token a
+/// model emits under the grammar adds at least one byte, so this also bounds the tokens of a complete answer.</summary>
+internal sealed record GbnfGrammar(string Text, int MaxBytes);

@@ -1,0 +1,70 @@
+using Stance.Hosting;
+using Stance.Scoring;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.EndToEnd;
+
+/// <summary>The whole job on an in-process GGUF model (LLamaSharp, CPU), no server: the test model writes gibberish,
+/// so this proves loading, the chat format and the grammar, not the quality of the answers.</summary>
+public sealed class LocalModelJobTests : JobTestBase
+{
+    [SkippableFact]
+    public async Task TheSeedScoredByTheLocalModelGivesTenOkRowsWithValidLabelsAtTheFirstAsk()
+    {
+        Skip.If(RepoPaths.Seed is null, RepoPaths.NoSeed);
+        Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
+        File.Copy(RepoPaths.Seed!, Path.Combine(Input, "commentary.txt"));
+
+        var run = await StanceRunner.RunAsync(["--provider", "local", "--model-path", RepoPaths.TestModel!, "--input", Input, "--output", Output,
+            "--prompts", RepoPaths.Prompts, "--Logging:LogLevel:Default=Information"]);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.Contains(run.Log, line => line.Contains("Local model stories260K.gguf loaded", StringComparison.Ordinal) && line.Contains("chat format chatml", StringComparison.Ordinal));
+        var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(10, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal("ok", r["status"]);
+            Assert.Equal("local", r["provider"]);
+            Assert.Equal("stories260K.gguf", r["model"]);
+            Assert.Equal(1, r["attempts"]);
+            Assert.True((int)r["input_tokens"]! > 500 && (int)r["output_tokens"]! > 20, $"tokens {r["input_tokens"]} / {r["output_tokens"]}");
+            Assert.True(StanceContract.Agrees((string)r["stance_label"]!, (double)r["stance_score"]!));
+            Assert.True(StanceContract.Agrees((string)r["sentiment_label"]!, (double)r["sentiment_score"]!));
+            Assert.InRange((double)r["confidence"]!, 0, 1);
+        });
+
+        var targets = DuckDb.Query($"SELECT t.*, p.text FROM {DuckDb.Table(Output, "targets")} t JOIN {DuckDb.Table(Output, "paragraphs")} p USING (paragraph_id)");
+        Assert.All(targets, t =>
+        {
+            Assert.Contains((string)t["evidence"]!, (string)t["text"]!);
+            Assert.True(StanceContract.Agrees((string)t["stance_label"]!, (double)t["stance_score"]!));
+        });
+        Assert.Superset(new HashSet<string>(["Armenia", "Azerbaijan", "United States"]), targets.Select(t => (string)t["target"]!).ToHashSet());
+    }
+
+    [Fact]
+    public async Task AFileThatIsNotAModelStopsTheRunWithExitCode7AndWritesNothing()
+    {
+        CopyFolder(RepoPaths.Data, Input);
+        var notAModel = Path.Combine(Folder.Path, "broken.gguf");
+        await File.WriteAllTextAsync(notAModel, "this is not a GGUF file");
+
+        var run = await StanceRunner.RunAsync(["--provider", "local", "--model-path", notAModel, "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts]);
+
+        Assert.Equal(ExitCodes.ModelUnavailable, run.ExitCode);
+        Assert.Contains(run.Log, line => line.Contains("The local model is unavailable, nothing was scored", StringComparison.Ordinal) && line.Contains("broken.gguf", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(Output, "paragraphs")));
+    }
+
+    [Fact]
+    public async Task TheLocalProviderWithoutAModelIsAConfigurationError()
+    {
+        CopyFolder(RepoPaths.Data, Input);
+
+        var run = await StanceRunner.RunAsync(["--provider", "local", "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts]);
+
+        Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
+        Assert.Contains(run.Log, line => line.Contains("Stance:Llm:Local:ModelPath: the local provider needs a GGUF file (--model-path)", StringComparison.Ordinal));
+    }
+}
