@@ -12,7 +12,7 @@ using Stance.Output;
 using Stance.Scoring;
 
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
-// Usage: dotnet run -c Release --project bench/Stance.Benchmarks -- [latency|rate|local|memory|parquet|all]
+// Usage: dotnet run -c Release --project bench/Stance.Benchmarks -- [latency|rate|local|memory|local-llm [model.gguf]|parquet|all]
 var which = args.Length > 0 ? args[0] : "all";
 var repo = FindRepo();
 var prompts = Path.Combine(repo, "prompts");
@@ -69,6 +69,34 @@ if (which is "memory" or "all")
         var input = Corpus(work, $"memory-{n}", n);
         var (peak, cpu, wall, exit) = await RunChild(job, repo, ["--input", input, "--output", Path.Combine(work, $"memory-{n}-out"), "--Logging:LogLevel:Default=Warning"]);
         Console.WriteLine($"| {n:N0} | **{peak / 1024.0 / 1024:F0}** | {cpu / n:F4} | {wall:F1}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
+    }
+}
+
+if (which is "local-llm" or "all")
+{
+    // The local provider end to end on the bundled data, as a child process (peak RSS = weights + one context + the job).
+    var model = args.Length > 1 ? args[1] : Path.GetFullPath(Path.Combine(repo, "..", "shared", "models", "stories260K.gguf"));
+    if (!File.Exists(model))
+    {
+        Console.WriteLine($"\n## Local model: skipped, {model} is absent");
+    }
+    else
+    {
+        Console.WriteLine($"\n## Local model ({Path.GetFileName(model)}, {new FileInfo(model).Length / 1048576.0:F1} MB) on data/, child process, --provider local\n\n" +
+            "| threads | paragraphs | ok | prompt tokens / paragraph | output tokens / paragraph | output tokens/s | s / paragraph | peak RSS MB |\n|---|---|---|---|---|---|---|---|");
+        var job = Path.Combine(repo, "src", "Stance", "bin", "Release", "net10.0", "Stance.dll");
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var output = Path.Combine(work, $"local-llm-{threads}-out");
+            var (peak, _, wall, exit) = await RunChild(job, repo, ["--provider", "local", "--model-path", model, "--output", output,
+                $"--Stance:Llm:Local:Threads={threads}", "--Logging:LogLevel:Default=Warning"]);
+            var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(output, "runs"), "*.json", SearchOption.AllDirectories)[0])).RootElement;
+            var counts = manifest.GetProperty("counts");
+            var (paragraphs, ok) = (counts.GetProperty("paragraphs").GetInt32(), counts.GetProperty("ok").GetInt32());
+            var (input, outputTokens) = (counts.GetProperty("input_tokens").GetInt64(), counts.GetProperty("output_tokens").GetInt64());
+            var seconds = manifest.GetProperty("duration_seconds").GetDouble();
+            Console.WriteLine($"| {threads} | {paragraphs} | {ok} | {input / paragraphs} | {outputTokens / paragraphs} | **{outputTokens / seconds:F0}** | {seconds / paragraphs:F1} | {peak / 1048576.0:F0}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
+        }
     }
 }
 
