@@ -7,6 +7,8 @@ namespace Stance.Hosting;
 /// <summary>Checks the settings before any call, naming the key and the reason for each problem.</summary>
 internal sealed class StanceOptionsValidator(IConfiguration configuration) : IValidateOptions<StanceOptions>
 {
+    private static readonly string[] s_secrets = ["Stance:Llm:ApiKey", "Stance:Llm:Local:HuggingFace:Token"];
+
     private static readonly string[] s_providers = ["lexicon", "openai", "azure", Scoring.Local.LocalScoring.ProviderName];
 
     /// <inheritdoc />
@@ -103,9 +105,12 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
         {
             errors.Add("Stance:Rate: --rpm and --tpm must be at least 1 when given");
         }
-        if (KeyKeptInFile() is { } file)
+        foreach (var secret in s_secrets)
         {
-            errors.Add($"Stance:Llm:ApiKey: found in {file}; keys come from environment variables or user-secrets only, never from a file in the repo");
+            if (KeyKeptInFile(secret) is { } file)
+            {
+                errors.Add($"{secret}: found in {file}; keys come from environment variables or user-secrets only, never from a file in the repo");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -173,11 +178,11 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
         }
     }
 
-    private string? KeyKeptInFile() =>
+    private string? KeyKeptInFile(string key) =>
         (configuration as IConfigurationRoot)?.Providers
             .OfType<JsonConfigurationProvider>()
             .Where(p => p.Source.Path is { } path && !path.EndsWith("secrets.json", StringComparison.OrdinalIgnoreCase))
-            .Where(p => p.TryGet("Stance:Llm:ApiKey", out var key) && !string.IsNullOrEmpty(key))
+            .Where(p => p.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
             .Select(p => p.Source.Path)
             .FirstOrDefault();
 }

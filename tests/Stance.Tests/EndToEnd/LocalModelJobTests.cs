@@ -43,6 +43,32 @@ public sealed class LocalModelJobTests : JobTestBase
         Assert.Superset(new HashSet<string>(["Armenia", "Azerbaijan", "United States"]), targets.Select(t => (string)t["target"]!).ToHashSet());
     }
 
+    [SkippableFact]
+    public async Task AModelPinnedOnTheHubIsDownloadedVerifiedCachedAndUsed()
+    {
+        Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
+        await File.WriteAllTextAsync(Path.Combine(Input, "short.txt"), "A title\n\nThe U.S. criticised Azerbaijan again, and Armenia said nothing.\n");
+        await using var hub = await ModelFileServer.StartAsync();
+        hub.Content = await File.ReadAllBytesAsync(RepoPaths.TestModel!);
+        var cache = Path.Combine(Folder.Path, "models");
+        string[] args = ["--provider", "local", "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts,
+            "--Stance:Llm:Local:HuggingFace:Repo=karpathy/tinyllamas", "--Stance:Llm:Local:HuggingFace:File=stories260K.gguf",
+            $"--Stance:Llm:Local:HuggingFace:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(hub.Content))}",
+            $"--Stance:Llm:Local:HuggingFace:Endpoint={hub.Endpoint}", $"--Stance:Llm:Local:CacheFolder={cache}"];
+
+        var run = await StanceRunner.RunAsync(args);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.True(File.Exists(Path.Combine(cache, "karpathy", "tinyllamas", "main", "stories260K.gguf")));
+        Assert.Contains(run.Log, line => line.Contains("Model stories260K.gguf downloaded and its SHA-256 verified", StringComparison.Ordinal));
+        Assert.Single(hub.Requests);
+
+        var again = await StanceRunner.RunAsync([.. args, "--no-cache"]);
+
+        Assert.Equal(ExitCodes.Ok, again.ExitCode);
+        Assert.Single(hub.Requests);
+    }
+
     [Fact]
     public async Task AFileThatIsNotAModelStopsTheRunWithExitCode7AndWritesNothing()
     {

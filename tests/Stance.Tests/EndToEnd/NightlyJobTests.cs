@@ -299,6 +299,7 @@ public sealed class NightlyJobTests : JobTestBase
     [InlineData("--provider", "gemini", "Stance:Llm:Provider")]
     [InlineData("--input", "/no/such/folder", "Stance:Input")]
     [InlineData("--prompts", "/no/such/prompts", "the prompt folder does not exist")]
+    [InlineData("--model-path", "/no/such/model.gguf", "Stance:Llm:Local:ModelPath: a model file is only used by --provider local")]
     public async Task InvalidConfigurationStopsTheJobBeforeAnyCallNamingTheKey(string option, string value, string named)
     {
         CopySampleData();
@@ -317,13 +318,16 @@ public sealed class NightlyJobTests : JobTestBase
         CopySampleData();
         var contentRoot = Path.Combine(Folder.Path, "root");
         Directory.CreateDirectory(contentRoot);
-        File.WriteAllText(Path.Combine(contentRoot, "appsettings.json"), "{\"Stance\":{\"Llm\":{\"ApiKey\":\"sk-in-a-file\"}}}");
+        File.WriteAllText(Path.Combine(contentRoot, "appsettings.json"),
+            "{\"Stance\":{\"Llm\":{\"ApiKey\":\"sk-in-a-file\",\"Local\":{\"HuggingFace\":{\"Token\":\"hf-in-a-file\"}}}}}");
 
         var run = await RunAsync("--contentRoot", contentRoot);
 
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
         Assert.Contains("Stance:Llm:ApiKey: found in appsettings.json", run.LogText);
+        Assert.Contains("Stance:Llm:Local:HuggingFace:Token: found in appsettings.json", run.LogText);
         Assert.DoesNotContain("sk-in-a-file", run.LogText);
+        Assert.DoesNotContain("hf-in-a-file", run.LogText);
         Assert.Empty(Server.Requests);
     }
 
