@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,12 @@ internal static partial class StanceApp
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         args = HostingServiceCollectionExtensions.ExpandFlags(args);
-        var builder = Host.CreateApplicationBuilder(args);
+
+        // A batch job reads its settings once: without this the host watches the content root (where out/ and the
+        // journal usually are) and wakes on every journal and Parquet write.
+        var initial = new ConfigurationManager();
+        initial["hostBuilder:reloadConfigOnChange"] = "false";
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, Configuration = initial });
         builder.Configuration.AddStanceConfiguration(args);
         builder.Services
             .AddStanceOptions(builder.Configuration)

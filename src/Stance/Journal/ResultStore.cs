@@ -9,19 +9,38 @@ namespace Stance.Journal;
 /// <summary>The durable record of every answer paid for: an SQLite database in WAL mode with full fsync, written by
 /// one background writer that commits whatever has queued up in one transaction (group commit). A caller's
 /// <see cref="RecordAsync"/> completes only once its answer is on disk, so a crash loses at most the requests in flight.
-/// The same table is the result cache: an answer is found again by (text hash, prompt hash, provider, model).</summary>
+/// The same table is the result cache: an answer is found again by (text hash, prompt hash, provider, model). Look-ups
+/// use a second connection, so they never wait for the writer's fsync (WAL lets readers and the writer run together).</summary>
 internal sealed class ResultStore : IAsyncDisposable
 {
+    private const string InsertAnswer = """
+        INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)
+        """;
+
+    /// <summary>How long the writer waits after the first queued write before it commits the group.</summary>
+    private static readonly TimeSpan GroupCommitLinger = TimeSpan.FromMilliseconds(5);
+
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _reader;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly Lock _readLock = new();
     private readonly SqliteCommand _find;
+    private readonly SqliteCommand _insert;
 
-    private ResultStore(SqliteConnection connection)
+    private ResultStore(SqliteConnection connection, SqliteConnection reader)
     {
         _connection = connection;
-        _find = PrepareFind(connection);
+        _reader = reader;
+        _find = PrepareFind(reader);
+        _insert = connection.CreateCommand();
+        _insert.CommandText = InsertAnswer;
+        foreach (var name in (string[])["$key", "$text", "$prompt", "$provider", "$model", "$answer", "$attempts", "$in", "$out", "$latency", "$at", "$run", "$session"])
+        {
+            _insert.Parameters.Add(new SqliteParameter { ParameterName = name }); // typed by each value
+        }
+
+        _insert.Prepare();
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -66,7 +85,10 @@ internal sealed class ResultStore : IAsyncDisposable
                 started_at TEXT NOT NULL,
                 finished_at TEXT);
             """);
-        return new ResultStore(connection);
+        var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        reader.Open();
+        Execute(reader, "PRAGMA busy_timeout = 5000;");
+        return new ResultStore(connection, reader);
     }
 
     /// <summary>This process's id in the journal: an answer recorded in this session is one this process paid for.</summary>
@@ -114,36 +136,20 @@ internal sealed class ResultStore : IAsyncDisposable
     }
 
     /// <summary>Records an ok answer durably; completes when it is committed to disk.</summary>
-    public Task RecordAsync(string cacheKey, string textSha256, RunStamp run, ScoreOutcome outcome, DateTimeOffset scoredAt)
-    {
-        var write = new PendingWrite(command =>
-        {
-            command.CommandText = """
-                INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)
-                """;
-            command.Parameters.AddWithValue("$key", cacheKey);
-            command.Parameters.AddWithValue("$text", textSha256);
-            command.Parameters.AddWithValue("$prompt", run.PromptSha256);
-            command.Parameters.AddWithValue("$provider", run.Provider);
-            command.Parameters.AddWithValue("$model", run.Model);
-            command.Parameters.AddWithValue("$answer", JsonSerializer.Serialize(outcome.Answer));
-            command.Parameters.AddWithValue("$attempts", outcome.Attempts);
-            command.Parameters.AddWithValue("$in", (object?)outcome.InputTokens ?? DBNull.Value);
-            command.Parameters.AddWithValue("$out", (object?)outcome.OutputTokens ?? DBNull.Value);
-            command.Parameters.AddWithValue("$latency", outcome.LatencyMs);
-            command.Parameters.AddWithValue("$at", scoredAt.ToString("O", CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$run", run.RunId);
-            command.Parameters.AddWithValue("$session", Session);
-        });
-        return Enqueue(write);
-    }
+    public Task RecordAsync(string cacheKey, string textSha256, RunStamp run, ScoreOutcome outcome, DateTimeOffset scoredAt) =>
+        Enqueue(new PendingWrite(null,
+        [
+            cacheKey, textSha256, run.PromptSha256, run.Provider, run.Model, JsonSerializer.Serialize(outcome.Answer), outcome.Attempts,
+            (object?)outcome.InputTokens ?? DBNull.Value, (object?)outcome.OutputTokens ?? DBNull.Value, outcome.LatencyMs,
+            scoredAt.ToString("O", CultureInfo.InvariantCulture), run.RunId, Session,
+        ]));
 
     /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume), or null.</summary>
     public string? FindUnfinishedRun(RunStamp run)
     {
         lock (_readLock)
         {
-            using var command = _connection.CreateCommand();
+            using var command = _reader.CreateCommand();
             command.CommandText = """
                 SELECT run_id FROM runs WHERE run_date = $date AND provider = $provider AND model = $model
                 AND prompt_sha256 = $prompt AND finished_at IS NULL ORDER BY started_at DESC LIMIT 1
@@ -181,6 +187,8 @@ internal sealed class ResultStore : IAsyncDisposable
         _writes.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         await _find.DisposeAsync().ConfigureAwait(false);
+        await _insert.DisposeAsync().ConfigureAwait(false);
+        await _reader.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -199,6 +207,8 @@ internal sealed class ResultStore : IAsyncDisposable
         var batch = new List<PendingWrite>();
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // A short linger lets a busy run put more answers into one fsync; next to an LLM call it is nothing.
+            await Task.Delay(GroupCommitLinger).ConfigureAwait(false);
             batch.Clear();
             while (batch.Count < 512 && _writes.Reader.TryRead(out var write))
             {
@@ -207,15 +217,27 @@ internal sealed class ResultStore : IAsyncDisposable
 
             try
             {
-                lock (_readLock)
+                using (var transaction = _connection.BeginTransaction())
                 {
-                    using var transaction = _connection.BeginTransaction();
+                    _insert.Transaction = transaction;
                     foreach (var write in batch)
                     {
-                        using var command = _connection.CreateCommand();
-                        command.Transaction = transaction;
-                        write.Prepare(command);
-                        command.ExecuteNonQuery();
+                        if (write.Answer is { } values)
+                        {
+                            for (var i = 0; i < values.Length; i++)
+                            {
+                                _insert.Parameters[i].Value = values[i];
+                            }
+
+                            _insert.ExecuteNonQuery();
+                        }
+                        else
+                        {
+                            using var command = _connection.CreateCommand();
+                            command.Transaction = transaction;
+                            write.Prepare!(command);
+                            command.ExecuteNonQuery();
+                        }
                     }
 
                     transaction.Commit();
@@ -237,7 +259,8 @@ internal sealed class ResultStore : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    private sealed record PendingWrite(Action<SqliteCommand> Prepare)
+    /// <summary>A queued write: an answer's column values for the prepared insert, or a statement to prepare.</summary>
+    private sealed record PendingWrite(Action<SqliteCommand>? Prepare, object[]? Answer = null)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -14,6 +14,8 @@ namespace Stance.Scoring;
 /// </remarks>
 internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentionedTargets = true)
 {
+    private readonly JsonSchemaChecker _schema = JsonSchemaChecker.Compile(prompt.AnswerSchema);
+
     /// <summary>Validates <paramref name="content"/> for <paramref name="paragraph"/>.</summary>
     public AnswerCheck Validate(string? content, Paragraph paragraph)
     {
@@ -35,7 +37,7 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
 
         using (document)
         {
-            var errors = JsonSchemaChecker.Check(prompt.AnswerSchema, document.RootElement);
+            var errors = _schema.Check(document.RootElement);
             return errors.Count > 0
                 ? AnswerCheck.Reject($"the answer does not follow the schema: {string.Join("; ", errors.Take(4))}")
                 : Check(Read(document.RootElement), paragraph);

@@ -1,107 +1,174 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Stance.Scoring;
 
-/// <summary>Checks a JSON value against the subset of JSON Schema that strict structured outputs use.</summary>
+/// <summary>Checks a JSON value against the subset of JSON Schema that strict structured outputs use. The schema is
+/// compiled once into a tree of checks (no schema look-ups, no allocations for a conforming value's paths).</summary>
 /// <remarks>Supported: type (or a list of types), enum, properties, required, additionalProperties: false,
 /// items, maxItems, maxLength, minimum, maximum. Anything else in the schema is ignored.</remarks>
-internal static class JsonSchemaChecker
+internal sealed class JsonSchemaChecker
 {
+    private static readonly string[] s_indices = [.. Enumerable.Range(0, 32).Select(i => $"[{i}]")];
+
+    private readonly string[]? _types;
+    private readonly string? _typeText;
+    private readonly JsonElement[]? _enum;
+    private readonly string? _enumText;
+    private readonly (string Name, JsonSchemaChecker Schema)[] _properties;
+    private readonly string[] _required;
+    private readonly bool _closed;
+    private readonly JsonSchemaChecker? _items;
+    private readonly int? _maxItems;
+    private readonly int? _maxLength;
+    private readonly double? _minimum;
+    private readonly double? _maximum;
+
+    private JsonSchemaChecker(JsonElement schema)
+    {
+        if (schema.TryGetProperty("type", out var type))
+        {
+            _types = type.ValueKind == JsonValueKind.Array ? [.. type.EnumerateArray().Select(t => t.GetString()!)] : [type.GetString()!];
+            _typeText = type.ToString().Replace("\"", string.Empty, StringComparison.Ordinal);
+        }
+
+        if (schema.TryGetProperty("enum", out var allowed))
+        {
+            _enum = [.. allowed.EnumerateArray().Select(a => a.Clone())];
+            _enumText = allowed.ToString();
+        }
+
+        _properties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            ? [.. properties.EnumerateObject().Select(p => (p.Name, new JsonSchemaChecker(p.Value)))]
+            : [];
+        _required = schema.TryGetProperty("required", out var required) ? [.. required.EnumerateArray().Select(r => r.GetString()!)] : [];
+        _closed = schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False;
+        _items = schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object ? new JsonSchemaChecker(items) : null;
+        _maxItems = schema.TryGetProperty("maxItems", out var maxItems) ? maxItems.GetInt32() : null;
+        _maxLength = schema.TryGetProperty("maxLength", out var maxLength) ? maxLength.GetInt32() : null;
+        _minimum = schema.TryGetProperty("minimum", out var minimum) ? minimum.GetDouble() : null;
+        _maximum = schema.TryGetProperty("maximum", out var maximum) ? maximum.GetDouble() : null;
+    }
+
+    /// <summary>Compiles <paramref name="schema"/> for repeated checks.</summary>
+    public static JsonSchemaChecker Compile(JsonElement schema) => new(schema);
+
     /// <summary>Returns the problems found, each with its JSON path; empty when the value conforms.</summary>
-    public static IReadOnlyList<string> Check(JsonElement schema, JsonElement value)
+    public static IReadOnlyList<string> Check(JsonElement schema, JsonElement value) => Compile(schema).Check(value);
+
+    /// <summary>Returns the problems found, each with its JSON path; empty when the value conforms.</summary>
+    public IReadOnlyList<string> Check(JsonElement value)
     {
         var errors = new List<string>();
-        Check(schema, value, "$", errors);
+        var path = new List<string>(8) { "$" };
+        Check(value, path, errors);
         return errors;
     }
 
-    private static void Check(JsonElement schema, JsonElement value, string path, List<string> errors)
+    private void Check(JsonElement value, List<string> path, List<string> errors)
     {
-        if (schema.TryGetProperty("type", out var type) && !TypeMatches(type, value))
+        if (_types is not null && !Array.Exists(_types, t => TypeMatches(t, value)))
         {
-            errors.Add($"{path} must be {type.ToString().Replace("\"", string.Empty, StringComparison.Ordinal)}, not {value.ValueKind.ToString().ToLowerInvariant()}");
+            errors.Add($"{Path(path)} must be {_typeText}, not {value.ValueKind.ToString().ToLowerInvariant()}");
             return;
         }
 
-        if (schema.TryGetProperty("enum", out var allowed) && !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
+        if (_enum is not null && !Array.Exists(_enum, a => a.ValueKind == JsonValueKind.String && value.ValueKind == JsonValueKind.String
+                ? value.ValueEquals(a.GetString())
+                : JsonElement.DeepEquals(a, value)))
         {
-            errors.Add($"{path} must be one of {allowed}, not {value}");
+            errors.Add($"{Path(path)} must be one of {_enumText}, not {value}");
         }
 
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                CheckObject(schema, value, path, errors);
+                CheckObject(value, path, errors);
                 break;
             case JsonValueKind.Array:
-                if (schema.TryGetProperty("maxItems", out var maxItems) && value.GetArrayLength() > maxItems.GetInt32())
+                if (value.GetArrayLength() > _maxItems)
                 {
-                    errors.Add($"{path} has more than {maxItems} items");
+                    errors.Add($"{Path(path)} has more than {_maxItems} items");
                 }
 
-                if (schema.TryGetProperty("items", out var items))
+                if (_items is not null)
                 {
                     var i = 0;
                     foreach (var item in value.EnumerateArray())
                     {
-                        Check(items, item, $"{path}[{i++}]", errors);
+                        path.Add(i < s_indices.Length ? s_indices[i] : $"[{i}]");
+                        _items.Check(item, path, errors);
+                        path.RemoveAt(path.Count - 1);
+                        i++;
                     }
                 }
 
                 break;
             case JsonValueKind.Number:
                 var number = value.GetDouble();
-                if (schema.TryGetProperty("minimum", out var min) && number < min.GetDouble())
+                if (number < _minimum)
                 {
-                    errors.Add($"{path} = {number} is below {min}");
+                    errors.Add($"{Path(path)} = {number} is below {_minimum}");
                 }
 
-                if (schema.TryGetProperty("maximum", out var max) && number > max.GetDouble())
+                if (number > _maximum)
                 {
-                    errors.Add($"{path} = {number} is above {max}");
+                    errors.Add($"{Path(path)} = {number} is above {_maximum}");
                 }
 
                 break;
             case JsonValueKind.String:
-                if (schema.TryGetProperty("maxLength", out var maxLength) && value.GetString()!.Length > maxLength.GetInt32())
+                if (_maxLength is { } maxLength && Length(value) > maxLength)
                 {
-                    errors.Add($"{path} is longer than {maxLength} characters");
+                    errors.Add($"{Path(path)} is longer than {maxLength} characters");
                 }
 
                 break;
         }
     }
 
-    private static void CheckObject(JsonElement schema, JsonElement value, string path, List<string> errors)
+    private void CheckObject(JsonElement value, List<string> path, List<string> errors)
     {
-        var properties = schema.TryGetProperty("properties", out var p) ? p : default;
-        if (schema.TryGetProperty("required", out var required))
+        foreach (var name in _required)
         {
-            foreach (var name in required.EnumerateArray().Select(r => r.GetString()!).Where(name => !value.TryGetProperty(name, out _)))
+            if (!value.TryGetProperty(name, out _))
             {
-                errors.Add($"{path}.{name} is required");
+                errors.Add($"{Path(path)}.{name} is required");
             }
         }
 
-        foreach (var property in value.EnumerateObject())
+        var known = 0;
+        foreach (var (name, schema) in _properties)
         {
-            if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(property.Name, out var propertySchema))
+            if (value.TryGetProperty(name, out var property))
             {
-                Check(propertySchema, property.Value, $"{path}.{property.Name}", errors);
+                known++;
+                path.Add("." + name);
+                schema.Check(property, path, errors);
+                path.RemoveAt(path.Count - 1);
             }
-            else if (schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False)
+        }
+
+        if (_closed && known < value.GetPropertyCount())
+        {
+            foreach (var property in value.EnumerateObject().Where(p => !Array.Exists(_properties, k => k.Name == p.Name)))
             {
-                errors.Add($"{path}.{property.Name} is not allowed");
+                errors.Add($"{Path(path)}.{property.Name} is not allowed");
             }
         }
     }
 
-    private static bool TypeMatches(JsonElement type, JsonElement value) =>
-        type.ValueKind == JsonValueKind.Array
-            ? type.EnumerateArray().Any(t => TypeMatches(t.GetString(), value))
-            : TypeMatches(type.GetString(), value);
+    /// <summary>The string's length in UTF-16 characters, read from its raw UTF-8 without making the string when it has no escapes.</summary>
+    private static int Length(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return raw.IndexOf((byte)'\\') < 0 ? Encoding.UTF8.GetCharCount(raw[1..^1]) : value.GetString()!.Length;
+    }
 
-    private static bool TypeMatches(string? type, JsonElement value) => type switch
+    private static string Path(List<string> path) => string.Concat(path);
+
+    private static bool TypeMatches(string type, JsonElement value) => type switch
     {
         "object" => value.ValueKind == JsonValueKind.Object,
         "array" => value.ValueKind == JsonValueKind.Array,
