@@ -14,10 +14,23 @@ internal static partial class LocalScoring
 
     /// <summary>The local model answers one paragraph at a time (a serialized queue in front of one model instance), so
     /// the job's concurrency is 1: more paragraphs in flight would only wait, and their attempt timeouts would run
-    /// while they wait. Tokens cost nothing, so the prices are 0. <c>HF_ENDPOINT</c> and <c>HF_TOKEN</c> are honoured.</summary>
+    /// while they wait. A CPU model may need minutes for a paragraph, so the default timeouts become 10 minutes an
+    /// attempt and 30 a paragraph (set ones are kept). Tokens cost nothing, so the prices are 0. <c>HF_ENDPOINT</c> and
+    /// <c>HF_TOKEN</c> are honoured.</summary>
     public static void PostConfigure(StanceOptions options, IConfiguration configuration)
     {
         options.Concurrency = 1;
+        var defaults = new ResilienceOptions();
+        if (options.Resilience.AttemptTimeout == defaults.AttemptTimeout)
+        {
+            options.Resilience.AttemptTimeout = TimeSpan.FromMinutes(10);
+        }
+
+        if (options.Resilience.ParagraphTimeout == defaults.ParagraphTimeout)
+        {
+            options.Resilience.ParagraphTimeout = TimeSpan.FromMinutes(30);
+        }
+
         options.Pricing.InputPerMillion = 0;
         options.Pricing.OutputPerMillion = 0;
         var hub = options.Llm.Local.HuggingFace;
