@@ -29,10 +29,7 @@ internal sealed class ModelFileServer : IAsyncDisposable
 
     public static async Task<ModelFileServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var server = new ModelFileServer(app);
         app.MapGet("/{**path}", server.HandleAsync);
         await app.StartAsync();

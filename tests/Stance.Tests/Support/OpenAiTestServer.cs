@@ -34,10 +34,7 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
     /// <summary>Starts a server on a free loopback port.</summary>
     public static async Task<OpenAiTestServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var server = new OpenAiTestServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
         app.MapPost("/openai/v1/chat/completions", server.HandleAsync);
