@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using LLama;
 using LLama.Common;
+using LLama.Exceptions;
 using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Stance.Scoring.Local;
 
 /// <summary>The one GGUF model of the process (LLamaSharp, CPU). Loaded once, before the first paragraph; generations
-/// run one at a time through a serialized queue, each in a fresh context sized to its prompt and longest answer (at
-/// most <see cref="LocalModelOptions.ContextSize"/> tokens), so memory is the weights plus one context whatever the
-/// job's concurrency.</summary>
+/// run one at a time through a serialized queue in one context, sized to the largest prompt plus longest answer seen
+/// (at most <see cref="LocalModelOptions.ContextSize"/> tokens), so memory is the weights plus one context whatever
+/// the job's concurrency. The context keeps what it evaluated, so the prompt prefix shared by consecutive paragraphs
+/// (the instructions) is evaluated once.</summary>
 internal sealed partial class LocalModel(LocalModelOptions options, Func<CancellationToken, Task<string>> resolvePath, ILogger<LocalModel> logger) : IDisposable
 {
     /// <summary>The metadata key of a GGUF model's own chat template.</summary>
@@ -19,8 +21,10 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
 
     private static NativeLogConfig.LLamaLogCallback? s_nativeLog;
     private readonly SemaphoreSlim _queue = new(1, 1);
+    private readonly List<LLamaToken> _cached = [];
     private LLamaWeights? _weights;
     private ModelParams? _parameters;
+    private LLamaContext? _context;
     private bool _ownTemplate;
 
     /// <summary>The chat format in use: <c>model</c> (the GGUF's own template) or <c>chatml</c> (the fallback).</summary>
@@ -72,6 +76,8 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
     }
 
     /// <summary>Generates an answer to <paramref name="messages"/> that follows <paramref name="grammar"/>.</summary>
+    /// <remarks>The context is kept between calls with what it holds, so the part of the prompt shared with the previous
+    /// call (the instructions and the watched targets, most of it) is not evaluated again.</remarks>
     public async Task<LocalGeneration> GenerateAsync(IReadOnlyList<(string Role, string Content)> messages, GbnfGrammar grammar, int maxTokens,
         float temperature, CancellationToken cancellationToken)
     {
@@ -79,59 +85,111 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
         await _queue.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var prompt = Format(messages);
-            var promptTokens = _weights!.Tokenize(prompt, true, true, Encoding.UTF8).Length;
-            // Each call gets a context just large enough for the prompt and the longest answer, up to ContextSize; the
-            // executor stops with an overflow when prompt + answer reach the context size, so two tokens are spare.
-            var room = options.ContextSize - promptTokens - 2;
+            var prompt = _weights!.Tokenize(Format(messages), true, true, Encoding.UTF8);
+
+            // Prompt and the longest answer must fit the context, with a token to spare.
+            var room = options.ContextSize - prompt.Length - 1;
             if (room < Math.Min(maxTokens, 64))
             {
                 throw new LocalModelException(FailureKind.ContextTooLong,
-                    $"the prompt has {promptTokens} tokens; with the answer it does not fit the context of {options.ContextSize} (Stance:Llm:Local:ContextSize)");
+                    $"the prompt has {prompt.Length} tokens; with the answer it does not fit the context of {options.ContextSize} (Stance:Llm:Local:ContextSize)");
             }
 
             var limit = Math.Min(maxTokens, room);
-            var context = new ModelParams(_parameters!.ModelPath)
-            {
-                ContextSize = (uint)(promptTokens + limit + 2),
-                GpuLayerCount = 0,
-                Threads = _parameters.Threads,
-                FlashAttention = options.FlashAttention,
-            };
-            var inference = new InferenceParams
-            {
-                MaxTokens = limit,
-                SamplingPipeline = new DefaultSamplingPipeline { Grammar = new Grammar(grammar.Text, "root"), Temperature = temperature, Seed = options.Seed },
-            };
-            var text = new StringBuilder();
-            var tokens = 0;
             var started = Stopwatch.GetTimestamp();
-            var executor = new StatelessExecutor(_weights, context);
             try
             {
-                await foreach (var piece in executor.InferAsync(prompt, inference, cancellationToken).ConfigureAwait(false))
-                {
-                    text.Append(piece);
-                    tokens++;
-                }
+                var (text, tokens, reused) = await GenerateAsync(prompt, prompt.Length + limit + 1, limit,
+                    new DefaultSamplingPipeline { Grammar = new Grammar(grammar.Text, "root"), Temperature = temperature, Seed = options.Seed },
+                    cancellationToken).ConfigureAwait(false);
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                LogGenerated(logger, tokens, prompt.Length, reused, seconds, tokens / seconds);
+                return new LocalGeneration(text, prompt.Length, tokens, tokens >= limit ? "length" : "stop", reused);
             }
-            catch (LLama.Exceptions.ContextOverflowException ex)
+            catch
             {
-                throw new LocalModelException(FailureKind.ContextTooLong, $"the answer ran out of context ({options.ContextSize} tokens, Stance:Llm:Local:ContextSize): {ex.Message}");
+                // What the context holds is unknown after a failure: start the next call from an empty one.
+                _cached.Clear();
+                _context?.NativeHandle.MemoryClear(true);
+                throw;
             }
-            catch (LLama.Exceptions.RuntimeError ex)
-            {
-                throw new LocalModelException(FailureKind.ServerError, $"llama.cpp failed: {ex.Message}");
-            }
-
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            LogGenerated(logger, tokens, promptTokens, seconds, tokens / seconds);
-            return new LocalGeneration(text.ToString(), promptTokens, tokens, tokens >= limit ? "length" : "stop");
+        }
+        catch (LLamaDecodeError ex)
+        {
+            throw new LocalModelException(FailureKind.ServerError, $"llama.cpp could not evaluate the prompt or answer: {ex.Message}");
         }
         finally
         {
             _queue.Release();
         }
+    }
+
+    private async Task<(string Text, int Tokens, int Reused)> GenerateAsync(LLamaToken[] prompt, int needed, int limit, DefaultSamplingPipeline sampler,
+        CancellationToken cancellationToken)
+    {
+        if (_context is null || _context.ContextSize < needed)
+        {
+            // A context for this call with half as much again, so that later, longer calls still fit; what it held is lost.
+            _context?.Dispose();
+            _context = _weights!.CreateContext(new ModelParams(_parameters!.ModelPath)
+            {
+                ContextSize = (uint)Math.Min(options.ContextSize, (needed + (needed / 2) + 1023) / 1024 * 1024),
+                GpuLayerCount = 0,
+                Threads = _parameters.Threads,
+                FlashAttention = options.FlashAttention,
+            });
+            _cached.Clear();
+        }
+
+        // Keep the longest prefix the context already holds (at least one prompt token is evaluated, for its logits).
+        var reused = 0;
+        while (reused < _cached.Count && reused < prompt.Length - 1 && _cached[reused] == prompt[reused])
+        {
+            reused++;
+        }
+
+        // Models whose memory cannot drop a tail (recurrent ones) keep it: then start from an empty context.
+        _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, reused, -1);
+        if ((int)_context.NativeHandle.MemorySequenceMaxPosition(LLamaSeqId.Zero) >= reused)
+        {
+            _context.NativeHandle.MemoryClear(true);
+            reused = 0;
+        }
+
+        _cached.RemoveRange(reused, _cached.Count - reused);
+        var batch = new LLamaBatch();
+        var (result, _, past) = await _context.DecodeAsync([.. prompt.AsSpan(reused)], LLamaSeqId.Zero, batch, reused, cancellationToken).ConfigureAwait(false);
+        if (result != DecodeResult.Ok)
+        {
+            throw new LLamaDecodeError(result);
+        }
+
+        _cached.AddRange(prompt.AsSpan(reused));
+        var decoder = new StreamingTokenDecoder(_context);
+        var text = new StringBuilder();
+        var tokens = 0;
+        while (tokens < limit)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var token = sampler.Sample(_context.NativeHandle, batch.TokenCount - 1);
+            if (token.IsEndOfGeneration(_weights!.Vocab))
+            {
+                break;
+            }
+
+            decoder.Add(token);
+            text.Append(decoder.Read());
+            tokens++;
+            batch.Clear();
+            batch.Add(token, past++, LLamaSeqId.Zero, true);
+            _cached.Add(token);
+            if (await _context.DecodeAsync(batch, cancellationToken).ConfigureAwait(false) is var code and not DecodeResult.Ok)
+            {
+                throw new LLamaDecodeError(code);
+            }
+        }
+
+        return (text.ToString(), tokens, reused);
     }
 
     /// <summary>The chat as the model expects it: its own template, or ChatML when it has none llama.cpp knows.</summary>
@@ -203,6 +261,7 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
     /// <inheritdoc />
     public void Dispose()
     {
+        _context?.Dispose();
         _weights?.Dispose();
         _queue.Dispose();
     }
@@ -210,8 +269,8 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
     [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Local model {File} loaded ({SizeMb:F1} MB) in {Milliseconds:F0} ms; contexts up to {Context} tokens, {Threads} threads, chat format {Format}")]
     private static partial void LogLoaded(ILogger logger, string file, double sizeMb, double milliseconds, int context, int threads, string format);
 
-    [LoggerMessage(EventId = 69, Level = LogLevel.Debug, Message = "Generated {OutputTokens} tokens after a prompt of {PromptTokens} tokens in {Seconds:F2} s ({TokensPerSecond:F1} tokens/s)")]
-    private static partial void LogGenerated(ILogger logger, int outputTokens, int promptTokens, double seconds, double tokensPerSecond);
+    [LoggerMessage(EventId = 69, Level = LogLevel.Debug, Message = "Generated {OutputTokens} tokens after a prompt of {PromptTokens} tokens ({Reused} reused from the previous call) in {Seconds:F2} s ({TokensPerSecond:F1} tokens/s)")]
+    private static partial void LogGenerated(ILogger logger, int outputTokens, int promptTokens, int reused, double seconds, double tokensPerSecond);
 
     [LoggerMessage(EventId = 67, Level = LogLevel.Warning, Message = "llama.cpp: {Message}")]
     private static partial void LogNativeError(ILogger logger, string message);
@@ -223,8 +282,9 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
     private static partial void LogTemplateUnknown(ILogger logger, string reason);
 }
 
-/// <summary>One generation: the text, the tokens in and out, and <c>stop</c> or <c>length</c>.</summary>
-internal sealed record LocalGeneration(string Text, int InputTokens, int OutputTokens, string FinishReason);
+/// <summary>One generation: the text, the tokens in and out, <c>stop</c> or <c>length</c>, and how many prompt tokens
+/// the context still held from the previous call.</summary>
+internal sealed record LocalGeneration(string Text, int InputTokens, int OutputTokens, string FinishReason, int ReusedTokens = 0);
 
 /// <summary>A paragraph the local model cannot answer; <see cref="Kind"/> is a <see cref="FailureKind"/> value.</summary>
 internal sealed class LocalModelException(string kind, string message) : Exception(message)

@@ -63,6 +63,25 @@ public sealed class LocalModelTests
         }
     }
 
+    [SkippableFact]
+    public async Task ThePromptPrefixSharedWithThePreviousCallIsNotEvaluatedAgain()
+    {
+        Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
+        using var model = Load(RepoPaths.TestModel!);
+        using var schema = JsonDocument.Parse("""{"type":"object","properties":{"label":{"enum":["a","b"]}}}""");
+        var grammar = JsonSchemaGbnf.Build(schema.RootElement);
+        var instructions = string.Concat(Enumerable.Repeat("Answer with a label for the paragraph. ", 20));
+
+        var first = await model.GenerateAsync([("system", instructions), ("user", "One paragraph.")], grammar, 64, 0, default);
+        var second = await model.GenerateAsync([("system", instructions), ("user", "Another, longer paragraph.")], grammar, 64, 0, default);
+        var other = await model.GenerateAsync([("system", "Something else entirely."), ("user", "One paragraph.")], grammar, 64, 0, default);
+
+        Assert.Equal(0, first.ReusedTokens);
+        Assert.InRange(second.ReusedTokens, first.InputTokens / 2, first.InputTokens - 1);
+        Assert.InRange(other.ReusedTokens, 0, "<|im_start|>system\n".Length); // only the chat format's opening is shared
+        Assert.All(new[] { first, second, other }, g => Assert.Matches(GbnfRegex.Compile(grammar.Text), g.Text));
+    }
+
     private static LocalModel Load(string path) =>
         new(new LocalModelOptions { ModelPath = path, Threads = 1 }, _ => Task.FromResult(path), NullLogger<LocalModel>.Instance);
 }
