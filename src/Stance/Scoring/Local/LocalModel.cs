@@ -16,19 +16,15 @@ namespace Stance.Scoring.Local;
 /// (the instructions) is evaluated once.</summary>
 internal sealed partial class LocalModel(LocalModelOptions options, Func<CancellationToken, Task<string>> resolvePath, ILogger<LocalModel> logger) : IDisposable
 {
-    /// <summary>The metadata key of a GGUF model's own chat template.</summary>
-    public const string ChatTemplateKey = "tokenizer.chat_template";
-
-    private static NativeLogConfig.LLamaLogCallback? s_nativeLog;
     private readonly SemaphoreSlim _queue = new(1, 1);
     private readonly List<LLamaToken> _cached = [];
     private LLamaWeights? _weights;
     private ModelParams? _parameters;
     private LLamaContext? _context;
-    private bool _ownTemplate;
+    private LocalChatFormat? _format;
 
     /// <summary>The chat format in use: <c>model</c> (the GGUF's own template) or <c>chatml</c> (the fallback).</summary>
-    public string ChatFormat => _ownTemplate ? "model" : "chatml";
+    public string ChatFormat => _format?.Name ?? "unloaded";
 
     /// <summary>Finds (or downloads) and loads the model; later calls return at once.</summary>
     /// <exception cref="ModelUnavailableException">The file is missing, cannot be downloaded or verified, or is not a loadable GGUF.</exception>
@@ -48,7 +44,7 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
                 throw new ModelUnavailableException($"the model file '{Path.GetFullPath(path)}' does not exist");
             }
 
-            RouteNativeLog(logger);
+            LlamaNativeLog.RouteTo(logger);
             var started = Stopwatch.GetTimestamp();
             _parameters = new ModelParams(path)
             {
@@ -65,7 +61,7 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
                 throw new ModelUnavailableException($"'{path}' could not be loaded as a GGUF model ({ex.GetType().Name}: {ex.Message})", ex);
             }
 
-            _ownTemplate = HasUsableTemplate(_weights);
+            _format = LocalChatFormat.For(_weights, logger);
             var (file, sizeMb, elapsed) = (Path.GetFileName(path), new FileInfo(path).Length / 1048576.0, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             LogLoaded(logger, file, sizeMb, elapsed, options.ContextSize, _parameters.Threads ?? 0, ChatFormat);
         }
@@ -192,71 +188,8 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
         return (text.ToString(), tokens, reused);
     }
 
-    /// <summary>The chat as the model expects it: its own template, or ChatML when it has none llama.cpp knows.</summary>
-    internal string Format(IReadOnlyList<(string Role, string Content)> messages)
-    {
-        if (_ownTemplate)
-        {
-            var template = new LLamaTemplate(_weights!, strict: true) { AddAssistant = true };
-            foreach (var (role, content) in messages)
-            {
-                template.Add(role, content);
-            }
-
-            return Encoding.UTF8.GetString(template.Apply());
-        }
-
-        return ChatMl(messages);
-    }
-
-    /// <summary>ChatML, the fallback format.</summary>
-    internal static string ChatMl(IReadOnlyList<(string Role, string Content)> messages)
-    {
-        var text = new StringBuilder();
-        foreach (var (role, content) in messages)
-        {
-            text.Append("<|im_start|>").Append(role).Append('\n').Append(content).Append("<|im_end|>\n");
-        }
-
-        return text.Append("<|im_start|>assistant\n").ToString();
-    }
-
-    /// <summary>llama.cpp's own log goes to this logger: its errors as warnings, everything else at Trace.</summary>
-    private static void RouteNativeLog(ILogger logger)
-    {
-        s_nativeLog = (level, message) =>
-        {
-            var line = message.TrimEnd();
-            if (level == LLamaLogLevel.Error)
-            {
-                LogNativeError(logger, line);
-            }
-            else
-            {
-                LogNative(logger, line);
-            }
-        };
-        NativeLogConfig.llama_log_set(s_nativeLog);
-    }
-
-    private bool HasUsableTemplate(LLamaWeights weights)
-    {
-        if (!weights.Metadata.ContainsKey(ChatTemplateKey))
-        {
-            return false;
-        }
-
-        try
-        {
-            _ = new LLamaTemplate(weights, strict: true).Add("user", "test").Apply();
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogTemplateUnknown(logger, ex.Message);
-            return false;
-        }
-    }
+    /// <summary>The chat as the model expects it (see <see cref="LocalChatFormat"/>); the model must be loaded.</summary>
+    internal string Format(IReadOnlyList<(string Role, string Content)> messages) => _format!.Apply(messages);
 
     /// <inheritdoc />
     public void Dispose()
@@ -266,29 +199,10 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
         _queue.Dispose();
     }
 
-    [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Local model {File} loaded ({SizeMb:F1} MB) in {Milliseconds:F0} ms; contexts up to {Context} tokens, {Threads} threads, chat format {Format}")]
+    [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Local model {File} loaded ({SizeMb:F1} MB) in {Milliseconds:F0} ms; contexts up to {Context} tokens, {Threads} threads, chat format {Format}; paragraphs are scored one at a time")]
     private static partial void LogLoaded(ILogger logger, string file, double sizeMb, double milliseconds, int context, int threads, string format);
 
     [LoggerMessage(EventId = 69, Level = LogLevel.Debug, Message = "Generated {OutputTokens} tokens after a prompt of {PromptTokens} tokens ({Reused} reused from the previous call) in {Seconds:F2} s ({TokensPerSecond:F1} tokens/s)")]
     private static partial void LogGenerated(ILogger logger, int outputTokens, int promptTokens, int reused, double seconds, double tokensPerSecond);
 
-    [LoggerMessage(EventId = 67, Level = LogLevel.Warning, Message = "llama.cpp: {Message}")]
-    private static partial void LogNativeError(ILogger logger, string message);
-
-    [LoggerMessage(EventId = 68, Level = LogLevel.Trace, Message = "llama.cpp: {Message}")]
-    private static partial void LogNative(ILogger logger, string message);
-
-    [LoggerMessage(EventId = 66, Level = LogLevel.Warning, Message = "The model's chat template is not one llama.cpp knows ({Reason}); using ChatML")]
-    private static partial void LogTemplateUnknown(ILogger logger, string reason);
-}
-
-/// <summary>One generation: the text, the tokens in and out, <c>stop</c> or <c>length</c>, and how many prompt tokens
-/// the context still held from the previous call.</summary>
-internal sealed record LocalGeneration(string Text, int InputTokens, int OutputTokens, string FinishReason, int ReusedTokens = 0);
-
-/// <summary>A paragraph the local model cannot answer; <see cref="Kind"/> is a <see cref="FailureKind"/> value.</summary>
-internal sealed class LocalModelException(string kind, string message) : Exception(message)
-{
-    /// <summary>How the paragraph ends.</summary>
-    public string Kind { get; } = kind;
 }

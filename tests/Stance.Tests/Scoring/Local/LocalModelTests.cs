@@ -27,7 +27,7 @@ public sealed class LocalModelTests
         Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
         using var folder = new TempFolder();
         var withTemplate = Path.Combine(folder.Path, "templated.gguf");
-        GgufFile.CopyWithMetadata(RepoPaths.TestModel!, withTemplate, LocalModel.ChatTemplateKey, "gemma");
+        GgufFile.CopyWithMetadata(RepoPaths.TestModel!, withTemplate, LocalChatFormat.ChatTemplateKey, "gemma");
         using var model = Load(withTemplate);
         await model.LoadAsync(default);
 
