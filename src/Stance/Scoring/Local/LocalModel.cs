@@ -93,11 +93,10 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
 
             var limit = Math.Min(maxTokens, room);
             var started = Stopwatch.GetTimestamp();
+            using var sampler = new DefaultSamplingPipeline { Grammar = new Grammar(grammar.Text, "root"), Temperature = temperature, Seed = options.Seed };
             try
             {
-                var (text, tokens, reused) = await GenerateAsync(prompt, prompt.Length + limit + 1, limit,
-                    new DefaultSamplingPipeline { Grammar = new Grammar(grammar.Text, "root"), Temperature = temperature, Seed = options.Seed },
-                    cancellationToken).ConfigureAwait(false);
+                var (text, tokens, reused) = await GenerateAsync(prompt, prompt.Length + limit + 1, limit, sampler, cancellationToken).ConfigureAwait(false);
                 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 LogGenerated(logger, tokens, prompt.Length, reused, seconds, tokens / seconds);
                 return new LocalGeneration(text, prompt.Length, tokens, tokens >= limit ? "length" : "stop", reused);
