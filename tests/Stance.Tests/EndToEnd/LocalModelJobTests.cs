@@ -69,6 +69,27 @@ public sealed class LocalModelJobTests : JobTestBase
         Assert.Single(hub.Requests);
     }
 
+    [SkippableFact]
+    public async Task AParagraphWhosePromptDoesNotFitTheContextIsAFailedRowNotACrash()
+    {
+        Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
+        await File.WriteAllTextAsync(Path.Combine(Input, "short.txt"), "A title\n\nThe U.S. criticised Azerbaijan.\n\nArmenia said nothing.\n");
+
+        var run = await StanceRunner.RunAsync(["--provider", "local", "--model-path", RepoPaths.TestModel!, "--input", Input, "--output", Output,
+            "--prompts", RepoPaths.Prompts, "--Stance:Llm:Local:ContextSize=1024"]);
+
+        Assert.Equal(ExitCodes.CompletedWithFailures, run.ExitCode);
+        var rows = DuckDb.Query($"SELECT status, error_kind, error, attempts FROM {DuckDb.Table(Output, "paragraphs")}");
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal("failed", r["status"]);
+            Assert.Equal(FailureKind.ContextTooLong, r["error_kind"]);
+            Assert.Contains("does not fit the context of 1024 (Stance:Llm:Local:ContextSize)", (string)r["error"]!, StringComparison.Ordinal);
+            Assert.Equal(1, r["attempts"]);
+        });
+    }
+
     [Fact]
     public async Task AFileThatIsNotAModelStopsTheRunWithExitCode7AndWritesNothing()
     {
