@@ -29,7 +29,7 @@ internal static class JsonSchemaGbnf
     private const string Char = "char ::= [^\"\\\\\\x00-\\x1f] | \"\\\\\" [\"\\\\/bfnrt]";
     private const int CharBytes = 4;
 
-    internal static readonly JsonSerializerOptions LiteralJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions LiteralJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The grammar's text; its start rule is <c>root</c>.</summary>
     public static string Convert(JsonElement schema) => Build(schema).Text;

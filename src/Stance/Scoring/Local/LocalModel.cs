@@ -46,12 +46,7 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
 
             LlamaNativeLog.RouteTo(logger);
             var started = Stopwatch.GetTimestamp();
-            _parameters = new ModelParams(path)
-            {
-                ContextSize = 512,
-                GpuLayerCount = 0,
-                Threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2),
-            };
+            _parameters = Parameters(path, 512); // the weights' load; contexts are made per need
             try
             {
                 _weights = await LLamaWeights.LoadFromFileAsync(_parameters, cancellationToken).ConfigureAwait(false);
@@ -126,13 +121,7 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
         {
             // A context for this call with half as much again, so that later, longer calls still fit; what it held is lost.
             _context?.Dispose();
-            _context = _weights!.CreateContext(new ModelParams(_parameters!.ModelPath)
-            {
-                ContextSize = (uint)Math.Min(options.ContextSize, (needed + (needed / 2) + 1023) / 1024 * 1024),
-                GpuLayerCount = 0,
-                Threads = _parameters.Threads,
-                FlashAttention = options.FlashAttention,
-            });
+            _context = _weights!.CreateContext(Parameters(_parameters!.ModelPath, Math.Min(options.ContextSize, (needed + (needed / 2) + 1023) / 1024 * 1024)));
             _cached.Clear();
         }
 
@@ -186,6 +175,15 @@ internal sealed partial class LocalModel(LocalModelOptions options, Func<Cancell
 
         return (text.ToString(), tokens, reused);
     }
+
+    /// <summary>CPU-only parameters with the configured threads and attention.</summary>
+    private ModelParams Parameters(string path, int contextSize) => new(path)
+    {
+        ContextSize = (uint)contextSize,
+        GpuLayerCount = 0,
+        Threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2),
+        FlashAttention = options.FlashAttention,
+    };
 
     /// <summary>The chat as the model expects it (see <see cref="LocalChatFormat"/>); the model must be loaded.</summary>
     internal string Format(IReadOnlyList<(string Role, string Content)> messages) => _format!.Apply(messages);

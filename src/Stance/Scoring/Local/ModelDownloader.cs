@@ -47,7 +47,7 @@ internal sealed partial class ModelDownloader(HttpClient http, TimeProvider time
             BackoffType = DelayBackoffType.Exponential,
             OnRetry = args =>
             {
-                LogResuming(logger, model.File!, File.Exists(part) ? new FileInfo(part).Length : 0, args.Outcome.Exception?.Message ?? "?", args.RetryDelay.TotalSeconds);
+                LogResuming(logger, model.File!, Length(part), args.Outcome.Exception?.Message ?? "?", args.RetryDelay.TotalSeconds);
                 return ValueTask.CompletedTask;
             },
         }).Build();
@@ -78,7 +78,7 @@ internal sealed partial class ModelDownloader(HttpClient http, TimeProvider time
 
     private async Task TransferAsync(Uri url, string part, HuggingFaceModel model, CancellationToken cancellationToken)
     {
-        var have = File.Exists(part) ? new FileInfo(part).Length : 0;
+        var have = Length(part);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (have > 0)
         {
@@ -96,13 +96,17 @@ internal sealed partial class ModelDownloader(HttpClient http, TimeProvider time
             return; // The part file is already whole; the checksum decides.
         }
 
+        if ((int)response.StatusCode >= 500)
+        {
+            throw new HttpRequestException($"the hub answered {(int)response.StatusCode}", null, response.StatusCode); // retried, resuming
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new ModelUnavailableException(response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"{url} answered {(int)response.StatusCode}: a gated or private repository needs HF_TOKEN (environment or user-secrets)",
                 HttpStatusCode.NotFound => $"{url} does not exist: check Stance:Llm:Local:HuggingFace Repo, File and Revision",
-                _ when (int)response.StatusCode >= 500 => throw new HttpRequestException($"the hub answered {(int)response.StatusCode}", null, response.StatusCode),
                 _ => $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}",
             });
         }
@@ -138,6 +142,8 @@ internal sealed partial class ModelDownloader(HttpClient http, TimeProvider time
             throw new IOException($"the transfer ended after {written:N0} of {expected:N0} bytes");
         }
     }
+
+    private static long Length(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {

@@ -59,27 +59,26 @@ public sealed class ParagraphSchemaTests
     }
 
     [Theory]
-    [InlineData("\"sentiment_label\":\"positive\",\"sentiment_score\":-0.50", "a positive label with a negative score")]
-    [InlineData("\"sentiment_label\":\"neutral\",\"sentiment_score\":0.30", "a neutral label outside ±0.25")]
-    [InlineData("\"evidence\":\"Nobody asked Armenia.\"", "evidence from a sentence that does not name the target")]
-    [InlineData("\"target\":\"Russia\"", "a target the paragraph does not name")]
-    [InlineData("\"main_target\":\"France\"", "a main target that is not scored")]
-    [InlineData("\"stance_score\":-0.5,", "a number written with one decimal")]
-    public void TheGrammarRejectsWhatTheAnswerRulesWouldReject(string broken, string what)
+    [InlineData("\"sentiment_label\":\"negative\"", "\"sentiment_label\":\"positive\"", "a positive label with a negative score")]
+    [InlineData("\"sentiment_label\":\"negative\",\"sentiment_score\":-0.50", "\"sentiment_label\":\"neutral\",\"sentiment_score\":0.30", "a neutral label outside ±0.25")]
+    [InlineData("\"evidence\":\"The U.S. should look at itself.\"", "\"evidence\":\"Nobody asked Armenia.\"", "evidence from a sentence that does not name the target")]
+    [InlineData("\"target\":\"Armenia\"", "\"target\":\"Russia\"", "a target the paragraph does not name")]
+    [InlineData("\"main_target\":\"United States\"", "\"main_target\":\"France\"", "a main target that is not scored")]
+    [InlineData("\"stance_score\":-0.60,\"confidence\":0.70,\"rationale\"", "\"stance_score\":-0.6,\"confidence\":0.70,\"rationale\"", "a number written with one decimal")]
+    public void TheGrammarRejectsWhatTheAnswerRulesWouldReject(string part, string broken, string what)
     {
         var paragraph = Paragraph("The U.S. should look at itself. Nobody asked Armenia.");
         var narrowed = ParagraphSchema.Narrow(TestAnswers.Prompt.AnswerSchema, paragraph, TestAnswers.Prompt.Targets);
         var grammar = GbnfRegex.Compile(JsonSchemaGbnf.Convert(JsonSerializer.SerializeToElement(narrowed)));
         var valid = """{"sentiment_label":"negative","sentiment_score":-0.50,"main_target":"United States","stance_label":"against","stance_score":-0.60,"confidence":0.70,"rationale":"r","targets":[{"target":"United States","mention":"U.S.","stance_label":"against","stance_score":-0.60,"confidence":0.70,"evidence":"The U.S. should look at itself."},{"target":"Armenia","mention":"Armenia","stance_label":"neutral","stance_score":0.00,"confidence":0.50,"evidence":"Nobody asked Armenia."}]}""";
-        var key = broken[..(broken.IndexOf(':', StringComparison.Ordinal) + 1)];
-        var at = what.StartsWith("evidence", StringComparison.Ordinal) ? valid.IndexOf("\"evidence\"", StringComparison.Ordinal) : valid.IndexOf(key, StringComparison.Ordinal);
-        var end = valid.IndexOfAny([',', '}'], valid.IndexOf(':', at) + (broken.Contains("sentiment_label", StringComparison.Ordinal) ? 40 : 1));
-        var mutated = broken.Contains("sentiment_label", StringComparison.Ordinal)
-            ? valid.Replace("\"sentiment_label\":\"negative\",\"sentiment_score\":-0.50", broken, StringComparison.Ordinal)
-            : valid[..at] + broken.TrimEnd(',') + valid[end..];
+        var at = valid.IndexOf(part, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"the valid answer has no {part}");
+        var mutated = valid[..at] + broken + valid[(at + part.Length)..];
 
-        Assert.True(grammar.IsMatch(valid), "the valid answer should match");
-        Assert.False(grammar.IsMatch(mutated), $"the grammar accepts {what}: {mutated}");
+        Assert.Matches(grammar, valid);
+        Assert.DoesNotMatch(grammar, mutated);
+        Assert.NotNull(new AnswerValidator(TestAnswers.Prompt).Validate(valid, paragraph).Answer);
+        _ = what; // names the case in the test's display name
     }
 
     [Fact]
