@@ -12,7 +12,7 @@ public sealed class NightlySchedulerTests
     [Fact]
     public async Task ARunStillGoingWhenTheNextIsDueIsNotOverlappedAndTheSkipIsLogged()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:55:00Z", CultureInfo.InvariantCulture));
+        var time = new SchedulerClock(DateTimeOffset.Parse("2026-11-29T01:55:00Z", CultureInfo.InvariantCulture));
         var job = new ControlledJob();
         var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
@@ -20,15 +20,16 @@ public sealed class NightlySchedulerTests
         using var stop = new CancellationTokenSource();
 
         var running = scheduler.RunAsync("0 2 * * *", TimeZoneInfo.Utc, stop.Token);
-        await Advance(time, TimeSpan.FromMinutes(5));                  // 02:00 → the first run starts
+        await time.AdvanceWhenWaitingAsync(TimeSpan.FromMinutes(5));   // 02:00 → the first run starts
         await Eventually.WaitUntil(() => job.Started == 1);
 
-        await Advance(time, TimeSpan.FromDays(1));                     // 02:00 next day, the first run still going
+        await time.AdvanceWhenWaitingAsync(TimeSpan.FromDays(1));      // 02:00 next day, the first run still going
         await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("skipped: the previous run is still going", StringComparison.Ordinal)));
         Assert.Equal(1, job.Started);
 
         job.Finish();
-        await Advance(time, TimeSpan.FromDays(1));                     // the third night runs again
+        await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("ended with exit code", StringComparison.Ordinal)));
+        await time.AdvanceWhenWaitingAsync(TimeSpan.FromDays(1));      // the third night runs again
         await Eventually.WaitUntil(() => job.Started == 2);
 
         await stop.CancelAsync();
@@ -56,10 +57,26 @@ public sealed class NightlySchedulerTests
         Assert.Equal(0, job.Started);
     }
 
-    private static async Task Advance(FakeTimeProvider time, TimeSpan by)
+    /// <summary>A fake clock that advances only once the scheduler is waiting on it (a new timer exists), so an advance
+    /// can never land before the scheduler has read the time and be missed, however slow the machine.</summary>
+    private sealed class SchedulerClock(DateTimeOffset start) : FakeTimeProvider(start)
     {
-        await Task.Delay(100); // let the scheduler reach its next wait on the fake clock
-        time.Advance(by);
+        private int _timers;
+        private int _timersAtLastAdvance;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _timers);
+            return timer;
+        }
+
+        public async Task AdvanceWhenWaitingAsync(TimeSpan by)
+        {
+            await Eventually.WaitUntil(() => Volatile.Read(ref _timers) > _timersAtLastAdvance);
+            _timersAtLastAdvance = Volatile.Read(ref _timers);
+            Advance(by);
+        }
     }
 
 

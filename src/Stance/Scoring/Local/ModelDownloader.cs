@@ -152,16 +152,16 @@ internal sealed partial class ModelDownloader(HttpClient http, TimeProvider time
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Downloading model {File} from {Host} (from byte {From:N0} of {Total:N0})")]
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Downloading model {File} from {Host} (from byte {From:N0} of {Total:N0})")]
     private static partial void LogDownloading(ILogger logger, string file, string host, long from, long? total);
 
-    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Downloading model {File}: {DoneMb:F1} of {TotalMb:F1} MB ({Percent:F0} %)")]
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Downloading model {File}: {DoneMb:F1} of {TotalMb:F1} MB ({Percent:F0} %)")]
     private static partial void LogProgress(ILogger logger, string file, double doneMb, double? totalMb, double? percent);
 
-    [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Download of {File} interrupted at {Bytes:N0} bytes ({Reason}); resuming in {Seconds:F1} s")]
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Download of {File} interrupted at {Bytes:N0} bytes ({Reason}); resuming in {Seconds:F1} s")]
     private static partial void LogResuming(ILogger logger, string file, long bytes, string reason, double seconds);
 
-    [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Model {File} downloaded and its SHA-256 verified: {Path}")]
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Model {File} downloaded and its SHA-256 verified: {Path}")]
     private static partial void LogVerified(ILogger logger, string file, string path);
 }
 
