@@ -17,9 +17,6 @@ internal sealed class ResultStore : IAsyncDisposable
         INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)
         """;
 
-    /// <summary>How long the writer waits after the first queued write before it commits the group.</summary>
-    private static readonly TimeSpan GroupCommitLinger = TimeSpan.FromMilliseconds(5);
-
     private readonly SqliteConnection _connection;
     private readonly SqliteConnection _reader;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -207,8 +204,6 @@ internal sealed class ResultStore : IAsyncDisposable
         var batch = new List<PendingWrite>();
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // A short linger lets a busy run put more answers into one fsync; next to an LLM call it is nothing.
-            await Task.Delay(GroupCommitLinger).ConfigureAwait(false);
             batch.Clear();
             while (batch.Count < 512 && _writes.Reader.TryRead(out var write))
             {

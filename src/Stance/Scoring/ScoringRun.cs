@@ -43,9 +43,13 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(
             async () =>
             {
+                // This worker's newest answer not yet on disk. Its next paid request waits for it, so a crash loses
+                // at most one answer or request per worker; reading, cache look-ups and rows still overlap the fsync.
+                var uncommitted = Task.CompletedTask;
                 await foreach (var paragraph in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var (scored, recording) = await ScoreAsync(run, paragraph, calls, cancellationToken).ConfigureAwait(false);
+                    var (scored, recording) = await ScoreAsync(run, paragraph, uncommitted, calls, cancellationToken).ConfigureAwait(false);
+                    uncommitted = recording.IsCompleted ? uncommitted : recording;
                     if (recording.IsCompleted)
                     {
                         await recording.ConfigureAwait(false);
@@ -69,7 +73,8 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(ScoredParagraph Scored, Task Recording)> ScoreAsync(RunStamp run, Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)
+    private async Task<(ScoredParagraph Scored, Task Recording)> ScoreAsync(RunStamp run, Paragraph paragraph, Task uncommitted, CancellationTokenSource calls,
+        CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _abort) is { } abort)
         {
@@ -102,6 +107,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 
         try
         {
+            await uncommitted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a failed write surfaces with its own row
             var outcome = await CallAsync(paragraph, calls, cancellationToken).ConfigureAwait(false);
             var at = time.GetUtcNow();
             var recording = outcome.Status == ParagraphStatus.Ok && store is not null

@@ -6,6 +6,7 @@ namespace Stance.Tests.EndToEnd;
 
 /// <summary>The whole job on an in-process GGUF model (LLamaSharp, CPU), no server: the test model writes gibberish,
 /// so this proves loading, the chat format and the grammar, not the quality of the answers.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class LocalModelJobTests : JobTestBase
 {
     [SkippableFact]

@@ -6,6 +6,7 @@ using Stance.Tests.Support;
 namespace Stance.Tests.Scoring.Local;
 
 /// <summary>The in-process model: chat formats and grammar-constrained generation with the shared test model.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class LocalModelTests
 {
     private static readonly (string, string)[] s_chat = [("system", "Answer in JSON."), ("user", "Say \"yes\" & <mean> it.")];
