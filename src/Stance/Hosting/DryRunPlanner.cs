@@ -35,7 +35,7 @@ internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePromp
                     continue;
                 }
 
-                var key = ResultStore.CacheKey(paragraph.TextSha256, prompt.Sha256, scorer.Provider, scorer.Model);
+                var key = RequestKey.For(paragraph, prompt.Sha256, scorer.Provider, scorer.Model);
 
                 if ((settings.Cache && store?.Find(key) is not null) || !seen.Add(key))
                 {

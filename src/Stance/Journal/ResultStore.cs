@@ -9,7 +9,7 @@ namespace Stance.Journal;
 /// <summary>The durable record of every answer paid for: an SQLite database in WAL mode with full fsync, written by
 /// one background writer that commits whatever has queued up in one transaction (group commit). A caller's
 /// <see cref="RecordAsync"/> completes only once its answer is on disk, so a crash loses at most the requests in flight.
-/// The same table is the result cache: an answer is found again by (text hash, prompt hash, provider, model). Look-ups
+/// The same table is the result cache: an answer is found again by its request key (see <c>Scoring.RequestKey</c>). Look-ups
 /// use a second connection, so they never wait for the writer's fsync (WAL lets readers and the writer run together).</summary>
 internal sealed class ResultStore : IAsyncDisposable
 {
@@ -90,10 +90,6 @@ internal sealed class ResultStore : IAsyncDisposable
 
     /// <summary>This process's id in the journal: an answer recorded in this session is one this process paid for.</summary>
     public string Session { get; } = Guid.NewGuid().ToString("N");
-
-    /// <summary>The key of an answer: it depends on the paragraph's text, the prompt folder, the provider and the model.</summary>
-    public static string CacheKey(string textSha256, string promptSha256, string provider, string model) =>
-        Paragraphs.ParagraphSplitter.Sha256Hex($"{textSha256}\n{promptSha256}\n{provider}\n{model}");
 
     /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
     public StoredAnswer? Find(string cacheKey)

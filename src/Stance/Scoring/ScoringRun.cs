@@ -81,38 +81,42 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
             return (Finish(paragraph, Aborted(abort), time.GetUtcNow()), Task.CompletedTask);
         }
 
-        var key = ResultStore.CacheKey(paragraph.TextSha256, run.PromptSha256, run.Provider, run.Model);
-        if (store?.Find(key) is { } stored)
-        {
-            if (stored.Session == store.Session || (reuseEarlierRuns && stored.RunId != run.RunId))
-            {
-                return (Finish(paragraph, ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt), Task.CompletedTask);
-            }
-
-            if (stored.RunId == run.RunId)
-            {
-                // Journaled by this run before a crash: the answer and what it cost belong to this run.
-                return (Finish(paragraph, ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs), stored.ScoredAt),
-                    Task.CompletedTask);
-            }
-        }
-
+        var key = RequestKey.For(paragraph, run.PromptSha256, run.Provider, run.Model);
         var mine = new TaskCompletionSource<ScoreOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inFlight.TryAdd(key, mine.Task))
+        while (!_inFlight.TryAdd(key, mine.Task))
         {
-            var twin = await _inFlight[key].WaitAsync(cancellationToken).ConfigureAwait(false);
-            var reused = twin with { Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = twin.Status == ParagraphStatus.Ok };
-            return (Finish(paragraph, reused, time.GetUtcNow()), Task.CompletedTask);
+            // Another worker owns this request. Its entry lives until its answer is on disk (or known failed), so
+            // either it is still here, or the journal has the answer by the time we look again.
+            if (_inFlight.TryGetValue(key, out var owner))
+            {
+                var twin = await owner.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var reused = twin with
+                {
+                    Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = twin.Status == ParagraphStatus.Ok,
+                };
+                return (Finish(paragraph, reused, time.GetUtcNow()), Task.CompletedTask);
+            }
         }
 
+        // This worker owns the request now. Looked up only after taking ownership: an earlier owner leaves only once its
+        // answer is committed, so no answer can slip between this look-up and the call below.
+        var recording = Task.CompletedTask;
         try
         {
+            if (store?.Find(key) is { } stored && Reusable(stored, run) is { } cached)
+            {
+                mine.TrySetResult(cached.Outcome);
+                return (Finish(paragraph, cached.Outcome, cached.At), Task.CompletedTask);
+            }
+
             await uncommitted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a failed write surfaces with its own row
             var outcome = await CallAsync(paragraph, calls, cancellationToken).ConfigureAwait(false);
             var at = time.GetUtcNow();
-            var recording = outcome.Status == ParagraphStatus.Ok && store is not null
-                ? store.RecordAsync(key, paragraph.TextSha256, run, outcome, at)
-                : Task.CompletedTask;
+            if (outcome.Status == ParagraphStatus.Ok && store is not null)
+            {
+                recording = store.RecordAsync(key, paragraph.TextSha256, run, outcome, at);
+            }
+
             mine.TrySetResult(outcome);
             return (Finish(paragraph, outcome, at), recording);
         }
@@ -123,8 +127,39 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         }
         finally
         {
-            _inFlight.TryRemove(key, out _);
+            Release(new KeyValuePair<string, Task<ScoreOutcome>>(key, mine.Task), recording);
         }
+    }
+
+    /// <summary>An answer from the journal this run may use, with its outcome and time, or null.</summary>
+    private (ScoreOutcome Outcome, DateTimeOffset At)? Reusable(StoredAnswer stored, RunStamp run)
+    {
+        if (stored.Session == store!.Session || (reuseEarlierRuns && stored.RunId != run.RunId))
+        {
+            return (ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt);
+        }
+
+        // Journaled by this run before a crash: the answer and what it cost belong to this run.
+        return stored.RunId == run.RunId
+            ? (ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs), stored.ScoredAt)
+            : null;
+    }
+
+    /// <summary>Ends ownership of a request once its answer is on disk (at once when there is none to record).</summary>
+    private void Release(KeyValuePair<string, Task<ScoreOutcome>> entry, Task recording)
+    {
+        if (recording.IsCompleted)
+        {
+            _inFlight.TryRemove(entry);
+            return;
+        }
+
+        recording.ContinueWith(
+            (_, state) => ((ScoringRun)state!)._inFlight.TryRemove(entry),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private async Task<ScoreOutcome> CallAsync(Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)

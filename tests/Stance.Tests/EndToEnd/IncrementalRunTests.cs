@@ -35,7 +35,7 @@ public sealed class IncrementalRunTests : JobTestBase
     }
 
     [Fact]
-    public async Task EditingOneParagraphMakesExactlyOneCall()
+    public async Task EditingOneParagraphRescoresItAndTheParagraphAfterIt()
     {
         await RunAsync();
         var before = Server.Requests.Count;
@@ -44,11 +44,33 @@ public sealed class IncrementalRunTests : JobTestBase
 
         var run = await RunAsync();
 
+        // The edited paragraph, and the next one, whose context (the previous paragraph) changed; nothing else.
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Equal(before + 1, Server.Requests.Count);
-        Assert.Contains("genuine progress", Server.Requests.Last().Paragraph);
-        var fresh = DuckDb.Query($"SELECT text FROM {DuckDb.Table(Output, "paragraphs")} WHERE NOT from_cache");
-        Assert.Contains("genuine progress", (string)Assert.Single(fresh)["text"]!);
+        Assert.Equal(before + 2, Server.Requests.Count);
+        var asked = Server.Requests.Skip(before).ToList();
+        Assert.Contains(asked, r => r.Paragraph.Contains("genuine progress", StringComparison.Ordinal));
+        Assert.Contains(asked, r => r.Paragraph.StartsWith("We regret the one-sided statements", StringComparison.Ordinal)
+            && r.Message("user").Contains("genuine progress", StringComparison.Ordinal));
+        var fresh = DuckDb.Query($"SELECT paragraph_index FROM {DuckDb.Table(Output, "paragraphs")} " +
+            "WHERE NOT from_cache ORDER BY paragraph_index");
+        Assert.Equal([1, 2], fresh.Select(r => (int)r["paragraph_index"]!));
+    }
+
+    [Fact]
+    public async Task TheSameSentenceUnderAnotherContextIsAskedAgain()
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"), "Gas deal criticised\n\nThe European Union signed the gas deal.\n\nThey must stop this campaign.");
+        File.WriteAllText(Path.Combine(Input, "b.txt"), "Mines kill civilians\n\nArmenia left mines behind.\n\nThey must stop this campaign.");
+        File.WriteAllText(Path.Combine(Input, "c.txt"), "Mines kill civilians\n\nArmenia left mines behind.\n\nThey must stop this campaign.");
+        await RunAsync();
+        var first = Server.Requests.Select(r => r.Paragraph).Where(p => p == "They must stop this campaign.").Count();
+
+        var rerun = await RunAsync();
+
+        // a.txt and b.txt give the sentence different contexts: two requests; c.txt is b.txt's wire twin: none.
+        Assert.Equal(2, first);
+        Assert.Equal(ExitCodes.Ok, rerun.ExitCode);
+        Assert.Equal(first, Server.Requests.Select(r => r.Paragraph).Count(p => p == "They must stop this campaign."));
     }
 
     [Fact]
