@@ -72,10 +72,10 @@ internal sealed partial class BatchJob(
             var tally = new RunTally();
             var report = new ReportCollector();
             var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
-            var writer = WriteRowsAsync(run, results.Reader, tables, tally, report, cancellationToken);
+            var writer = WriteRowsAsync(run, results, tables, tally, report, cancellationToken);
             try
             {
-                await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input), settings.Concurrency, results.Writer, cancellationToken))
+                await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input), settings.Concurrency, results, cancellationToken))
                     .ConfigureAwait(false);
             }
             finally
@@ -119,20 +119,29 @@ internal sealed partial class BatchJob(
         }
     }
 
-    private static async Task WriteRowsAsync(RunStamp run, ChannelReader<ScoredParagraph> results, RunTables tables, RunTally tally,
+    private static async Task WriteRowsAsync(RunStamp run, Channel<ScoredParagraph> results, RunTables tables, RunTally tally,
         ReportCollector report, CancellationToken cancellationToken)
     {
-        await foreach (var scored in results.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            var row = RowMapper.ToParagraphRow(run, scored.Paragraph, scored.Outcome, scored.ScoredAt);
-            var targets = RowMapper.ToTargetRows(run, scored.Paragraph, scored.Outcome).ToList();
-            tally.Add(row);
-            report.Add(row, targets);
-            await tables.AddParagraphAsync(row, cancellationToken).ConfigureAwait(false);
-            foreach (var target in targets)
+            await foreach (var scored in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                await tables.AddTargetAsync(target, cancellationToken).ConfigureAwait(false);
+                var row = RowMapper.ToParagraphRow(run, scored.Paragraph, scored.Outcome, scored.ScoredAt);
+                var targets = RowMapper.ToTargetRows(run, scored.Paragraph, scored.Outcome).ToList();
+                tally.Add(row);
+                report.Add(row, targets);
+                await tables.AddParagraphAsync(row, cancellationToken).ConfigureAwait(false);
+                foreach (var target in targets)
+                {
+                    await tables.AddTargetAsync(target, cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+        catch (Exception ex)
+        {
+            // Nobody reads the rows any more: close the channel with the reason, so the scoring run stops calling.
+            results.Writer.TryComplete(ex);
+            throw;
         }
     }
 

@@ -34,6 +34,11 @@ internal sealed partial class BatchWorker(
             LogCancelled(logger);
             outcome.ExitCode = ExitCodes.Cancelled;
         }
+        catch (Output.OutputWriteException ex)
+        {
+            LogOutputFailed(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.OutputFailed;
+        }
         catch (Scoring.Local.ModelUnavailableException ex)
         {
             LogModelUnavailable(logger, ex.Message);
@@ -75,6 +80,10 @@ internal sealed partial class BatchWorker(
 
     [LoggerMessage(EventId = 91, Level = LogLevel.Critical, Message = "Run crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 95, Level = LogLevel.Critical, Message = "Writing the tables failed, the run stopped: {Problem}. " +
+        "No call was made after the failure; every answer paid for is in the journal, so the next run does not pay for it again.")]
+    private static partial void LogOutputFailed(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 94, Level = LogLevel.Critical, Message = "The local model is unavailable, nothing was scored: {Problem}")]
     private static partial void LogModelUnavailable(ILogger logger, string problem);

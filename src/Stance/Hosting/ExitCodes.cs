@@ -27,6 +27,16 @@ internal static class ExitCodes
     /// <summary>The local model could not be found, downloaded, verified or loaded; nothing was scored or written.</summary>
     public const int ModelUnavailable = 7;
 
+    /// <summary>Writing the tables (or the manifest) failed: disk full, the output folder removed, no permission. No new
+    /// call was made after the failure; every answer paid for is in the journal, so the next run does not pay again.</summary>
+    public const int OutputFailed = 8;
+
+    /// <summary>The input held no document (an empty folder, a feed that did not arrive); nothing was written.</summary>
+    public const int NoInput = 9;
+
+    /// <summary>Another run holds the output folder or the journal; this one made no call and wrote nothing.</summary>
+    public const int OutputLocked = 10;
+
     /// <summary>The exit code of a run that wrote its tables.</summary>
     public static int For(string? abortKind, bool allOk) => abortKind switch
     {

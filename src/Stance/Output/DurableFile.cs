@@ -9,7 +9,21 @@ internal static class DurableFile
 
     /// <summary>Writes through <paramref name="write"/> to a temporary file, flushes it to disk and (unless the caller
     /// renames it later, at a commit) renames it into place.</summary>
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken, bool renameIntoPlace = true)
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken,
+        bool renameIntoPlace = true)
+    {
+        try
+        {
+            await WriteUncheckedAsync(path, write, renameIntoPlace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not OutputWriteException)
+        {
+            throw new OutputWriteException(path, ex);
+        }
+    }
+
+    private static async Task WriteUncheckedAsync(string path, Func<Stream, CancellationToken, Task> write, bool renameIntoPlace,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = TemporaryName(path);

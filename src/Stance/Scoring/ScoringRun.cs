@@ -18,10 +18,14 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
     /// <summary>Why the run stopped early, if it did.</summary>
     public RunAbortedException? Abort => _abort;
 
-    /// <summary>Scores every paragraph of <paramref name="paragraphs"/> and writes each outcome to <paramref name="results"/>.</summary>
-    public async Task RunAsync(RunStamp run, IEnumerable<Paragraph> paragraphs, int concurrency, ChannelWriter<ScoredParagraph> results, CancellationToken cancellationToken)
+    /// <summary>Scores every paragraph of <paramref name="paragraphs"/> and writes each outcome to <paramref name="results"/>.
+    /// When the reader of <paramref name="results"/> fails (it completes the channel with its error), no new call is made,
+    /// the calls in flight finish and are journaled, and the reader's error is thrown.</summary>
+    public async Task RunAsync(RunStamp run, IEnumerable<Paragraph> paragraphs, int concurrency, Channel<ScoredParagraph> results,
+        CancellationToken cancellationToken)
     {
         using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var feed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var queue = Channel.CreateBounded<Paragraph>(new BoundedChannelOptions(concurrency * 2) { SingleWriter = true });
         var producer = Task.Run(
             async () =>
@@ -30,8 +34,12 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
                 {
                     foreach (var paragraph in paragraphs)
                     {
-                        await queue.Writer.WriteAsync(paragraph, cancellationToken).ConfigureAwait(false);
+                        await queue.Writer.WriteAsync(paragraph, feed.Token).ConfigureAwait(false);
                     }
+                }
+                catch (OperationCanceledException) when (feed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // The sink failed: stop reading.
                 }
                 finally
                 {
@@ -40,6 +48,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
             },
             cancellationToken);
         var journaled = new PendingForwards();
+        var sink = new Sink(results.Writer, feed);
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(
             async () =>
             {
@@ -48,29 +57,73 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
                 var uncommitted = Task.CompletedTask;
                 await foreach (var paragraph in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    if (sink.Failed)
+                    {
+                        break;
+                    }
+
                     var (scored, recording) = await ScoreAsync(run, paragraph, uncommitted, calls, cancellationToken).ConfigureAwait(false);
                     uncommitted = recording.IsCompleted ? uncommitted : recording;
                     if (recording.IsCompleted)
                     {
                         await recording.ConfigureAwait(false);
-                        await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+                        await sink.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         // The worker moves on to its next paragraph while the journal commits; the row follows the commit.
-                        journaled.Track(ForwardWhenJournaledAsync(recording, scored, results, cancellationToken));
+                        journaled.Track(ForwardWhenJournaledAsync(recording, scored, sink, cancellationToken));
                     }
                 }
+
+                await uncommitted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             },
             cancellationToken));
         await Task.WhenAll(workers.Append(producer)).ConfigureAwait(false);
         await journaled.WhenAllAsync().ConfigureAwait(false);
+        sink.ThrowIfFailed();
     }
 
-    private static async Task ForwardWhenJournaledAsync(Task recording, ScoredParagraph scored, ChannelWriter<ScoredParagraph> results, CancellationToken cancellationToken)
+    private static async Task ForwardWhenJournaledAsync(Task recording, ScoredParagraph scored, Sink sink, CancellationToken cancellationToken)
     {
         await recording.ConfigureAwait(false);
-        await results.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+        await sink.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Where rows go. Once its reader has failed, rows are dropped (the run will not write tables) and reading
+    /// the input stops; answers are still journaled, so nothing paid for is lost.</summary>
+    private sealed class Sink(ChannelWriter<ScoredParagraph> writer, CancellationTokenSource feed)
+    {
+        private volatile ChannelClosedException? _failure;
+
+        public bool Failed => _failure is not null;
+
+        /// <summary>Throws the reader's own error (the reason the channel was closed).</summary>
+        public void ThrowIfFailed()
+        {
+            if (_failure is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.InnerException ?? failure);
+            }
+        }
+
+        public async ValueTask WriteAsync(ScoredParagraph scored, CancellationToken cancellationToken)
+        {
+            if (Failed)
+            {
+                return;
+            }
+
+            try
+            {
+                await writer.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException closed)
+            {
+                _failure = closed;
+                await feed.CancelAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<(ScoredParagraph Scored, Task Recording)> ScoreAsync(RunStamp run, Paragraph paragraph, Task uncommitted, CancellationTokenSource calls,

@@ -74,7 +74,18 @@ internal static class StanceProcess
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            // A hung job must not outlive its test: kill it, and fail with what it printed.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"the job did not exit within {timeout ?? TimeSpan.FromMinutes(2)}:\n{await stdout}{await stderr}");
+        }
+
         return (process.ExitCode, await stdout + await stderr);
     }
 }
