@@ -38,9 +38,15 @@ internal sealed partial class BatchJob(
         var settings = options.Value;
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
+        // One run at a time per output folder and per journal: a second run (an overlapping cron job, a manual run)
+        // stops here, before any call, instead of resuming a run that is not dead and paying for it again.
+        var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
+        using var outputClaim = RunClaim.Acquire(Path.Combine(settings.Output, ".stance", "run.lock"),
+            $"the output folder {Path.GetFullPath(settings.Output)}");
+        using var journalClaim = scorer.IsMetered ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}") : null;
         output.Recover(settings.Output);
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var store = scorer.IsMetered ? ResultStore.Open(settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db")) : null;
+        var store = scorer.IsMetered ? ResultStore.Open(journal) : null;
         try
         {
             var run = new RunStamp($"{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25], DateOnly.FromDateTime(startedAt.UtcDateTime),

@@ -34,6 +34,11 @@ internal sealed partial class BatchWorker(
             LogCancelled(logger);
             outcome.ExitCode = ExitCodes.Cancelled;
         }
+        catch (Output.ClaimHeldException ex)
+        {
+            LogClaimHeld(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.OutputLocked;
+        }
         catch (Output.OutputWriteException ex)
         {
             LogOutputFailed(logger, ex.Message);
@@ -84,6 +89,9 @@ internal sealed partial class BatchWorker(
     [LoggerMessage(EventId = 95, Level = LogLevel.Critical, Message = "Writing the tables failed, the run stopped: {Problem}. " +
         "No call was made after the failure; every answer paid for is in the journal, so the next run does not pay for it again.")]
     private static partial void LogOutputFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 96, Level = LogLevel.Critical, Message = "Not started: {Problem}")]
+    private static partial void LogClaimHeld(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 94, Level = LogLevel.Critical, Message = "The local model is unavailable, nothing was scored: {Problem}")]
     private static partial void LogModelUnavailable(ILogger logger, string problem);

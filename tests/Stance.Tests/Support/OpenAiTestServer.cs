@@ -52,6 +52,11 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
             context.Request.Headers.Authorization.ToString());
         Requests.Enqueue(request);
         var reply = Responder(request);
+        if (reply.Hold is { } hold)
+        {
+            await hold.WaitAsync(context.RequestAborted);
+        }
+
         if (reply.Delay > TimeSpan.Zero)
         {
             await Task.Delay(reply.Delay, context.RequestAborted);
@@ -146,6 +151,9 @@ internal sealed record Reply(ReplyKind Kind, int StatusCode = 200, string? Body 
 {
     /// <summary>Headers sent with a status reply.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Wait for this task before replying (a gate the test opens).</summary>
+    public Task? Hold { get; init; }
 
     /// <summary>Wait this long before replying.</summary>
     public TimeSpan Delay { get; init; }
