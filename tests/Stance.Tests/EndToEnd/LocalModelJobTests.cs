@@ -9,6 +9,8 @@ namespace Stance.Tests.EndToEnd;
 [Collection(RunsAlone.Name)]
 public sealed class LocalModelJobTests : JobTestBase
 {
+    private readonly List<bool> _hashed = [];
+
     [SkippableFact]
     public async Task TheSeedScoredByTheLocalModelGivesTenOkRowsWithValidLabelsAtTheFirstAsk()
     {
@@ -83,7 +85,8 @@ public sealed class LocalModelJobTests : JobTestBase
         File.WriteAllBytes(model, File.ReadAllBytes(RepoPaths.TestModel!)); // a writable copy
         var cache = Path.Combine(Folder.Path, "cache");
         string[] args = ["--provider", "local", "--model-path", model, "--input", Input, "--output", Output,
-            "--prompts", RepoPaths.Prompts, $"--Stance:Llm:Local:CacheFolder={cache}"];
+            "--prompts", RepoPaths.Prompts, $"--Stance:Llm:Local:CacheFolder={cache}",
+            "--Logging:LogLevel:Default=Information"];
 
         var first = await RunAndReadAsync(args);
         var unchanged = await RunAndReadAsync(args);
@@ -97,6 +100,7 @@ public sealed class LocalModelJobTests : JobTestBase
         Assert.Equal(($"model.gguf@{original}", true), unchanged);
         Assert.Equal(($"model.gguf@{other}", false), replaced);
         Assert.Single(Directory.GetFiles(Path.Combine(cache, "hashes")));
+        Assert.Equal([true, false, true], _hashed); // the unchanged file was not hashed again
     }
 
     [SkippableFact]
@@ -148,11 +152,13 @@ public sealed class LocalModelJobTests : JobTestBase
     private static string Sha256(string path) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
-    /// <summary>Runs the job and returns the one model of its rows and whether they all came from the cache.</summary>
+    /// <summary>Runs the job and returns the one model of its rows and whether they all came from the cache; notes in
+    /// <see cref="_hashed"/> whether the run hashed the model file.</summary>
     private async Task<(string Model, bool FromCache)> RunAndReadAsync(string[] args)
     {
         var run = await StanceRunner.RunAsync(args);
         Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        _hashed.Add(run.Log.Any(line => line.Contains("Hashing model file model.gguf", StringComparison.Ordinal)));
         var rows = DuckDb.Query($"SELECT model, from_cache FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.NotEmpty(rows);
         Assert.Single(rows.Select(r => (string)r["model"]!).Distinct());

@@ -86,7 +86,7 @@ internal static partial class LocalScoring
     /// replaced under the same name is another model and never reuses the other's answers. A downloaded file's
     /// SHA-256 is the pinned one (checked before use); a <c>--model-path</c> file is hashed once and the hash kept by
     /// path, size and last write time (<see cref="ModelFileHash"/>).</summary>
-    public static string ModelName(LocalModelOptions local)
+    public static string ModelName(LocalModelOptions local, ILogger? logger = null)
     {
         if (string.IsNullOrWhiteSpace(local.ModelPath))
         {
@@ -96,7 +96,7 @@ internal static partial class LocalScoring
         // A missing file is reported when the model loads (exit code 7), before any paragraph.
         var cacheFolder = local.CacheFolder ?? DefaultCacheFolder();
         return File.Exists(local.ModelPath)
-            ? Identity(local.ModelPath, ModelFileHash.Sha256(local.ModelPath, cacheFolder))
+            ? Identity(local.ModelPath, ModelFileHash.Sha256(local.ModelPath, cacheFolder, logger))
             : Path.GetFileName(local.ModelPath);
     }
 

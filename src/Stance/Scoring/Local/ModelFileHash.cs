@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Stance.Scoring.Local;
 
@@ -8,7 +9,7 @@ namespace Stance.Scoring.Local;
 /// model. A multi-GB file is not hashed every night: the hash is kept in a small record under the model cache folder
 /// (<c>&lt;CacheFolder&gt;/hashes/&lt;SHA-256 of the full path&gt;.json</c>, since the model's own folder may be
 /// read-only) with the file's full path, size and last write time, and reused while all three match.</summary>
-internal static class ModelFileHash
+internal static partial class ModelFileHash
 {
     /// <summary>The folder of the hash records, under the model cache folder.</summary>
     public const string FolderName = "hashes";
@@ -16,7 +17,7 @@ internal static class ModelFileHash
     /// <summary>The file's SHA-256 (lower-case hex), from its record when path, size and last write time match, else
     /// computed and recorded. A record that cannot be written (a read-only cache folder) only costs a new hash next
     /// time.</summary>
-    public static string Sha256(string path, string cacheFolder)
+    public static string Sha256(string path, string cacheFolder, ILogger? logger = null)
     {
         var file = new FileInfo(Path.GetFullPath(path));
         var record = RecordPath(file.FullName, cacheFolder);
@@ -24,6 +25,11 @@ internal static class ModelFileHash
         if (Read(record) is { } known && known with { Sha256 = string.Empty } == stamp && IsHex(known.Sha256))
         {
             return known.Sha256;
+        }
+
+        if (logger is not null)
+        {
+            LogHashing(logger, file.Name, file.Length / 1048576.0, record);
         }
 
         string sha;
@@ -69,6 +75,10 @@ internal static class ModelFileHash
             }
         }
     }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information,
+        Message = "Hashing model file {File} ({SizeMb:F1} MB) for its identity; the hash is kept in {Record}")]
+    private static partial void LogHashing(ILogger logger, string file, double sizeMb, string record);
 
     private static bool IsHex(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigitLower);
 
