@@ -18,8 +18,10 @@ internal static class PromptLoader
     /// <summary>The watched targets file.</summary>
     public const string TargetsFile = "targets.json";
 
-    /// <summary>Loads <paramref name="folder"/>; throws <see cref="PromptException"/> naming the file and the reason.</summary>
-    public static StancePrompt Load(string folder)
+    /// <summary>Loads <paramref name="folder"/>; throws <see cref="PromptException"/> naming the file and the reason.
+    /// For the <c>local</c> <paramref name="provider"/> the answer schema must also be one its grammar can
+    /// express.</summary>
+    public static StancePrompt Load(string folder, string? provider = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -45,7 +47,7 @@ internal static class PromptLoader
 
         config.Template = template;
         config.Name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
-        var schema = ReadAnswerSchema(config, configPath);
+        var schema = ReadAnswerSchema(config, configPath, grammar: provider == Scoring.Local.LocalScoring.ProviderName);
 
         WatchedTargets targets;
         try
@@ -63,7 +65,7 @@ internal static class PromptLoader
         return new StancePrompt(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), config, schema, targets, sha, files);
     }
 
-    private static JsonElement ReadAnswerSchema(PromptTemplateConfig config, string configPath)
+    private static JsonElement ReadAnswerSchema(PromptTemplateConfig config, string configPath, bool grammar)
     {
         var settings = config.DefaultExecutionSettings?.ExtensionData;
         if (settings is null || !settings.TryGetValue("response_format", out var format) || format is not JsonElement formatJson)
@@ -83,6 +85,7 @@ internal static class PromptLoader
             throw new PromptException(configPath, "response_format.json_schema.strict must be true");
         }
 
+        CheckKeywords(schema, configPath, grammar);
         CheckStrict(schema, "$", configPath);
         CheckFields(schema, "$", StanceContract.AnswerFields, configPath);
         if (schema.GetProperty("properties").GetProperty("targets").TryGetProperty("items", out var items))
@@ -97,6 +100,32 @@ internal static class PromptLoader
         CheckLabels(schema, "stance_label", StanceContract.StanceLabels, configPath);
         CheckLabels(schema, "sentiment_label", StanceContract.SentimentLabels, configPath);
         return schema.Clone();
+    }
+
+    /// <summary>Every keyword of the schema must be one the validator enforces (and, for the local provider, one its
+    /// grammar expresses): a keyword the author believes enforced but that would be skipped is refused with its
+    /// path.</summary>
+    private static void CheckKeywords(JsonElement schema, string configPath, bool grammar)
+    {
+        if (SchemaKeywords.FindUnsupported(schema, grammar) is [var first, ..])
+        {
+            throw new PromptException(configPath, $"response_format schema {first}");
+        }
+
+        try
+        {
+            JsonSchemaChecker.Compile(schema);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PromptException(configPath, $"response_format schema has a pattern that is not a valid "
+                + $"ECMAScript regular expression: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new PromptException(configPath,
+                $"response_format schema has a keyword of the wrong kind: {ex.Message}");
+        }
     }
 
     /// <summary>Strict structured outputs need every object closed (<c>additionalProperties: false</c>) and every

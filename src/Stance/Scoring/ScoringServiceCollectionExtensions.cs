@@ -66,7 +66,8 @@ internal static class ScoringServiceCollectionExtensions
         var model = llm.Provider switch
         {
             "azure" => llm.Deployment ?? llm.Model,
-            LocalScoring.ProviderName => LocalScoring.ModelName(llm.Local),
+            LocalScoring.ProviderName =>
+                LocalScoring.ModelName(llm.Local, sp.GetRequiredService<ILogger<LocalModel>>()),
             _ => llm.Model,
         };
         var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);

@@ -9,6 +9,8 @@ namespace Stance.Tests.EndToEnd;
 [Collection(RunsAlone.Name)]
 public sealed class LocalModelJobTests : JobTestBase
 {
+    private readonly List<bool> _hashed = [];
+
     [SkippableFact]
     public async Task TheSeedScoredByTheLocalModelGivesTenOkRowsWithValidLabelsAtTheFirstAsk()
     {
@@ -27,7 +29,7 @@ public sealed class LocalModelJobTests : JobTestBase
         {
             Assert.Equal("ok", r["status"]);
             Assert.Equal("local", r["provider"]);
-            Assert.Equal("stories260K.gguf", r["model"]);
+            Assert.Equal($"stories260K.gguf@{Sha256(RepoPaths.TestModel!)[..12]}", r["model"]);
             Assert.Equal(1, r["attempts"]);
             Assert.True((int)r["input_tokens"]! > 500 && (int)r["output_tokens"]! > 20, $"tokens {r["input_tokens"]} / {r["output_tokens"]}");
             Assert.True(StanceContract.Agrees((string)r["stance_label"]!, (double)r["stance_score"]!));
@@ -63,11 +65,42 @@ public sealed class LocalModelJobTests : JobTestBase
         Assert.True(File.Exists(Path.Combine(cache, "karpathy", "tinyllamas", "main", "stories260K.gguf")));
         Assert.Contains(run.Log, line => line.Contains("Model stories260K.gguf downloaded and its SHA-256 verified", StringComparison.Ordinal));
         Assert.Single(hub.Requests);
+        var model = DuckDb.Query($"SELECT DISTINCT model FROM {DuckDb.Table(Output, "paragraphs")}");
+        Assert.Equal($"stories260K.gguf@{Sha256(RepoPaths.TestModel!)[..12]}", Assert.Single(model)["model"]);
 
         var again = await StanceRunner.RunAsync([.. args, "--no-cache"]);
 
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
         Assert.Single(hub.Requests);
+    }
+
+    [SkippableFact]
+    public async Task AModelFileReplacedUnderTheSameNameDoesNotReuseTheAnswersOfTheFileItReplaced()
+    {
+        Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
+        var text = "A title\n\nThe U.S. criticised Azerbaijan again.\n";
+        await File.WriteAllTextAsync(Path.Combine(Input, "short.txt"), text);
+        var model = Path.Combine(Folder.Path, "models", "model.gguf");
+        Directory.CreateDirectory(Path.GetDirectoryName(model)!);
+        File.WriteAllBytes(model, File.ReadAllBytes(RepoPaths.TestModel!)); // a writable copy
+        var cache = Path.Combine(Folder.Path, "cache");
+        string[] args = ["--provider", "local", "--model-path", model, "--input", Input, "--output", Output,
+            "--prompts", RepoPaths.Prompts, $"--Stance:Llm:Local:CacheFolder={cache}",
+            "--Logging:LogLevel:Default=Information"];
+
+        var first = await RunAndReadAsync(args);
+        var unchanged = await RunAndReadAsync(args);
+        GgufFile.CopyWithMetadata(RepoPaths.TestModel!, model, "general.description", "another build, same name");
+        var replaced = await RunAndReadAsync(args);
+
+        Assert.False(replaced.FromCache, "the replaced file reused the answers of the file it replaced");
+        var (original, other) = (Sha256(RepoPaths.TestModel!)[..12], Sha256(model)[..12]);
+        Assert.NotEqual(original, other);
+        Assert.Equal(($"model.gguf@{original}", false), first);
+        Assert.Equal(($"model.gguf@{original}", true), unchanged);
+        Assert.Equal(($"model.gguf@{other}", false), replaced);
+        Assert.Single(Directory.GetFiles(Path.Combine(cache, "hashes")));
+        Assert.Equal([true, false, true], _hashed); // the unchanged file was not hashed again
     }
 
     [SkippableFact]
@@ -114,5 +147,22 @@ public sealed class LocalModelJobTests : JobTestBase
 
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
         Assert.Contains(run.Log, line => line.Contains("Stance:Llm:Local:ModelPath: the local provider needs a GGUF file (--model-path)", StringComparison.Ordinal));
+    }
+
+    private static string Sha256(string path) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>Runs the job and returns the one model of its rows and whether they all came from the cache; notes in
+    /// <see cref="_hashed"/> whether the run hashed the model file.</summary>
+    private async Task<(string Model, bool FromCache)> RunAndReadAsync(string[] args)
+    {
+        var run = await StanceRunner.RunAsync(args);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        _hashed.Add(run.Log.Any(line => line.Contains("Hashing model file model.gguf", StringComparison.Ordinal)));
+        var rows = DuckDb.Query($"SELECT model, from_cache FROM {DuckDb.Table(Output, "paragraphs")}");
+        Assert.NotEmpty(rows);
+        Assert.Single(rows.Select(r => (string)r["model"]!).Distinct());
+        Assert.Single(rows.Select(r => (bool)r["from_cache"]!).Distinct());
+        return ((string)rows[0]["model"]!, (bool)rows[0]["from_cache"]!);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stance.Prompts;
 using Stance.Tests.Support;
@@ -69,6 +70,59 @@ public sealed class PromptLoaderTests
         Assert.Contains(reason, Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path)).Reason);
     }
 
+    [Theory]
+    [InlineData("rationale", "format", "\"date-time\"")]
+    [InlineData("targets.items.evidence", "multipleOf", "2")]
+    [InlineData("confidence", "$ref", "\"#/$defs/score\"")]
+    public void ASchemaKeywordThatStanceDoesNotEnforceIsRefusedWithItsJsonPath(
+        string field, string keyword, string value)
+    {
+        using var folder = CopyOfBundledPrompt();
+        EditSchemaField(folder.Path, field, keyword, value);
+
+        var error = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path, "openai"));
+
+        var path = field == "rationale" || field == "confidence"
+            ? $"$.properties.{field}"
+            : "$.properties.targets.items.properties.evidence";
+        Assert.EndsWith("config.json", error.Path);
+        Assert.Equal(
+            $"response_format schema uses \"{keyword}\" at {path}, which Stance does not enforce", error.Reason);
+    }
+
+    [Fact]
+    public void APatternInTheSchemaIsEnforcedOnAnswersAndRefusedForTheLocalProvidersGrammar()
+    {
+        using var folder = CopyOfBundledPrompt();
+        EditSchemaField(folder.Path, "rationale", "pattern", "\"^[A-Z]\"");
+
+        var checker = Stance.Scoring.JsonSchemaChecker.Compile(PromptLoader.Load(folder.Path, "openai").AnswerSchema);
+        var answer = JsonNode.Parse(TestAnswers.For("Armenia welcomed the deal."))!;
+        answer["rationale"] = "Starts with a capital.";
+        Assert.Empty(checker.Check(JsonSerializer.SerializeToElement(answer)));
+        answer["rationale"] = "starts in lower case.";
+        var problems = checker.Check(JsonSerializer.SerializeToElement(answer));
+        Assert.Equal(["$.rationale does not match the pattern ^[A-Z]"], problems);
+
+        var local = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path, "local"));
+        Assert.Equal(
+            "response_format schema uses \"pattern\" at $.properties.rationale, which the local provider's grammar "
+            + "cannot enforce",
+            local.Reason);
+    }
+
+    [Fact]
+    public void APatternThatIsNotAValidRegularExpressionIsRefused()
+    {
+        using var folder = CopyOfBundledPrompt();
+        EditSchemaField(folder.Path, "rationale", "pattern", "\"([a-z\"");
+
+        var error = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path));
+
+        Assert.StartsWith(
+            "response_format schema has a pattern that is not a valid ECMAScript regular expression", error.Reason);
+    }
+
     [Fact]
     public void AliasesMapMentionsToCanonicalNamesAsWholeWords()
     {
@@ -81,6 +135,21 @@ public sealed class PromptLoaderTests
         Assert.Equal(("United States", true), targets.Canonicalize("Congress"));
         Assert.Equal(("United States", true), targets.Canonicalize("united states"));
         Assert.Equal(("NATO", false), targets.Canonicalize(" NATO "));
+    }
+
+    /// <summary>Sets <paramref name="keyword"/> to the JSON <paramref name="value"/> on an answer field's schema
+    /// (<c>targets.items.x</c> for a field of a target).</summary>
+    private static void EditSchemaField(string folder, string field, string keyword, string value)
+    {
+        var path = Path.Combine(folder, "config.json");
+        var config = JsonNode.Parse(File.ReadAllText(path))!;
+        var format = config["execution_settings"]!["default"]!["response_format"]!;
+        var properties = format["json_schema"]!["schema"]!["properties"]!;
+        var target = field.StartsWith("targets.items.", StringComparison.Ordinal)
+            ? properties["targets"]!["items"]!["properties"]![field["targets.items.".Length..]]!
+            : properties[field]!;
+        target[keyword] = JsonNode.Parse(value);
+        File.WriteAllText(path, config.ToJsonString());
     }
 
     private static TempFolder CopyOfBundledPrompt()

@@ -11,7 +11,9 @@ namespace Stance.Scoring.Local;
 /// in schema order), arrays (<c>items</c> with <c>minItems</c>/<c>maxItems</c>, or <c>prefixItems</c>, all required),
 /// strings (<c>minLength</c>/<c>maxLength</c>), numbers and integers (<c>minimum</c>, <c>maximum</c>,
 /// <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>; a number with both bounds is written with two decimals, exactly
-/// the values in range), booleans and null. Anything else is refused rather than guessed.</remarks>
+/// the values in range), booleans and null. The keywords come from <see cref="SchemaKeywords"/>, the list the answer
+/// validator also reads: a schema with any other keyword (or with <c>pattern</c>, which a grammar cannot express) is
+/// refused rather than guessed.</remarks>
 internal static class JsonSchemaGbnf
 {
     /// <summary>Characters a string may hold when the schema gives no <c>maxLength</c>.</summary>
@@ -35,8 +37,10 @@ internal static class JsonSchemaGbnf
     public static string Convert(JsonElement schema) => Build(schema).Text;
 
     /// <summary>The grammar and the longest output it allows.</summary>
+    /// <exception cref="NotSupportedException">The schema uses a keyword the grammar cannot express.</exception>
     public static GbnfGrammar Build(JsonElement schema)
     {
+        SchemaKeywords.ThrowIfUnsupported(schema, grammar: true);
         var builder = new Builder();
         var (root, max) = builder.Rule(schema, "root");
         var grammar = new StringBuilder().Append("root ::= ").Append(root).Append('\n');
