@@ -13,7 +13,7 @@ internal static partial class ParagraphSplitter
     public static SplitDocument Split(SourceDocument document)
     {
         var blocks = BlankLines().Split(document.Text)
-            .Select(block => block.Trim('\n', ' ', '\t'))
+            .Select(block => block.Trim())
             .Where(block => block.Length > 0)
             .ToList();
 
@@ -72,10 +72,10 @@ internal static partial class ParagraphSplitter
 
     private static string Collapse(string block) => LineBreak().Replace(block, " ").Trim();
 
-    [GeneratedRegex(@"\n[ \t]*\n(?:[ \t]*\n)*")]
+    [GeneratedRegex(@"\n[^\S\n]*\n(?:[^\S\n]*\n)*")]
     private static partial Regex BlankLines();
 
-    [GeneratedRegex(@"[ \t]*\n[ \t]*")]
+    [GeneratedRegex(@"[^\S\n]*\n[^\S\n]*")]
     private static partial Regex LineBreak();
 
     [GeneratedRegex(@"^\s{0,3}#{1,6}(\s|$)")]
