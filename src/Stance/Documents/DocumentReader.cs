@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -29,7 +31,7 @@ internal static class DocumentReader
     public static IEnumerable<ReadItem> Stream(string inputFolder, ReadOptions? options = null)
     {
         options ??= ReadOptions.Default;
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var seenIds = new HashSet<UInt128>(); // 128 bits of SHA-256 per id: duplicates found, a feed's ids not held
         foreach (var entry in InputWalk.List(inputFolder, options))
         {
             if (entry.Problem is { } skipped)
@@ -48,11 +50,18 @@ internal static class DocumentReader
 
             foreach (var item in ReadFile(entry.FullPath, relative, options.MaxDocumentBytes))
             {
-                yield return item.Document is { } document && !seenIds.Add(document.Id)
+                yield return item.Document is { } document && !seenIds.Add(IdKey(document.Id))
                     ? new ReadItem(null, new DocumentProblem(relative, $"duplicate document id '{document.Id}'; the first one is kept"))
                     : item;
             }
         }
+    }
+
+    private static UInt128 IdKey(string id)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(id), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 
     private static bool IsSupported(string relativePath)
