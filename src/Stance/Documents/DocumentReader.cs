@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -31,7 +29,7 @@ internal static class DocumentReader
     public static IEnumerable<ReadItem> Stream(string inputFolder, ReadOptions? options = null)
     {
         options ??= ReadOptions.Default;
-        var seenIds = new HashSet<UInt128>(); // 128 bits of SHA-256 per id: duplicates found, a feed's ids not held
+        var seenIds = new IdFingerprints();
         foreach (var entry in InputWalk.List(inputFolder, options))
         {
             if (entry.Problem is { } skipped)
@@ -50,18 +48,11 @@ internal static class DocumentReader
 
             foreach (var item in ReadFile(entry.FullPath, relative, options.MaxDocumentBytes))
             {
-                yield return item.Document is { } document && !seenIds.Add(IdKey(document.Id))
+                yield return item.Document is { } document && !seenIds.Add(document.Id)
                     ? new ReadItem(null, new DocumentProblem(relative, $"duplicate document id '{document.Id}'; the first one is kept"))
                     : item;
             }
         }
-    }
-
-    private static UInt128 IdKey(string id)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(id), hash);
-        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 
     private static bool IsSupported(string relativePath)

@@ -99,6 +99,18 @@ public sealed class StreamingReadTests
         Assert.Equal((2, 1), (manifest.Counts.Documents, manifest.Counts.Paragraphs));
     }
 
+    [Fact]
+    public void DuplicateIdsAreFoundAmongManyIdsWithoutHoldingTheIds()
+    {
+        var seen = new IdFingerprints();
+
+        var firsts = Enumerable.Range(0, 100_000).Count(i => seen.Add($"doc-{i}"));
+        var again = Enumerable.Range(0, 100_000).Count(i => seen.Add($"doc-{i}"));
+
+        Assert.Equal((100_000, 0), (firsts, again));
+        Assert.True(seen.Add("doc-100000"));
+    }
+
     /// <summary>Counts the bytes its reader has taken from the inner stream.</summary>
     private sealed class CountingStream(Stream inner) : Stream
     {
