@@ -138,18 +138,25 @@ if (which is "read-memory")
     // Peak RSS of the reading path over a 20 MB and a 2 GB JSONL feed, each in a fresh child process (goal: 2 GB
     // within 1.5x of 20 MB). The feeds are generated once under /tmp/stance-bench-read and reused.
     Console.WriteLine("\n## Reading a JSONL feed: peak RSS of the reading path, child process\n\n" +
-        "| feed | documents | paragraphs | peak RSS MB (VmHWM) | peak RSS MB (polled) | wall s |\n|---|---|---|---|---|---|");
+        "| feed | documents | paragraphs | peak RSS MB (VmHWM) | peak RSS MB (polled) | wall s |\n" +
+        "|---|---|---|---|---|---|");
     var self = typeof(ReadMemory).Assembly.Location;
     var peaks = new List<long>();
     foreach (var (name, bytes) in new[] { ("20 MB", 20L * 1000 * 1000), ("2 GB", 2L * 1000 * 1000 * 1000) })
     {
-        var folder = ReadMemory.Feed(Path.Combine(Path.GetTempPath(), "stance-bench-read", name.Replace(" ", string.Empty, StringComparison.Ordinal)), bytes);
+        var feedFolder = Path.Combine(
+            Path.GetTempPath(), "stance-bench-read", name.Replace(" ", string.Empty, StringComparison.Ordinal));
+        var folder = ReadMemory.Feed(feedFolder, bytes);
         var (_, stdout, polled, wall, exit) = await ReadMemory.RunChild(self, repo, ["read-child", folder]);
         var parts = stdout.Trim().Split(' ');
         var hwm = long.Parse(parts[2], CultureInfo.InvariantCulture);
         peaks.Add(hwm);
-        Console.WriteLine($"| {name} ({new FileInfo(Path.Combine(folder, "feed.jsonl")).Length:N0} bytes) | {long.Parse(parts[0], CultureInfo.InvariantCulture):N0} | " +
-            $"{long.Parse(parts[1], CultureInfo.InvariantCulture):N0} | **{hwm / 1048576.0:F0}** | {polled / 1048576.0:F0} | {wall:F1}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
+        var size = new FileInfo(Path.Combine(folder, "feed.jsonl")).Length;
+        var documents = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        var paragraphs = long.Parse(parts[1], CultureInfo.InvariantCulture);
+        var failed = exit == 0 ? string.Empty : $" (exit {exit})";
+        Console.WriteLine($"| {name} ({size:N0} bytes) | {documents:N0} | {paragraphs:N0} | " +
+            $"**{hwm / 1048576.0:F0}** | {polled / 1048576.0:F0} | {wall:F1}{failed} |");
     }
 
     Console.WriteLine($"\n2 GB / 20 MB peak RSS: **{(double)peaks[1] / peaks[0]:F2}** (goal ≤ 1.5)");

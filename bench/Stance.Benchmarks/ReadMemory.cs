@@ -14,11 +14,14 @@ internal static class ReadMemory
         var line = File.Exists("/proc/self/status")
             ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(Key, StringComparison.Ordinal))
             : null;
-        return line is null ? 0 : long.Parse(line[Key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        return line is null
+            ? 0
+            : long.Parse(line[Key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
-    /// <summary>A folder holding <c>feed.jsonl</c> of about <paramref name="bytes"/> bytes: ~3.7 KB lines (a commentary's
-    /// size), six distinct paragraphs each, with <c>source</c> and <c>published_at</c>. Reused when it exists.</summary>
+    /// <summary>A folder holding <c>feed.jsonl</c> of about <paramref name="bytes"/> bytes: ~3.7 KB lines (a
+    /// commentary's size), six distinct paragraphs each, with <c>source</c> and <c>published_at</c>. Reused when it
+    /// exists.</summary>
     public static string Feed(string folder, long bytes)
     {
         var path = Path.Combine(folder, "feed.jsonl");
@@ -45,7 +48,8 @@ internal static class ReadMemory
             }
 
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{{\"id\":\"doc-{i}\",\"source\":\"outlet-{i % 7}\",\"published_at\":\"2026-11-{1 + (i % 28):D2}T08:30:00+04:00\"," +
+                $"{{\"id\":\"doc-{i}\",\"source\":\"outlet-{i % 7}\"," +
+                $"\"published_at\":\"2026-11-{1 + (i % 28):D2}T08:30:00+04:00\"," +
                 $"\"url\":\"https://example.org/{i}\",\"text\":\"{body}\"}}");
             writer.Write(line);
             writer.Write('\n');
@@ -55,10 +59,17 @@ internal static class ReadMemory
         return folder;
     }
 
-    /// <summary>Runs <c>dotnet dll args</c>; returns its output, its peak working set polled every 20 ms and its wall time.</summary>
-    public static async Task<(int Pid, string Stdout, long PolledPeak, double Wall, int Exit)> RunChild(string dll, string directory, string[] args)
+    /// <summary>Runs <c>dotnet dll args</c>; returns its output, its peak working set polled every 20 ms and its
+    /// wall time.</summary>
+    public static async Task<(int Pid, string Stdout, long PolledPeak, double Wall, int Exit)> RunChild(
+        string dll, string directory, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -21,7 +21,8 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
     internal static readonly string[] Typed = ["id", "title", "text", "source", "published_at"];
 
     /// <summary>Writes <c>document_meta</c> JSON: non-ASCII letters kept readable.</summary>
-    internal static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions JsonOptions =
+        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Parses <c>published_at</c>: an ISO 8601 date (midnight UTC) or a date-time with a UTC offset
     /// (<c>Z</c> or <c>±hh:mm</c>); fractions beyond microseconds are cut.</summary>
@@ -39,7 +40,8 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
 
         if (!match.Groups["time"].Success)
         {
-            if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (!DateOnly.TryParseExact(
+                value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
                 reason = $"published_at '{Shorten(value)}' is not a calendar date";
                 return false;
@@ -69,10 +71,12 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
         return true;
     }
 
-    /// <summary>Reads a YAML front-matter block (<c>---</c> as the first line … <c>---</c> or <c>...</c>) of simple
-    /// <c>key: value</c> lines (values plain, <c>"double"</c> or <c>'single'</c> quoted; <c>#</c> comment lines and blank
-    /// lines skipped). A text that does not start with <c>---</c> has no front matter and is returned whole.</summary>
-    public static bool TryReadFrontMatter(string text, out DocumentMetadata metadata, out string body, out string reason)
+    /// <summary>Reads a YAML front-matter block (<c>---</c> as the first line … <c>---</c> or <c>...</c>) of
+    /// simple <c>key: value</c> lines (values plain, <c>"double"</c> or <c>'single'</c> quoted; <c>#</c> comment
+    /// lines and blank lines skipped). A text that does not start with <c>---</c> has no front matter and is returned
+    /// whole.</summary>
+    public static bool TryReadFrontMatter(
+        string text, out DocumentMetadata metadata, out string body, out string reason)
     {
         metadata = None;
         body = text;
@@ -121,7 +125,8 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
         return false;
     }
 
-    /// <summary>Reads a JSONL record's metadata fields (<c>title</c>, <c>source</c>, <c>published_at</c> and the rest).</summary>
+    /// <summary>Reads a JSONL record's metadata fields (<c>title</c>, <c>source</c>, <c>published_at</c>, the
+    /// rest).</summary>
     public static bool TryRead(JsonElement record, out DocumentMetadata metadata, out string reason)
     {
         metadata = None;
@@ -131,7 +136,8 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
         {
             if (published.ValueKind != JsonValueKind.String)
             {
-                reason = $"published_at must be a string (an ISO 8601 date or date-time with offset), not {published.ValueKind}";
+                reason = "published_at must be a string (an ISO 8601 date or date-time with offset), " +
+                    $"not {published.ValueKind}";
                 return false;
             }
 
@@ -178,7 +184,8 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
             _ => null,
         } : null;
 
-    private static bool TryBuild(List<(string Key, string? Value)> fields, out DocumentMetadata metadata, out string reason)
+    private static bool TryBuild(
+        List<(string Key, string? Value)> fields, out DocumentMetadata metadata, out string reason)
     {
         metadata = None;
         reason = string.Empty;
@@ -219,7 +226,8 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
             writer.WriteEndObject();
         }
 
-        metadata = new DocumentMetadata(title, source, publishedAt, others > 0 ? Encoding.UTF8.GetString(buffer.ToArray()) : null);
+        var json = others > 0 ? Encoding.UTF8.GetString(buffer.ToArray()) : null;
+        metadata = new DocumentMetadata(title, source, publishedAt, json);
         return true;
     }
 
@@ -245,6 +253,7 @@ internal sealed partial record DocumentMetadata(string? Title, string? Source, D
 
     private static string Shorten(string value) => value.Length > 60 ? value[..60] + "…" : value;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(?<time>[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(?<offset>[Zz]|[+-]\d{2}:?\d{2})?)?$")]
+    [GeneratedRegex(
+        @"^\d{4}-\d{2}-\d{2}(?<time>[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(?<offset>[Zz]|[+-]\d{2}:?\d{2})?)?$")]
     private static partial Regex IsoDateTime();
 }

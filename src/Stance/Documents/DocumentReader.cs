@@ -193,8 +193,8 @@ internal static class DocumentReader
             if (length > maxLineBytes)
             {
                 any = true;
-                yield return Problem(where, $"the line is {ReadOptions.Size(length)}, above the {ReadOptions.Size(maxLineBytes)} " +
-                    "limit for one document (Stance:MaxDocumentBytes); skipped");
+                yield return Problem(where, $"the line is {ReadOptions.Size(length)}, above the " +
+                    $"{ReadOptions.Size(maxLineBytes)} limit for one document (Stance:MaxDocumentBytes); skipped");
                 continue;
             }
 
@@ -252,8 +252,9 @@ internal static class DocumentReader
                 return Problem(where, reason);
             }
 
-            return new ReadItem(new SourceDocument(DocumentMetadata.Text(root, "id") ?? where, relativePath, metadata.Title,
-                Lf(text), DocumentFormat.JsonRecord, metadata.Source, metadata.PublishedAt, metadata.Json), null);
+            var id = DocumentMetadata.Text(root, "id") ?? where;
+            return new ReadItem(new SourceDocument(id, relativePath, metadata.Title, Lf(text),
+                DocumentFormat.JsonRecord, metadata.Source, metadata.PublishedAt, metadata.Json), null);
         }
         catch (JsonException ex)
         {

@@ -15,7 +15,8 @@ internal sealed class IdFingerprints
     private int _count;
     private bool _hasZero;
 
-    /// <summary>Adds <paramref name="id"/>; false when it (or an id with the same fingerprint) was added before.</summary>
+    /// <summary>Adds <paramref name="id"/>; false when it (or an id with the same fingerprint) was added
+    /// before.</summary>
     public bool Add(string id)
     {
         var key = Fingerprint(id);

@@ -4,16 +4,17 @@ namespace Stance.Documents;
 /// <remarks>
 /// Hidden files and folders (<c>.stance</c> included), <c>gold</c> folders, the job's output folder and its journal are
 /// never listed. Real paths are tracked: every real folder and file is read once. A symbolic link to a folder is
-/// followed once, after every ordinary entry, so a folder reached both directly and through a link is read under its own
-/// path; a link to a folder already read (a loop such as <c>a/up -&gt; ..</c>, or a second way in) and a broken link are
-/// reported with the reason and skipped.
+/// followed once, after every ordinary entry, so a folder reached both directly and through a link is read under its
+/// own path; a link to a folder already read (a loop such as <c>a/up -&gt; ..</c>, or a second way in) and a broken
+/// link are reported with the reason and skipped.
 /// </remarks>
 internal static class InputWalk
 {
     private const int MaxLinkHops = 40;
 
-    private static readonly StringComparison s_comparison =
-        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+    private static readonly StringComparison s_comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
+        ? StringComparison.OrdinalIgnoreCase
+        : StringComparison.Ordinal;
 
     private static readonly StringComparer s_paths = StringComparer.FromComparison(s_comparison);
 
@@ -110,7 +111,8 @@ internal static class InputWalk
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                Entries.Add(new WalkEntry(relative.Length == 0 ? "." : relative, folder, $"the folder cannot be read ({ex.Message}); skipped"));
+                Entries.Add(new WalkEntry(
+                    Shown(relative), folder, $"the folder cannot be read ({ex.Message}); skipped"));
                 return;
             }
 
@@ -161,10 +163,11 @@ internal static class InputWalk
             {
                 if (Folders.TryGetValue(real, out var first))
                 {
-                    var loop = s_paths.Equals(link.Parent, real)
-                        || link.Parent.StartsWith(real.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, s_comparison);
+                    var inside = real.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+                    var loop = s_paths.Equals(link.Parent, real) || link.Parent.StartsWith(inside, s_comparison);
                     Entries.Add(new WalkEntry(link.Relative, link.Full, loop
-                        ? $"a symbolic link loop: it points to '{Shown(first)}', a folder that contains it; not followed"
+                        ? $"a symbolic link loop: it points to '{Shown(first)}', a folder that contains it; " +
+                            "not followed"
                         : $"a symbolic link to the folder '{Shown(first)}', which is read already; not followed"));
                     return;
                 }
@@ -176,7 +179,8 @@ internal static class InputWalk
 
             if (Files.TryGetValue(real, out var file))
             {
-                Entries.Add(new WalkEntry(link.Relative, link.Full, $"a symbolic link to '{file}', which is read already; skipped"));
+                Entries.Add(new WalkEntry(
+                    link.Relative, link.Full, $"a symbolic link to '{file}', which is read already; skipped"));
                 return;
             }
 

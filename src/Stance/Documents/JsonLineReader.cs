@@ -2,8 +2,9 @@ using System.Buffers;
 
 namespace Stance.Documents;
 
-/// <summary>Reads a stream line by line as bytes, holding one line at a time (never the file): LF, CRLF and a lone CR
-/// end a line, a UTF-8 BOM at the start is dropped, and a line longer than the limit is skipped without being held.</summary>
+/// <summary>Reads a stream line by line as bytes, holding one line at a time (never the file): LF, CRLF and a lone
+/// CR end a line, a UTF-8 BOM at the start is dropped, and a line longer than the limit is skipped without being
+/// held.</summary>
 internal sealed class JsonLineReader(Stream stream, long maxLineBytes)
 {
     private readonly byte[] _buffer = new byte[64 * 1024];
@@ -17,7 +18,8 @@ internal sealed class JsonLineReader(Stream stream, long maxLineBytes)
     /// <summary>The 1-based number of the line last returned.</summary>
     public int LineNumber { get; private set; }
 
-    /// <summary>Reads the next line into <paramref name="line"/> (valid until the next call); false at the end.</summary>
+    /// <summary>Reads the next line into <paramref name="line"/> (valid until the next call); false at the
+    /// end.</summary>
     /// <param name="line">The line without its terminator; empty when it is too long.</param>
     /// <param name="length">The line's length in bytes (counted even when it is too long).</param>
     public bool Next(out ReadOnlyMemory<byte> line, out long length)

@@ -63,7 +63,8 @@ internal sealed class StanceOptions
     /// <summary>Client-side pacing and adaptive concurrency.</summary>
     public RateOptions Rate { get; set; } = new();
 
-    /// <summary>The largest <c>.txt</c> / <c>.md</c> file and JSONL line read as one document; larger is a bad document.</summary>
+    /// <summary>The largest <c>.txt</c> / <c>.md</c> file and JSONL line read as one document; larger is a bad
+    /// document.</summary>
     public long MaxDocumentBytes { get; set; } = Stance.Documents.ReadOptions.DefaultMaxDocumentBytes;
 }
 

@@ -14,7 +14,8 @@ internal static class ParagraphSource
         return new ParagraphBatch(report.Documents, paragraphs, report.BadDocuments, report.SkippedBlocks);
     }
 
-    /// <summary>Counts documents and paragraphs without keeping them (for progress and ETA): a second streaming read.</summary>
+    /// <summary>Counts documents and paragraphs without keeping them (for progress and ETA): a second streaming
+    /// read.</summary>
     public static (int Documents, int Paragraphs) Count(string inputFolder, ReadOptions? options = null)
     {
         var report = new InputReport();

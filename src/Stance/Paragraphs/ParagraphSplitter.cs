@@ -49,8 +49,8 @@ internal static partial class ParagraphSplitter
             var textSha = Sha256Hex(text);
             occurrences[textSha] = occurrences.GetValueOrDefault(textSha) + 1;
             var id = Sha256Hex($"{document.Id}\n{textSha}\n{occurrences[textSha]}")[..24];
-            paragraphs.Add(new Paragraph(document.Id, title, document.SourcePath, paragraphs.Count, id, textSha, text, previous,
-                Source: document.Source, PublishedAt: document.PublishedAt, DocumentMeta: document.Meta));
+            paragraphs.Add(new Paragraph(document.Id, title, document.SourcePath, paragraphs.Count, id, textSha, text,
+                previous, Source: document.Source, PublishedAt: document.PublishedAt, DocumentMeta: document.Meta));
             previous = text;
         }
 

@@ -7,14 +7,15 @@ namespace Stance.Paragraphs;
 /// included) as one space, curly and angle quotes as straight ones, dashes as <c>-</c>, soft hyphens and zero-width
 /// characters dropped, and optionally lower case. Each folded character keeps the span of the original it came from,
 /// so a match in the folded text maps back to the original's own characters.</summary>
-/// <remarks>The job runs with <c>InvariantGlobalization</c>, where <see cref="string.Normalize()"/> does not compose;
-/// the composition pairs are a table generated from the Unicode Character Database (TextFold.Composition.g.cs).</remarks>
+/// <remarks>The job runs with <c>InvariantGlobalization</c>, where <see cref="string.Normalize()"/> does not
+/// compose; the composition pairs are a table generated from the Unicode Character Database
+/// (TextFold.Composition.g.cs).</remarks>
 internal static partial class TextFold
 {
     private static readonly Dictionary<int, char> s_pairs = BuildPairs();
     private static readonly Dictionary<char, char> s_singletons = BuildSingletons();
 
-    /// <summary>Folds <paramref name="text"/>; trailing white space is dropped and leading white space is never kept.</summary>
+    /// <summary>Folds <paramref name="text"/>; leading and trailing white space is dropped.</summary>
     public static FoldedText Fold(string text, bool ignoreCase)
     {
         var builder = new StringBuilder(text.Length);
@@ -58,7 +59,8 @@ internal static partial class TextFold
         return new FoldedText(builder.ToString(), [.. starts], [.. ends]);
     }
 
-    /// <summary>True when folding (case kept) leaves <paramref name="text"/> as it is: printable ASCII, single spaces.</summary>
+    /// <summary>True when folding (case kept) leaves <paramref name="text"/> as it is: printable ASCII, single
+    /// spaces.</summary>
     public static bool IsFoldedAlready(string text)
     {
         for (var i = 0; i < text.Length; i++)
@@ -112,9 +114,11 @@ internal static partial class TextFold
     }
 }
 
-/// <summary>Folded text and, per folded character, the span <c>[Starts[i], Ends[i])</c> of the original it came from.</summary>
+/// <summary>Folded text and, per folded character, the span <c>[Starts[i], Ends[i])</c> of the original it came
+/// from.</summary>
 internal sealed record FoldedText(string Text, int[] Starts, int[] Ends)
 {
-    /// <summary>The original span of the folded range <c>[index, index + length)</c>; <paramref name="length"/> &gt; 0.</summary>
+    /// <summary>The original span of the folded range <c>[index, index + length)</c>;
+    /// <paramref name="length"/> &gt; 0.</summary>
     public (int Start, int End) Original(int index, int length) => (Starts[index], Ends[index + length - 1]);
 }

@@ -32,9 +32,11 @@ internal sealed class WatchedTargets
             // Longest alias first so "U.S.A." wins over "U.S."; whole words only (a letter, digit or combining mark on
             // either side makes a longer word, in any script), case-sensitive (names are proper nouns). Aliases and
             // text are compared folded (NFC, spaces, dashes, invisible characters; see TextFold).
-            var alternatives = string.Join('|', _canonicalByAlias.Keys.OrderByDescending(a => a.Length).Select(Regex.Escape));
+            var alternatives = string.Join(
+                '|', _canonicalByAlias.Keys.OrderByDescending(a => a.Length).Select(Regex.Escape));
             _mentions = new Regex(
-                $@"(?<![\p{{L}}\p{{N}}\p{{M}}])(?:{alternatives})(?![\p{{L}}\p{{N}}\p{{M}}])", RegexOptions.CultureInvariant);
+                $@"(?<![\p{{L}}\p{{N}}\p{{M}}])(?:{alternatives})(?![\p{{L}}\p{{N}}\p{{M}}])",
+                RegexOptions.CultureInvariant);
         }
     }
 

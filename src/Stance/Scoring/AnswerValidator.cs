@@ -126,9 +126,9 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
         return start >= 0 && end > start ? content[start..(end + 1)] : content.Trim();
     }
 
-    /// <summary>Finds <paramref name="quote"/> in <paramref name="text"/>: exactly, else after folding both (Unicode NFC,
-    /// case, white space incl. non-breaking, quote and dash style; soft hyphens and zero-width characters ignored; see
-    /// <see cref="TextFold"/>).</summary>
+    /// <summary>Finds <paramref name="quote"/> in <paramref name="text"/>: exactly, else after folding both (Unicode
+    /// NFC, case, white space incl. non-breaking, quote and dash style; soft hyphens and zero-width characters
+    /// ignored; see <see cref="TextFold"/>).</summary>
     /// <returns>The paragraph's own span (its own characters, marks and invisible ones inside it kept), or null when
     /// the quote is not in it.</returns>
     internal static string? FindVerbatim(string text, string quote)

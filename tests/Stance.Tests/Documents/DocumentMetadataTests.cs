@@ -52,7 +52,8 @@ public sealed class DocumentMetadataTests : IDisposable
     [InlineData("\"2026-02-30\"", "is not a calendar date")]
     [InlineData("\"2026-11-29T25:30:00Z\"", "is not a valid date-time")]
     [InlineData("1732870000", "published_at must be a string")]
-    public void AnUnparseablePublishedAtMakesItsLineABadDocumentWithTheReasonAndTheOtherLinesAreRead(string json, string reason)
+    public void AnUnparseablePublishedAtMakesItsLineABadDocumentWithTheReasonAndTheOtherLinesAreRead(
+        string json, string reason)
     {
         _folder.File("feed.jsonl", $$"""
             {"id":"ok1","text":"Fine."}

@@ -75,7 +75,8 @@ public sealed class InputWalkTests : IDisposable
         _folder.File("state/journal.db", "SQLite format 3");
         _folder.File("state/notes.txt", "Title\n\nA note beside the journal is input.");
 
-        var options = new ReadOptions(Path.Combine(_folder.Path, "out"), Path.Combine(_folder.Path, "state", "journal.db"));
+        var options = new ReadOptions(
+            Path.Combine(_folder.Path, "out"), Path.Combine(_folder.Path, "state", "journal.db"));
         var batch = DocumentReader.Read(_folder.Path, options);
 
         Assert.Equal(["a.txt", "state/notes.txt"], batch.Documents.Select(d => d.Id));

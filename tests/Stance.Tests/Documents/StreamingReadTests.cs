@@ -15,13 +15,15 @@ public sealed class StreamingReadTests
         var feed = new StringBuilder();
         for (var i = 0; i < 20_000; i++)
         {
-            feed.Append($$"""{"id":"n{{i}}","text":"Paragraph {{i}} of a long feed about the region and its neighbours."}""").Append('\n');
+            feed.Append($$"""{"id":"n{{i}}","text":"Paragraph {{i}} of a long feed about the region."}""");
+            feed.Append('\n');
         }
 
         var bytes = Encoding.UTF8.GetBytes(feed.ToString());
         using var stream = new CountingStream(new MemoryStream(bytes));
 
-        using var items = DocumentReader.ReadJsonLines(stream, "feed.jsonl", ReadOptions.DefaultMaxDocumentBytes).GetEnumerator();
+        using var items = DocumentReader.ReadJsonLines(stream, "feed.jsonl", ReadOptions.DefaultMaxDocumentBytes)
+            .GetEnumerator();
         Assert.True(items.MoveNext());
 
         Assert.Equal("n0", items.Current.Document!.Id);
@@ -42,7 +44,8 @@ public sealed class StreamingReadTests
     {
         using var folder = new TempFolder();
         File.WriteAllBytes(folder.File("feed.jsonl"), [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(
-            "{\"text\":\"One.\"}\r\n\r\nnot json\r{\"text\":\"Four.\"}\n  \n{\"id\":\"six\",\"text\":\"Six.\\r\\nMore.\"}")]);
+            "{\"text\":\"One.\"}\r\n\r\nnot json\r{\"text\":\"Four.\"}\n  \n" +
+            "{\"id\":\"six\",\"text\":\"Six.\\r\\nMore.\"}")]);
 
         var batch = DocumentReader.Read(folder.Path);
 
@@ -77,7 +80,9 @@ public sealed class StreamingReadTests
         Assert.Equal(["small.txt"], batch.Documents.Select(d => d.Id));
         var problem = Assert.Single(batch.Problems);
         Assert.Equal("big.md", problem.SourcePath);
-        Assert.Equal("the file is 3.0 MiB, above the 2.0 MiB limit for one document (Stance:MaxDocumentBytes); skipped", problem.Reason);
+        Assert.Equal(
+            "the file is 3.0 MiB, above the 2.0 MiB limit for one document (Stance:MaxDocumentBytes); skipped",
+            problem.Reason);
     }
 
     [Fact]
@@ -92,7 +97,8 @@ public sealed class StreamingReadTests
             "--prompts", RepoPaths.Prompts, "--Stance:MaxDocumentBytes=2000"]);
 
         Assert.Equal(ExitCodes.CompletedWithFailures, run.ExitCode);
-        var manifest = RunManifest.Read(Assert.Single(Directory.GetFiles(Path.Combine(output, "runs"), "*.json", SearchOption.AllDirectories)));
+        var manifest = RunManifest.Read(Assert.Single(
+            Directory.GetFiles(Path.Combine(output, "runs"), "*.json", SearchOption.AllDirectories)));
         var bad = Assert.Single(manifest.BadDocuments);
         Assert.Equal("big.txt", bad.Path);
         Assert.Contains("above the 2,000 bytes limit", bad.Reason);
@@ -124,7 +130,11 @@ public sealed class StreamingReadTests
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {

@@ -27,19 +27,25 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         var paragraphs = DuckDb.Query(
-            "SELECT document_id, source, strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS utc, document_meta " +
+            "SELECT document_id, source, document_meta, " +
+            "strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS utc " +
             $"FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY document_id, paragraph_index");
         Assert.Equal(
         [
             ("a", "Report.az", "2026-11-29T04:30:00", "{\"url\":\"https://x.az/1\",\"language\":\"az\"}"),
             ("b", null, null, null),
             ("note.md", "Azertac", "2026-11-23T00:00:00", "{\"author\":\"Ə. Məmmədov\"}"),
-        ], paragraphs.Select(r => ((string)r["document_id"]!, (string?)r["source"], (string?)r["utc"], (string?)r["document_meta"])));
+        ], paragraphs.Select(r =>
+            ((string)r["document_id"]!, (string?)r["source"], (string?)r["utc"], (string?)r["document_meta"])));
         var targets = DuckDb.Query(
-            "SELECT DISTINCT document_id, source, strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS utc " +
+            "SELECT DISTINCT document_id, source, " +
+            "strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS utc " +
             $"FROM {DuckDb.Table(Output, "targets")} ORDER BY document_id");
         Assert.Equal(
-            [("a", "Report.az", "2026-11-29T04:30:00"), ("b", null, null), ("note.md", "Azertac", "2026-11-23T00:00:00")],
+            [
+                ("a", "Report.az", "2026-11-29T04:30:00"), ("b", null, null),
+                ("note.md", "Azertac", "2026-11-23T00:00:00"),
+            ],
             targets.Select(r => ((string)r["document_id"]!, (string?)r["source"], (string?)r["utc"])));
     }
 
@@ -47,7 +53,8 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
     public async Task ANightWrittenWithSchemaVersion1AndOneWrittenAfterAreReadTogetherByNameWithNullsForTheNewColumns()
     {
         WriteInput();
-        var oldNight = Path.Combine(Output, "paragraphs", "run_date=2026-11-20", "part-20261120T020000Z-0123abcd-00000.parquet");
+        var oldNight = Path.Combine(
+            Output, "paragraphs", "run_date=2026-11-20", "part-20261120T020000Z-0123abcd-00000.parquet");
         Directory.CreateDirectory(Path.GetDirectoryName(oldNight)!);
         await ParquetSerializer.SerializeAsync(new[] { V1Row(0, "against", -0.6), V1Row(1, "favor", 0.4) }, oldNight);
 
@@ -57,16 +64,19 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
         var table = $"read_parquet('{Output}/paragraphs/**/*.parquet', hive_partitioning = true, union_by_name = true)";
         var nights = DuckDb.Query(
             "SELECT run_date = DATE '2026-11-20' AS old_night, count(*) AS n, count(source) AS sources, " +
-            $"count(published_at) AS dated, count(document_meta) AS metas, count(stance_score) AS scored FROM {table} GROUP BY ALL ORDER BY ALL");
+            "count(published_at) AS dated, count(document_meta) AS metas, count(stance_score) AS scored " +
+            $"FROM {table} GROUP BY ALL ORDER BY ALL");
         Assert.Equal(
             [(false, 3L, 2L, 2L, 2L, 3L), (true, 2L, 0L, 0L, 0L, 2L)],
-            nights.Select(r => ((bool)r["old_night"]!, (long)r["n"]!, (long)r["sources"]!, (long)r["dated"]!, (long)r["metas"]!, (long)r["scored"]!)));
+            nights.Select(r => ((bool)r["old_night"]!, (long)r["n"]!, (long)r["sources"]!, (long)r["dated"]!,
+                (long)r["metas"]!, (long)r["scored"]!)));
 
         // The documented "stance by week of publication and outlet" query runs on the mixed dataset.
         var weekly = DuckDb.Query(
             "SELECT date_trunc('week', published_at AT TIME ZONE 'UTC') AS week, source, count(*) AS paragraphs " +
             $"FROM {table} WHERE status = 'ok' AND published_at IS NOT NULL GROUP BY ALL ORDER BY ALL");
-        Assert.Equal([("Azertac", 1L), ("Report.az", 1L)], weekly.Select(r => ((string)r["source"]!, (long)r["paragraphs"]!)));
+        Assert.Equal(
+            [("Azertac", 1L), ("Report.az", 1L)], weekly.Select(r => ((string)r["source"]!, (long)r["paragraphs"]!)));
     }
 
     private void WriteInput()
@@ -79,14 +89,17 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
 
             """);
         File.WriteAllText(Path.Combine(Input, "note.md"),
-            "---\nsource: Azertac\npublished_at: 2026-11-23\nauthor: Ə. Məmmədov\n---\n# Note\n\nAzerbaijan welcomed the U.S. statement.\n");
+            "---\nsource: Azertac\npublished_at: 2026-11-23\nauthor: Ə. Məmmədov\n---\n" +
+            "# Note\n\nAzerbaijan welcomed the U.S. statement.\n");
     }
 
     private static ParagraphRowV1 V1Row(int index, string label, double score) => new()
     {
-        RunId = "20261120T020000Z-0123abcd", RunDate = new DateOnly(2026, 11, 20), ScoredAt = new DateTime(2026, 11, 20, 2, 0, 1, DateTimeKind.Utc),
-        DocumentId = "old.txt", DocumentTitle = "Old", SourcePath = "old.txt", ParagraphIndex = index, ParagraphId = $"old{index}",
-        TextSha256 = new string('0', 64), Text = $"Old paragraph {index}.", Provider = "lexicon", Model = "stance-lexicon-v1",
+        RunId = "20261120T020000Z-0123abcd", RunDate = new DateOnly(2026, 11, 20),
+        ScoredAt = new DateTime(2026, 11, 20, 2, 0, 1, DateTimeKind.Utc),
+        DocumentId = "old.txt", DocumentTitle = "Old", SourcePath = "old.txt", ParagraphIndex = index,
+        ParagraphId = $"old{index}", TextSha256 = new string('0', 64), Text = $"Old paragraph {index}.",
+        Provider = "lexicon", Model = "stance-lexicon-v1",
         PromptName = "stance", PromptSha256 = new string('1', 64), Status = "ok", FromCache = false, Attempts = 1,
         SentimentScore = score, SentimentLabel = score < 0 ? "negative" : "positive", MainTarget = "United States",
         StanceLabel = label, StanceScore = score, Confidence = 0.5, Rationale = "Old.",
@@ -97,7 +110,10 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
     {
         [JsonPropertyName("run_id")] public required string RunId { get; init; }
         [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
-        [JsonPropertyName("scored_at")][ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public required DateTime ScoredAt { get; init; }
+        [JsonPropertyName("scored_at")]
+        [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+        public required DateTime ScoredAt { get; init; }
+
         [JsonPropertyName("document_id")] public required string DocumentId { get; init; }
         [JsonPropertyName("document_title")] public string? DocumentTitle { get; init; }
         [JsonPropertyName("source_path")] public required string SourcePath { get; init; }

@@ -74,7 +74,9 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal("INTEGER", duck["paragraph_index"]);
         Assert.All(new[] { "sentiment_score", "stance_score", "confidence" }, c => Assert.Equal("DOUBLE", duck[c]));
         Assert.Equal("BOOLEAN", duck["from_cache"]);
-        Assert.Equal(("TIMESTAMP WITH TIME ZONE", "VARCHAR", "VARCHAR"), (duck["published_at"], duck["source"], duck["document_meta"]));
+        Assert.Equal(
+            ("TIMESTAMP WITH TIME ZONE", "VARCHAR", "VARCHAR"),
+            (duck["published_at"], duck["source"], duck["document_meta"]));
         Assert.Equal("TIMESTAMP WITH TIME ZONE", DuckDb.Types(_folder.Path, "targets")["published_at"]);
         // The run_date stored in each file agrees with its Hive partition folder.
         var agree = DuckDb.Query(

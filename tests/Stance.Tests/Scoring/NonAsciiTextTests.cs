@@ -74,7 +74,8 @@ public sealed class NonAsciiTextTests
             new TargetStance("Azerbaijan", "Azərbaycan", false, "neutral", 0, 0.5, "Şuşa şəhəri bərpa olunur"),
         ]);
 
-        var check = new AnswerValidator(Support.TestAnswers.Prompt, requireMentionedTargets: false).Check(answer, paragraph);
+        var validator = new AnswerValidator(Support.TestAnswers.Prompt, requireMentionedTargets: false);
+        var check = validator.Check(answer, paragraph);
 
         Assert.Null(check.Reason);
         Assert.Equal(Nfd("Şuşa şəhəri bərpa olunur"), check.Answer!.Targets[0].Evidence);
