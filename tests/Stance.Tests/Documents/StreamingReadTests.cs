@@ -27,7 +27,7 @@ public sealed class StreamingReadTests
         Assert.True(items.MoveNext());
 
         Assert.Equal("n0", items.Current.Document!.Id);
-        Assert.True(bytes.Length > 1_500_000);
+        Assert.True(bytes.Length > 1_000_000);
         Assert.InRange(stream.BytesRead, 1, 64 * 1024);
         var ids = new List<string> { items.Current.Document!.Id };
         while (items.MoveNext())
@@ -103,6 +103,35 @@ public sealed class StreamingReadTests
         Assert.Equal("big.txt", bad.Path);
         Assert.Contains("above the 2,000 bytes limit", bad.Reason);
         Assert.Equal((2, 1), (manifest.Counts.Documents, manifest.Counts.Paragraphs));
+    }
+
+    [Fact]
+    public void ALineThatIsNotUtf8IsABadDocumentAndTheLinesAroundItAreRead()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("feed.jsonl"), [
+            .. Encoding.UTF8.GetBytes("{\"id\":\"a\",\"text\":\"Before.\"}\n"),
+            .. Encoding.Latin1.GetBytes("{\"id\":\"b\",\"text\":\"Caf\u00e9.\"}\n"),
+            .. Encoding.UTF8.GetBytes("{\"id\":\"c\",\"text\":\"After.\"}\n"),
+        ]);
+
+        var batch = DocumentReader.Read(folder.Path);
+
+        Assert.Equal(["a", "c"], batch.Documents.Select(d => d.Id));
+        Assert.Equal(("feed.jsonl#2", "not valid UTF-8"), (batch.Problems[0].SourcePath, batch.Problems[0].Reason));
+    }
+
+    [Fact]
+    public void ABinaryJsonlFileIsOneBadDocumentNotOnePerLine()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("blob.jsonl"), [0x50, 0x00, 0x0A, 0x01, 0x0A, 0x02, 0x00, 0x0A]);
+
+        var batch = DocumentReader.Read(folder.Path);
+
+        Assert.Empty(batch.Documents);
+        var problem = Assert.Single(batch.Problems);
+        Assert.Equal(("blob.jsonl", "binary file (contains NUL bytes)"), (problem.SourcePath, problem.Reason));
     }
 
     [Fact]
