@@ -83,14 +83,14 @@ internal sealed class WatchedTargets
     /// <summary>Maps a name the model or a reader used to its canonical name; <c>watched</c> is false for other targets.</summary>
     public (string Name, bool Watched) Canonicalize(string name)
     {
-        var trimmed = Key(name);
-        if (_canonicalByAlias.TryGetValue(trimmed, out var canonical))
+        var key = Key(name);
+        if (_canonicalByAlias.TryGetValue(key, out var canonical))
         {
             return (canonical, true);
         }
 
-        var match = _canonicalByAlias.FirstOrDefault(pair => pair.Key.Equals(trimmed, StringComparison.OrdinalIgnoreCase) && pair.Key.Length > 3);
-        return match.Value is not null ? (match.Value, true) : (trimmed, false);
+        var match = _canonicalByAlias.FirstOrDefault(pair => pair.Key.Equals(key, StringComparison.OrdinalIgnoreCase) && pair.Key.Length > 3);
+        return match.Value is not null ? (match.Value, true) : (name.Trim(), false); // an unwatched name is kept as given
     }
 
     /// <summary>Every literal mention of a watched target in <paramref name="text"/>, in order.</summary>

@@ -126,6 +126,7 @@ public sealed class NonAsciiTextTests
     {
         Assert.Equal(("Shusha", true), s_targets.Canonicalize(Nfd("Şuşa")));
         Assert.Equal(("Russia", true), s_targets.Canonicalize("Рос\u00ADсия"));
+        Assert.Equal(("Côte d’Ivoire", false), s_targets.Canonicalize(" Côte d’Ivoire "));
     }
 
     [Fact]
