@@ -12,8 +12,16 @@ using Stance.Output;
 using Stance.Scoring;
 
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
-// Usage: dotnet run -c Release --project bench/Stance.Benchmarks -- [latency|rate|local|memory|local-llm [model.gguf]|parquet|all]
+// Usage: dotnet run -c Release --project bench/Stance.Benchmarks -- [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
 var which = args.Length > 0 ? args[0] : "all";
+if (which is "read-child")
+{
+    // The reading path alone (walk, JSONL stream, split, hash), as ParagraphSource.Count runs it for progress.
+    var (documentCount, paragraphCount) = Stance.Paragraphs.ParagraphSource.Count(args[1]);
+    Console.WriteLine($"{documentCount} {paragraphCount} {ReadMemory.PeakRssBytes()}");
+    return 0;
+}
+
 var repo = FindRepo();
 var prompts = Path.Combine(repo, "prompts");
 var work = Path.Combine(Path.GetTempPath(), "stance-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
@@ -123,6 +131,35 @@ if (which is "parquet" or "all")
     await tables.CommitAsync(CancellationToken.None);
     job.Stop();
     Console.WriteLine($"| {n:N0} | {n / job.Elapsed.TotalSeconds:F0} | {n / plain.Elapsed.TotalSeconds:F0} | **{plain.Elapsed.TotalSeconds / job.Elapsed.TotalSeconds:F3}** |");
+}
+
+if (which is "read-memory")
+{
+    // Peak RSS of the reading path over a 20 MB and a 2 GB JSONL feed, each in a fresh child process (goal: 2 GB
+    // within 1.5x of 20 MB). The feeds are generated once under /tmp/stance-bench-read and reused.
+    Console.WriteLine("\n## Reading a JSONL feed: peak RSS of the reading path, child process\n\n" +
+        "| feed | documents | paragraphs | peak RSS MB (VmHWM) | peak RSS MB (polled) | wall s |\n" +
+        "|---|---|---|---|---|---|");
+    var self = typeof(ReadMemory).Assembly.Location;
+    var peaks = new List<long>();
+    foreach (var (name, bytes) in new[] { ("20 MB", 20L * 1000 * 1000), ("2 GB", 2L * 1000 * 1000 * 1000) })
+    {
+        var feedFolder = Path.Combine(
+            Path.GetTempPath(), "stance-bench-read", name.Replace(" ", string.Empty, StringComparison.Ordinal));
+        var folder = ReadMemory.Feed(feedFolder, bytes);
+        var (_, stdout, polled, wall, exit) = await ReadMemory.RunChild(self, repo, ["read-child", folder]);
+        var parts = stdout.Trim().Split(' ');
+        var hwm = long.Parse(parts[2], CultureInfo.InvariantCulture);
+        peaks.Add(hwm);
+        var size = new FileInfo(Path.Combine(folder, "feed.jsonl")).Length;
+        var documents = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        var paragraphs = long.Parse(parts[1], CultureInfo.InvariantCulture);
+        var failed = exit == 0 ? string.Empty : $" (exit {exit})";
+        Console.WriteLine($"| {name} ({size:N0} bytes) | {documents:N0} | {paragraphs:N0} | " +
+            $"**{hwm / 1048576.0:F0}** | {polled / 1048576.0:F0} | {wall:F1}{failed} |");
+    }
+
+    Console.WriteLine($"\n2 GB / 20 MB peak RSS: **{(double)peaks[1] / peaks[0]:F2}** (goal ≤ 1.5)");
 }
 
 if (which is "profile")

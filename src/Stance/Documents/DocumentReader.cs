@@ -1,9 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Stance.Documents;
 
 /// <summary>Reads every <c>.txt</c>, <c>.md</c> and <c>.jsonl</c> file below a folder, in a stable order.</summary>
+/// <remarks>A JSONL file is streamed line by line (one line held at a time); a <c>.txt</c> / <c>.md</c> file is one
+/// document, read whole when it is at most <see cref="ReadOptions.MaxDocumentBytes"/>. What is walked and skipped:
+/// <see cref="InputWalk"/>.</remarks>
 internal static class DocumentReader
 {
     /// <summary>Folders with this name hold evaluation files (gold labels), not commentaries: they are not read as input.</summary>
@@ -12,33 +16,37 @@ internal static class DocumentReader
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the folder; good documents and problems are both returned, in path order.</summary>
-    public static DocumentBatch Read(string inputFolder)
+    public static DocumentBatch Read(string inputFolder, ReadOptions? options = null)
     {
-        var items = Stream(inputFolder).ToList();
+        var items = Stream(inputFolder, options).ToList();
         return new DocumentBatch(
             [.. items.Where(i => i.Document is not null).Select(i => i.Document!)],
             [.. items.Where(i => i.Problem is not null).Select(i => i.Problem!)]);
     }
 
-    /// <summary>Reads the folder lazily, one file at a time, in path order: each item is a document or a problem.</summary>
-    public static IEnumerable<ReadItem> Stream(string inputFolder)
+    /// <summary>Reads the folder lazily, one file (one JSONL line) at a time, in path order: each item is a document or
+    /// a problem.</summary>
+    public static IEnumerable<ReadItem> Stream(string inputFolder, ReadOptions? options = null)
     {
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
-
-        var files = Directory.EnumerateFiles(inputFolder, "*", SearchOption.AllDirectories)
-            .Select(path => (Full: path, Relative: Path.GetRelativePath(inputFolder, path).Replace('\\', '/')))
-            .Where(f => !f.Relative.Split('/').SkipLast(1).Any(part => part.StartsWith('.') || part == GoldFolder) && !Path.GetFileName(f.Relative).StartsWith('.'))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal);
-
-        foreach (var (full, relative) in files)
+        options ??= ReadOptions.Default;
+        var seenIds = new IdFingerprints();
+        foreach (var entry in InputWalk.List(inputFolder, options))
         {
-            if (!IsSupported(relative))
+            if (entry.Problem is { } skipped)
             {
-                yield return new ReadItem(null, new DocumentProblem(relative, $"unsupported file type '{Path.GetExtension(relative)}' (read: .txt, .md, .jsonl); skipped"));
+                yield return new ReadItem(null, new DocumentProblem(entry.Relative, skipped));
                 continue;
             }
 
-            foreach (var item in ReadFile(full, relative))
+            var relative = entry.Relative;
+            if (!IsSupported(relative))
+            {
+                yield return new ReadItem(null, new DocumentProblem(relative,
+                    $"unsupported file type '{Path.GetExtension(relative)}' (read: .txt, .md, .jsonl); skipped"));
+                continue;
+            }
+
+            foreach (var item in ReadFile(entry.FullPath, relative, options.MaxDocumentBytes))
             {
                 yield return item.Document is { } document && !seenIds.Add(document.Id)
                     ? new ReadItem(null, new DocumentProblem(relative, $"duplicate document id '{document.Id}'; the first one is kept"))
@@ -55,32 +63,81 @@ internal static class DocumentReader
             || extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IEnumerable<ReadItem> ReadFile(string fullPath, string relativePath)
+    private static IEnumerable<ReadItem> ReadFile(string fullPath, string relativePath, long maxBytes)
     {
-        string text;
+        FileStream? stream = null;
+        string? error = null;
         try
         {
-            text = Decode(File.ReadAllBytes(fullPath));
+            stream = File.OpenRead(fullPath);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return [new ReadItem(null, new DocumentProblem(relativePath, ex is DecoderFallbackException ? "not valid UTF-8" : ex.Message))];
+            error = ex.Message;
         }
 
-        if (string.IsNullOrWhiteSpace(text))
+        if (stream is null)
         {
-            return [new ReadItem(null, new DocumentProblem(relativePath, "the file is empty"))];
+            return [Problem(relativePath, error!)];
         }
 
         if (Path.GetExtension(relativePath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            return ReadJsonLines(relativePath, text);
+            return ReadOwned(stream, relativePath, maxBytes);
+        }
+
+        using (stream)
+        {
+            return [ReadWhole(stream, relativePath, maxBytes)];
+        }
+    }
+
+    private static IEnumerable<ReadItem> ReadOwned(FileStream stream, string relativePath, long maxBytes)
+    {
+        using (stream)
+        {
+            foreach (var item in ReadJsonLines(stream, relativePath, maxBytes))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private static ReadItem ReadWhole(FileStream stream, string relativePath, long maxBytes)
+    {
+        string text;
+        try
+        {
+            if (stream.Length > maxBytes)
+            {
+                return Problem(relativePath, $"the file is {ReadOptions.Size(stream.Length)}, above the " +
+                    $"{ReadOptions.Size(maxBytes)} limit for one document (Stance:MaxDocumentBytes); skipped");
+            }
+
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            text = Decode(bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException or InvalidDataException)
+        {
+            return Problem(relativePath, ex is DecoderFallbackException ? "not valid UTF-8" : ex.Message);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Problem(relativePath, "the file is empty");
+        }
+
+        if (!DocumentMetadata.TryReadFrontMatter(text, out var metadata, out var body, out var reason))
+        {
+            return Problem(relativePath, reason);
         }
 
         var format = Path.GetExtension(relativePath).Equals(".md", StringComparison.OrdinalIgnoreCase)
             ? DocumentFormat.Markdown
             : DocumentFormat.PlainText;
-        return [new ReadItem(new SourceDocument(relativePath, relativePath, null, text, format), null)];
+        return new ReadItem(new SourceDocument(relativePath, relativePath, metadata.Title, body, format,
+            metadata.Source, metadata.PublishedAt, metadata.Json), null);
     }
 
     /// <summary>Decodes strict UTF-8 (BOM optional) and normalises CRLF and CR to LF.</summary>
@@ -97,68 +154,117 @@ internal static class DocumentReader
             span = span[Encoding.UTF8.Preamble.Length..];
         }
 
-        return s_strictUtf8.GetString(span).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        return Lf(s_strictUtf8.GetString(span));
     }
 
-    private static IEnumerable<ReadItem> ReadJsonLines(string relativePath, string text)
+    /// <summary>Reads a JSONL stream one line at a time: each non-blank line is a document or a problem
+    /// (<c>file#line</c>). Only the current line is held, so a feed of any size reads in constant memory.</summary>
+    internal static IEnumerable<ReadItem> ReadJsonLines(Stream stream, string relativePath, long maxLineBytes)
     {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var reader = new JsonLineReader(stream, maxLineBytes);
+        var any = false;
+        while (true)
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0)
+            ReadOnlyMemory<byte> line;
+            long length;
+            string? error = null;
+            bool more;
+            try
+            {
+                more = reader.Next(out line, out length);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                (more, line, length, error) = (false, default, 0, ex.Message);
+            }
+
+            if (error is not null)
+            {
+                yield return Problem(relativePath, $"reading stopped at line {reader.LineNumber + 1}: {error}");
+                yield break;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            var where = $"{relativePath}#{reader.LineNumber}";
+            if (length > maxLineBytes)
+            {
+                any = true;
+                yield return Problem(where, $"the line is {ReadOptions.Size(length)}, above the " +
+                    $"{ReadOptions.Size(maxLineBytes)} limit for one document (Stance:MaxDocumentBytes); skipped");
+                continue;
+            }
+
+            var span = line.Span;
+            if (span.Trim(" \t\f\v"u8).Length == 0)
             {
                 continue;
             }
 
-            var where = $"{relativePath}#{i + 1}";
-            yield return JsonRecord.TryParse(line, out var record, out var reason)
-                ? new ReadItem(new SourceDocument(record.Id ?? where, relativePath, record.Title, record.Text, DocumentFormat.JsonRecord), null)
-                : new ReadItem(null, new DocumentProblem(where, reason));
+            if (span.Contains((byte)0))
+            {
+                yield return Problem(any ? where : relativePath, "binary file (contains NUL bytes)");
+                if (!any)
+                {
+                    yield break;
+                }
+
+                continue;
+            }
+
+            any = true;
+            yield return ReadLine(line, relativePath, where);
         }
-    }
 
-
-    private sealed record JsonRecord(string? Id, string? Title, string Text)
-    {
-        public static bool TryParse(string line, out JsonRecord record, out string reason)
+        if (!any)
         {
-            record = null!;
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                if (json.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    reason = "the line is not a JSON object";
-                    return false;
-                }
+            yield return Problem(relativePath, "the file is empty");
+        }
+    }
 
-                var text = Read(json.RootElement, "text");
-                if (string.IsNullOrWhiteSpace(text))
-                {
-                    reason = "the line has no non-empty \"text\"";
-                    return false;
-                }
-
-                record = new JsonRecord(Read(json.RootElement, "id"), Read(json.RootElement, "title"), text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'));
-                reason = string.Empty;
-                return true;
-            }
-            catch (JsonException ex)
-            {
-                reason = $"the line is not JSON ({ex.Message})";
-                return false;
-            }
+    private static ReadItem ReadLine(ReadOnlyMemory<byte> line, string relativePath, string where)
+    {
+        if (!Utf8.IsValid(line.Span))
+        {
+            return Problem(where, "not valid UTF-8");
         }
 
-        private static string? Read(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var value) ? value.ValueKind switch
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            } : null;
+                return Problem(where, "the line is not a JSON object");
+            }
+
+            var text = DocumentMetadata.Text(root, "text");
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return Problem(where, "the line has no non-empty \"text\"");
+            }
+
+            if (!DocumentMetadata.TryRead(root, out var metadata, out var reason))
+            {
+                return Problem(where, reason);
+            }
+
+            var id = DocumentMetadata.Text(root, "id") ?? where;
+            return new ReadItem(new SourceDocument(id, relativePath, metadata.Title, Lf(text),
+                DocumentFormat.JsonRecord, metadata.Source, metadata.PublishedAt, metadata.Json), null);
+        }
+        catch (JsonException ex)
+        {
+            return Problem(where, $"the line is not JSON ({ex.Message})");
+        }
     }
+
+    private static string Lf(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+
+    private static ReadItem Problem(string where, string reason) => new(null, new DocumentProblem(where, reason));
 }
 
 /// <summary>What one read of the input folder found.</summary>

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stance.Documents;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
@@ -69,7 +70,8 @@ internal sealed partial class BatchJob(
             }
 
             var input = new InputReport();
-            var (documents, paragraphs) = ParagraphSource.Count(settings.Input);
+            var reading = new ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
+            var (documents, paragraphs) = ParagraphSource.Count(settings.Input, reading);
             LogRead(_logger, documents, paragraphs);
             progress.Start(documents, paragraphs);
 
@@ -81,7 +83,8 @@ internal sealed partial class BatchJob(
             var writer = WriteRowsAsync(run, results, tables, tally, report, cancellationToken);
             try
             {
-                await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input), settings.Concurrency, results, cancellationToken))
+                await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input, reading), settings.Concurrency,
+                        results, cancellationToken))
                     .ConfigureAwait(false);
             }
             finally

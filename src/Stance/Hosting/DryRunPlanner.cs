@@ -16,7 +16,8 @@ internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePromp
     public RunPlan Plan()
     {
         var settings = options.Value;
-        var input = ParagraphSource.Read(settings.Input);
+        var reading = new Documents.ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
+        var input = ParagraphSource.Read(settings.Input, reading);
         var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
         using var store = scorer.IsMetered && File.Exists(journal) ? ResultStore.OpenReadOnly(journal) : null;
         var runDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -62,6 +62,10 @@ internal sealed class StanceOptions
 
     /// <summary>Client-side pacing and adaptive concurrency.</summary>
     public RateOptions Rate { get; set; } = new();
+
+    /// <summary>The largest <c>.txt</c> / <c>.md</c> file and JSONL line read as one document; larger is a bad
+    /// document.</summary>
+    public long MaxDocumentBytes { get; set; } = Stance.Documents.ReadOptions.DefaultMaxDocumentBytes;
 }
 
 /// <summary>Which model answers, and how to reach it.</summary>

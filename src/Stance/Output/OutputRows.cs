@@ -35,6 +35,15 @@ internal sealed class ParagraphRow
     [JsonPropertyName("stance_score")] public double? StanceScore { get; init; }
     [JsonPropertyName("confidence")] public double? Confidence { get; init; }
     [JsonPropertyName("rationale")] public string? Rationale { get; init; }
+
+    // Schema version 2: the document's own metadata (null when the input gives none).
+    [JsonPropertyName("source")] public string? Source { get; init; }
+
+    [JsonPropertyName("published_at")]
+    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    public DateTime? PublishedAt { get; init; }
+
+    [JsonPropertyName("document_meta")] public string? DocumentMeta { get; init; }
 }
 
 /// <summary>One row of the <c>targets</c> table: the stance toward one target in one paragraph.</summary>
@@ -55,4 +64,11 @@ internal sealed class TargetRow
     [JsonPropertyName("provider")] public required string Provider { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
+
+    // Schema version 2: the document's outlet and publication time, for grouping targets without a join.
+    [JsonPropertyName("source")] public string? Source { get; init; }
+
+    [JsonPropertyName("published_at")]
+    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    public DateTime? PublishedAt { get; init; }
 }

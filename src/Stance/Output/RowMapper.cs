@@ -39,6 +39,9 @@ internal static class RowMapper
         StanceScore = outcome.Answer?.StanceScore,
         Confidence = outcome.Answer?.Confidence,
         Rationale = outcome.Answer?.Rationale,
+        Source = paragraph.Source,
+        PublishedAt = paragraph.PublishedAt,
+        DocumentMeta = paragraph.DocumentMeta,
     };
 
     /// <summary>One row per scored target; none for a failed paragraph.</summary>
@@ -60,6 +63,8 @@ internal static class RowMapper
             Provider = run.Provider,
             Model = run.Model,
             PromptSha256 = run.PromptSha256,
+            Source = paragraph.Source,
+            PublishedAt = paragraph.PublishedAt,
         });
 
     private static DateTime TruncateToMicroseconds(DateTime value) =>

@@ -7,19 +7,20 @@ namespace Stance.Paragraphs;
 internal static class ParagraphSource
 {
     /// <summary>Reads and splits every document below <paramref name="inputFolder"/> (materialised; for planning and tests).</summary>
-    public static ParagraphBatch Read(string inputFolder)
+    public static ParagraphBatch Read(string inputFolder, ReadOptions? options = null)
     {
         var report = new InputReport();
-        var paragraphs = Stream(inputFolder, report).ToList();
+        var paragraphs = Stream(inputFolder, report, options).ToList();
         return new ParagraphBatch(report.Documents, paragraphs, report.BadDocuments, report.SkippedBlocks);
     }
 
-    /// <summary>Counts documents and paragraphs without keeping them (for progress and ETA).</summary>
-    public static (int Documents, int Paragraphs) Count(string inputFolder)
+    /// <summary>Counts documents and paragraphs without keeping them (for progress and ETA): a second streaming
+    /// read.</summary>
+    public static (int Documents, int Paragraphs) Count(string inputFolder, ReadOptions? options = null)
     {
         var report = new InputReport();
         var paragraphs = 0;
-        foreach (var _ in Stream(inputFolder, report))
+        foreach (var _ in Stream(inputFolder, report, options))
         {
             paragraphs++;
         }
@@ -28,9 +29,9 @@ internal static class ParagraphSource
     }
 
     /// <summary>Yields the paragraphs of every document one document at a time; problems go to <paramref name="report"/>.</summary>
-    public static IEnumerable<Paragraph> Stream(string inputFolder, InputReport report)
+    public static IEnumerable<Paragraph> Stream(string inputFolder, InputReport report, ReadOptions? options = null)
     {
-        foreach (var item in DocumentReader.Stream(inputFolder))
+        foreach (var item in DocumentReader.Stream(inputFolder, options))
         {
             if (item.Problem is { } problem)
             {

@@ -13,7 +13,7 @@ internal static partial class ParagraphSplitter
     public static SplitDocument Split(SourceDocument document)
     {
         var blocks = BlankLines().Split(document.Text)
-            .Select(block => block.Trim('\n', ' ', '\t'))
+            .Select(block => block.Trim())
             .Where(block => block.Length > 0)
             .ToList();
 
@@ -49,7 +49,8 @@ internal static partial class ParagraphSplitter
             var textSha = Sha256Hex(text);
             occurrences[textSha] = occurrences.GetValueOrDefault(textSha) + 1;
             var id = Sha256Hex($"{document.Id}\n{textSha}\n{occurrences[textSha]}")[..24];
-            paragraphs.Add(new Paragraph(document.Id, title, document.SourcePath, paragraphs.Count, id, textSha, text, previous));
+            paragraphs.Add(new Paragraph(document.Id, title, document.SourcePath, paragraphs.Count, id, textSha, text,
+                previous, Source: document.Source, PublishedAt: document.PublishedAt, DocumentMeta: document.Meta));
             previous = text;
         }
 
@@ -72,10 +73,10 @@ internal static partial class ParagraphSplitter
 
     private static string Collapse(string block) => LineBreak().Replace(block, " ").Trim();
 
-    [GeneratedRegex(@"\n[ \t]*\n(?:[ \t]*\n)*")]
+    [GeneratedRegex(@"\n[^\S\n]*\n(?:[^\S\n]*\n)*")]
     private static partial Regex BlankLines();
 
-    [GeneratedRegex(@"[ \t]*\n[ \t]*")]
+    [GeneratedRegex(@"[^\S\n]*\n[^\S\n]*")]
     private static partial Regex LineBreak();
 
     [GeneratedRegex(@"^\s{0,3}#{1,6}(\s|$)")]

@@ -27,7 +27,7 @@ internal static partial class Sentences
         }
     }
 
-    [GeneratedRegex(@"[.!?…]+[""”’)]*(?=\s+|$)")]
+    [GeneratedRegex(@"[.!?…։]+[""”’»)]*(?=\s+|$)")]
     private static partial Regex SentenceEnd();
 
     [GeneratedRegex(@"(?:\b(?:[A-Z]\.)+[A-Z]?|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|No|vs|etc|e\.g|i\.e))$")]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Stance.Paragraphs;
 
 namespace Stance.Prompts;
 
@@ -15,7 +16,7 @@ internal sealed class WatchedTargets
         _canonicalByAlias = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
-            foreach (var alias in target.Aliases.Append(target.Name))
+            foreach (var alias in target.Aliases.Append(target.Name).Select(Key))
             {
                 if (_canonicalByAlias.TryGetValue(alias, out var owner) && owner != target.Name)
                 {
@@ -28,9 +29,14 @@ internal sealed class WatchedTargets
 
         if (_canonicalByAlias.Count > 0)
         {
-            // Longest alias first so "U.S.A." wins over "U.S."; whole words only, case-sensitive (names are proper nouns).
-            var alternatives = _canonicalByAlias.Keys.OrderByDescending(a => a.Length).Select(Regex.Escape);
-            _mentions = new Regex($@"(?<![\p{{L}}\p{{N}}])(?:{string.Join('|', alternatives)})(?![\p{{L}}\p{{N}}])", RegexOptions.CultureInvariant);
+            // Longest alias first so "U.S.A." wins over "U.S."; whole words only (a letter, digit or combining mark on
+            // either side makes a longer word, in any script), case-sensitive (names are proper nouns). Aliases and
+            // text are compared folded (NFC, spaces, dashes, invisible characters; see TextFold).
+            var alternatives = string.Join(
+                '|', _canonicalByAlias.Keys.OrderByDescending(a => a.Length).Select(Regex.Escape));
+            _mentions = new Regex(
+                $@"(?<![\p{{L}}\p{{N}}\p{{M}}])(?:{alternatives})(?![\p{{L}}\p{{N}}\p{{M}}])",
+                RegexOptions.CultureInvariant);
         }
     }
 
@@ -77,14 +83,14 @@ internal sealed class WatchedTargets
     /// <summary>Maps a name the model or a reader used to its canonical name; <c>watched</c> is false for other targets.</summary>
     public (string Name, bool Watched) Canonicalize(string name)
     {
-        var trimmed = name.Trim();
-        if (_canonicalByAlias.TryGetValue(trimmed, out var canonical))
+        var key = Key(name);
+        if (_canonicalByAlias.TryGetValue(key, out var canonical))
         {
             return (canonical, true);
         }
 
-        var match = _canonicalByAlias.FirstOrDefault(pair => pair.Key.Equals(trimmed, StringComparison.OrdinalIgnoreCase) && pair.Key.Length > 3);
-        return match.Value is not null ? (match.Value, true) : (trimmed, false);
+        var match = _canonicalByAlias.FirstOrDefault(pair => pair.Key.Equals(key, StringComparison.OrdinalIgnoreCase) && pair.Key.Length > 3);
+        return match.Value is not null ? (match.Value, true) : (name.Trim(), false); // an unwatched name is kept as given
     }
 
     /// <summary>Every literal mention of a watched target in <paramref name="text"/>, in order.</summary>
@@ -95,11 +101,26 @@ internal sealed class WatchedTargets
             yield break;
         }
 
-        foreach (Match match in _mentions.Matches(text))
+        if (TextFold.IsFoldedAlready(text))
         {
-            yield return new TargetMention(_canonicalByAlias[match.Value], match.Value, match.Index);
+            foreach (Match match in _mentions.Matches(text))
+            {
+                yield return new TargetMention(_canonicalByAlias[match.Value], match.Value, match.Index);
+            }
+
+            yield break;
+        }
+
+        var folded = TextFold.Fold(text, ignoreCase: false);
+        foreach (Match match in _mentions.Matches(folded.Text))
+        {
+            var (start, end) = folded.Original(match.Index, match.Length);
+            yield return new TargetMention(_canonicalByAlias[match.Value], text[start..end], start);
         }
     }
+
+    /// <summary>An alias or name as it is compared: folded, case kept.</summary>
+    private static string Key(string name) => TextFold.Fold(name.Trim(), ignoreCase: false).Text;
 
     /// <summary>The list given to the prompt: one target a line, <c>name: alias, alias</c>.</summary>
     public string ToPromptText() =>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Stance.Paragraphs;
 using Stance.Prompts;
@@ -127,11 +126,14 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
         return start >= 0 && end > start ? content[start..(end + 1)] : content.Trim();
     }
 
-    /// <summary>Finds <paramref name="quote"/> in <paramref name="text"/>: exactly, else up to case, spacing and quote style.</summary>
-    /// <returns>The paragraph's own span, or null when the quote is not in it.</returns>
+    /// <summary>Finds <paramref name="quote"/> in <paramref name="text"/>: exactly, else after folding both (Unicode
+    /// NFC, case, white space incl. non-breaking, quote and dash style; soft hyphens and zero-width characters
+    /// ignored; see <see cref="TextFold"/>).</summary>
+    /// <returns>The paragraph's own span (its own characters, marks and invisible ones inside it kept), or null when
+    /// the quote is not in it.</returns>
     internal static string? FindVerbatim(string text, string quote)
     {
-        quote = quote.Trim().Trim('"', '\'', '“', '”', '‘', '’', '«', '»').Trim();
+        quote = quote.Trim().Trim('"', '\'', '“', '”', '‘', '’', '«', '»', '„', '‚', '‹', '›').Trim();
         if (quote.Length == 0)
         {
             return null;
@@ -142,47 +144,26 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
             return quote;
         }
 
-        var (normalText, map) = Normalize(text);
-        var (normalQuote, _) = Normalize(quote);
-        var at = normalText.IndexOf(normalQuote, StringComparison.Ordinal);
-        if (at < 0 || normalQuote.Length == 0)
+        var foldedQuote = TextFold.Fold(quote, ignoreCase: true).Text;
+        if (foldedQuote.Length == 0)
         {
             return null;
         }
 
-        var from = map[at];
-        var to = map[at + normalQuote.Length - 1] + 1;
-        return text[from..to];
-    }
-
-    private static (string Text, int[] Map) Normalize(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var map = new List<int>(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        var foldedText = TextFold.Fold(text, ignoreCase: true);
+        var at = foldedText.Text.IndexOf(foldedQuote, StringComparison.Ordinal);
+        if (at < 0)
         {
-            var c = text[i] switch
-            {
-                '“' or '”' or '«' or '»' or '„' => '"',
-                '‘' or '’' or '`' or '´' => '\'',
-                '–' or '—' => '-',
-                var other => char.ToLowerInvariant(other),
-            };
-            if (char.IsWhiteSpace(c))
-            {
-                if (builder.Length == 0 || builder[^1] == ' ')
-                {
-                    continue;
-                }
-
-                c = ' ';
-            }
-
-            builder.Append(c);
-            map.Add(i);
+            return null;
         }
 
-        return (builder.ToString().TrimEnd(), [.. map]);
+        var (from, to) = foldedText.Original(at, foldedQuote.Length);
+        while (to < text.Length && TextFold.IsMark(text[to]))
+        {
+            to++; // a mark that did not compose still belongs to the quote's last letter
+        }
+
+        return text[from..to];
     }
 }
 

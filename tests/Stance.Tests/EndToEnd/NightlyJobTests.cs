@@ -76,11 +76,11 @@ public sealed class NightlyJobTests : JobTestBase
         Assert.Equal("VARCHAR", paragraphs["text"]);
         Assert.Equal("BOOLEAN", paragraphs["from_cache"]);
         Assert.Equal("VARCHAR", paragraphs["error_kind"]);
-        Assert.Equal(29, paragraphs.Count);
+        Assert.Equal(32, paragraphs.Count); // schema version 2: source, published_at, document_meta
         var targets = DuckDb.Types(Output, "targets");
         Assert.Equal("BOOLEAN", targets["watched"]);
         Assert.Equal("DOUBLE", targets["stance_score"]);
-        Assert.Equal(15, targets.Count);
+        Assert.Equal(17, targets.Count); // schema version 2: source, published_at
         var file = Assert.Single(Directory.GetFiles(Path.Combine(Output, "paragraphs"), "*.parquet", SearchOption.AllDirectories));
         Assert.Matches(@"paragraphs/run_date=\d{4}-\d{2}-\d{2}/part-[^/]+\.parquet$", file.Replace('\\', '/'));
         Assert.Empty(Directory.GetFiles(Output, "*.tmp", SearchOption.AllDirectories));

@@ -23,7 +23,7 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal(0, run.ExitCode);
 
         var paragraphs = Columns("paragraphs");
-        Assert.Equal(29, paragraphs.Count);
+        Assert.Equal(32, paragraphs.Count);
         var scoredAt = Assert.IsType<TimestampLogicalType>(paragraphs["scored_at"].LogicalType);
         Assert.True(scoredAt.IsAdjustedToUtc);
         Assert.Equal(TimeUnit.Micros, scoredAt.TimeUnit);
@@ -41,8 +41,21 @@ public sealed class SchemaGuaranteeTests : IDisposable
 
         Assert.Equal(PhysicalType.Boolean, paragraphs["from_cache"].PhysicalType);
         var targets = Columns("targets");
-        Assert.Equal(15, targets.Count);
+        Assert.Equal(17, targets.Count);
         Assert.Equal(PhysicalType.Boolean, targets["watched"].PhysicalType);
+
+        // Schema version 2: the documents' own metadata, in both tables (document_meta in paragraphs only).
+        foreach (var table in new[] { paragraphs, targets })
+        {
+            var publishedAt = Assert.IsType<TimestampLogicalType>(table["published_at"].LogicalType);
+            Assert.Equal((true, TimeUnit.Micros), (publishedAt.IsAdjustedToUtc, publishedAt.TimeUnit));
+            Assert.IsType<StringLogicalType>(table["source"].LogicalType);
+            Assert.Equal(Repetition.Optional, table["source"].SchemaNode.Repetition);
+            Assert.Equal(Repetition.Optional, table["published_at"].SchemaNode.Repetition);
+        }
+
+        Assert.IsType<StringLogicalType>(paragraphs["document_meta"].LogicalType);
+        Assert.False(targets.ContainsKey("document_meta"));
         Assert.Equal(PhysicalType.Double, targets["stance_score"].PhysicalType);
 
         foreach (var file in Directory.GetFiles(_folder.Path, "*.parquet", SearchOption.AllDirectories))
@@ -61,6 +74,10 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal("INTEGER", duck["paragraph_index"]);
         Assert.All(new[] { "sentiment_score", "stance_score", "confidence" }, c => Assert.Equal("DOUBLE", duck[c]));
         Assert.Equal("BOOLEAN", duck["from_cache"]);
+        Assert.Equal(
+            ("TIMESTAMP WITH TIME ZONE", "VARCHAR", "VARCHAR"),
+            (duck["published_at"], duck["source"], duck["document_meta"]));
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", DuckDb.Types(_folder.Path, "targets")["published_at"]);
         // The run_date stored in each file agrees with its Hive partition folder.
         var agree = DuckDb.Query(
             "SELECT count(*) FILTER (WHERE run_date = CAST(regexp_extract(filename, 'run_date=([0-9-]+)', 1) AS DATE)) AS agree, count(*) AS n " +
