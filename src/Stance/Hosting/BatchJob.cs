@@ -23,6 +23,7 @@ internal interface IBatchJob
 /// <summary>One batch: read paragraphs, score them (journaling each paid answer), write the tables, then the manifest.</summary>
 internal sealed partial class BatchJob(
     IOptions<StanceOptions> options,
+    IOptions<OutputOptions> outputOptions,
     StancePrompt prompt,
     IParagraphScorer scorer,
     ParquetOutput output,
@@ -76,7 +77,7 @@ internal sealed partial class BatchJob(
             progress.Start(documents, paragraphs);
 
             var scoring = new ScoringRun(scorer, store, settings.Cache, progress, time, _logger);
-            var tables = output.Begin(settings.Output, run, settings.RowsPerPart);
+            var tables = output.Begin(settings.Output, run, settings.RowsPerPart, outputOptions.Value.Mode);
             var tally = new RunTally();
             var report = new ReportCollector();
             var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
@@ -98,9 +99,9 @@ internal sealed partial class BatchJob(
                 LogSkipped(_logger, problem.SourcePath, problem.Reason);
             }
 
-            var files = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            var commit = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             var exitCode = ExitCodes.For(scoring.Abort?.Kind, tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
-            var manifest = RunManifestBuilder.Build(run, prompt, input, tally, scoring.Abort, files, exitCode, startedAt, time.GetUtcNow(),
+            var manifest = RunManifestBuilder.Build(run, prompt, input, tally, scoring.Abort, commit, exitCode, startedAt, time.GetUtcNow(),
                 progress.RetriesByReason, settings.Pricing);
             var manifestPath = RunManifest.PathFor(settings.Output, run);
             await DurableFile.WriteTextAsync(RunReport.PathFor(manifestPath), RunReport.Render(manifest, report), CancellationToken.None).ConfigureAwait(false);

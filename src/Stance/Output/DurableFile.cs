@@ -38,6 +38,7 @@ internal static class DurableFile
         if (renameIntoPlace)
         {
             File.Move(temporary, path, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
         }
     }
 

@@ -6,6 +6,14 @@ namespace Stance.Output;
 /// <summary>One row of the <c>paragraphs</c> table; see docs/output-schema.md.</summary>
 internal sealed class ParagraphRow
 {
+    /// <summary>An empty row, for reading part files back (the reader sets every column it finds).</summary>
+#pragma warning disable CS8618 // the reader sets the columns
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public ParagraphRow()
+    {
+    }
+#pragma warning restore CS8618
+
     [JsonPropertyName("run_id")] public required string RunId { get; init; }
     [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
     [JsonPropertyName("scored_at")][ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public required DateTime ScoredAt { get; init; }
@@ -49,6 +57,14 @@ internal sealed class ParagraphRow
 /// <summary>One row of the <c>targets</c> table: the stance toward one target in one paragraph.</summary>
 internal sealed class TargetRow
 {
+    /// <summary>An empty row, for reading part files back (the reader sets every column it finds).</summary>
+#pragma warning disable CS8618 // the reader sets the columns
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public TargetRow()
+    {
+    }
+#pragma warning restore CS8618
+
     [JsonPropertyName("run_id")] public required string RunId { get; init; }
     [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
     [JsonPropertyName("document_id")] public required string DocumentId { get; init; }

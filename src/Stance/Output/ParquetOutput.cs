@@ -8,12 +8,15 @@ namespace Stance.Output;
 
 /// <summary>Writes the two tables as Hive-partitioned Parquet part files under the output folder.</summary>
 /// <remarks>
-/// A run owns its run date's partition. Rows stream in; every <c>RowsPerPart</c> rows a part file is written under a
-/// hidden temporary name (outside the <c>*.parquet</c> glob) and flushed to disk, so memory does not grow with the
-/// corpus. At the end a commit record listing the earlier parts to delete and the new parts to rename is written
-/// durably; then the old parts are deleted and the new ones renamed into place, each step atomic; then the record is
-/// removed. A crash at any point is finished (rolled forward) by the next run's <see cref="Recover"/>, so a reader never
-/// sees a partial file or two rows for one paragraph.
+/// Rows stream in; every <c>RowsPerPart</c> rows a part file is written under a hidden temporary name (outside the
+/// <c>*.parquet</c> glob) and flushed to disk, so memory does not grow with the corpus. At the end the run replaces, in
+/// its run date's partition, the rows of the documents it read (<see cref="ReplaceMode.Documents"/>, the default): an
+/// earlier part that holds none of them stays as it is; one that holds some is replaced, its other rows carried into
+/// the run's own parts. With <see cref="ReplaceMode.Date"/> every earlier part of the date is replaced. A commit record
+/// listing the parts to delete and the new parts to rename is written durably; then the old parts are deleted and the
+/// new ones renamed into place, each step atomic, and the folders synced; then the record is removed. A crash at any
+/// point is finished (rolled forward) by the next run's <see cref="Recover"/>, so a reader never sees a partial file or
+/// two rows for one paragraph (old rows disappear before new ones appear: at worst, briefly, fewer).
 /// </remarks>
 internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
 {
@@ -23,7 +26,8 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
     /// <summary>The default number of rows in one part file.</summary>
     public const int DefaultRowsPerPart = 10_000;
 
-    private static readonly string[] s_tables = ["paragraphs", "targets"];
+    /// <summary>The tables a run writes.</summary>
+    internal static readonly string[] Tables = ["paragraphs", "targets"];
 
     /// <summary>Finishes a commit that a crash interrupted and removes temporary files that no commit refers to.</summary>
     public void Recover(string outputFolder)
@@ -35,9 +39,10 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
             LogRecovering(logger, plan.Renames.Count, plan.Deletes.Count);
             Apply(outputFolder, plan);
             File.Delete(record);
+            DirectorySync.Flush(Path.GetDirectoryName(record)!);
         }
 
-        foreach (var table in s_tables.Select(t => Path.Combine(outputFolder, t)).Where(Directory.Exists))
+        foreach (var table in Tables.Select(t => Path.Combine(outputFolder, t)).Where(Directory.Exists))
         {
             foreach (var orphan in Directory.EnumerateFiles(table, ".part-*.tmp", SearchOption.AllDirectories))
             {
@@ -47,13 +52,14 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
     }
 
     /// <summary>Starts writing a run's tables.</summary>
-    public RunTables Begin(string outputFolder, RunStamp run, int rowsPerPart = DefaultRowsPerPart) => new(this, outputFolder, run, rowsPerPart);
+    public RunTables Begin(string outputFolder, RunStamp run, int rowsPerPart = DefaultRowsPerPart, ReplaceMode replace = ReplaceMode.Documents) =>
+        new(this, outputFolder, run, rowsPerPart, replace);
 
     /// <summary>Writes both tables for one run at once; returns the part files, relative to the output folder.</summary>
     public async Task<IReadOnlyList<string>> WriteAsync(string outputFolder, RunStamp run, IReadOnlyList<ParagraphRow> paragraphs,
         IReadOnlyList<TargetRow> targets, CancellationToken cancellationToken)
     {
-        var tables = Begin(outputFolder, run);
+        var tables = Begin(outputFolder, run, replace: ReplaceMode.Date);
         foreach (var row in paragraphs)
         {
             await tables.AddParagraphAsync(row, cancellationToken).ConfigureAwait(false);
@@ -64,32 +70,35 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
             await tables.AddTargetAsync(row, cancellationToken).ConfigureAwait(false);
         }
 
-        return await tables.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (await tables.CommitAsync(cancellationToken).ConfigureAwait(false)).Files;
     }
 
     /// <summary>The Hive partition folder of a table for the run's date.</summary>
     public static string PartitionFolder(string outputFolder, string table, RunStamp run) =>
         Path.Combine(outputFolder, table, $"run_date={run.RunDate:yyyy-MM-dd}");
 
-    internal async Task<IReadOnlyList<string>> CommitAsync(string outputFolder, RunStamp run, List<CommitRename> renames, CancellationToken cancellationToken)
+    /// <summary>The committed part files of a table for the run's date, relative to the output folder.</summary>
+    internal static IEnumerable<string> CommittedParts(string outputFolder, string table, RunStamp run)
+    {
+        var folder = PartitionFolder(outputFolder, table, run);
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "part-*.parquet").Select(path => Relative(outputFolder, path)).Order(StringComparer.Ordinal)
+            : [];
+    }
+
+    internal async Task<IReadOnlyList<string>> CommitAsync(string outputFolder, RunStamp run, List<CommitRename> renames, List<string> deletes,
+        CancellationToken cancellationToken)
     {
         var finals = renames.Select(r => r.To).ToHashSet(StringComparer.Ordinal);
-        var deletes = s_tables
-            .Select(table => PartitionFolder(outputFolder, table, run))
-            .Where(Directory.Exists)
-            .SelectMany(folder => Directory.EnumerateFiles(folder, "part-*.parquet"))
-            .Select(path => Relative(outputFolder, path))
-            .Where(path => !finals.Contains(path))
-            .ToList();
-
-        var plan = new CommitPlan(deletes, renames);
+        var plan = new CommitPlan([.. deletes.Where(path => !finals.Contains(path))], renames);
         var record = CommitRecordPath(outputFolder);
         await DurableFile.WriteTextAsync(record, JsonSerializer.Serialize(plan), cancellationToken).ConfigureAwait(false);
         Apply(outputFolder, plan);
         File.Delete(record);
+        DirectorySync.Flush(Path.GetDirectoryName(record)!);
 
         LogWritten(logger, renames.Count, run.RunId);
-        foreach (var replaced in deletes)
+        foreach (var replaced in plan.Deletes)
         {
             LogReplaced(logger, replaced);
         }
@@ -119,18 +128,33 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
 
     private static void Apply(string outputFolder, CommitPlan plan)
     {
-        foreach (var delete in plan.Deletes)
+        var step = 0;
+        try
         {
-            File.Delete(Path.Combine(outputFolder, delete));
-        }
-
-        foreach (var rename in plan.Renames)
-        {
-            var from = Path.Combine(outputFolder, rename.From);
-            if (File.Exists(from))
+            foreach (var delete in plan.Deletes)
             {
-                File.Move(from, Path.Combine(outputFolder, rename.To), overwrite: true);
+                File.Delete(Path.Combine(outputFolder, delete));
+                CrashPoint.Reached($"commit-step:{++step}", outputFolder);
             }
+
+            // Deletions reach the disk before any new part appears, so not even a power loss shows old and new rows.
+            DirectorySync.Flush(plan.Deletes.Select(d => Path.GetDirectoryName(Path.Combine(outputFolder, d))!));
+            foreach (var rename in plan.Renames)
+            {
+                var from = Path.Combine(outputFolder, rename.From);
+                if (File.Exists(from))
+                {
+                    File.Move(from, Path.Combine(outputFolder, rename.To), overwrite: true);
+                }
+
+                CrashPoint.Reached($"commit-step:{++step}", outputFolder);
+            }
+
+            DirectorySync.Flush(plan.Renames.Select(r => Path.GetDirectoryName(Path.Combine(outputFolder, r.To))!));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not OutputWriteException)
+        {
+            throw new OutputWriteException(Path.GetFullPath(outputFolder), ex);
         }
     }
 
@@ -154,22 +178,21 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
 internal sealed record CommitRename(string From, string To);
 
 /// <summary>A run's two tables being written: rows are buffered up to the part size, then written as a hidden part.</summary>
-internal sealed class RunTables(ParquetOutput output, string outputFolder, RunStamp run, int rowsPerPart)
+internal sealed class RunTables(ParquetOutput output, string outputFolder, RunStamp run, int rowsPerPart, ReplaceMode replace)
 {
     private readonly List<ParagraphRow> _paragraphs = [];
     private readonly List<TargetRow> _targets = [];
     private readonly List<CommitRename> _parts = [];
+    private readonly HashSet<string> _documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
     private int _paragraphPart;
     private int _targetPart;
 
     /// <summary>Adds a paragraph row.</summary>
     public async ValueTask AddParagraphAsync(ParagraphRow row, CancellationToken cancellationToken)
     {
-        _paragraphs.Add(row);
-        if (_paragraphs.Count >= rowsPerPart)
-        {
-            await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
-        }
+        _documents.Add(row.DocumentId);
+        await AddCarriedParagraphAsync(row, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds a target row.</summary>
@@ -182,9 +205,36 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
         }
     }
 
-    /// <summary>Writes what is buffered and commits every part; returns the part files, relative to the output folder.</summary>
-    public async Task<IReadOnlyList<string>> CommitAsync(CancellationToken cancellationToken)
+    /// <summary>Carries the date's other rows forward, writes what is buffered and commits every part.</summary>
+    public async Task<CommitResult> CommitAsync(CancellationToken cancellationToken)
     {
+        var deletes = new List<string>();
+        var kept = new List<string>();
+        foreach (var table in ParquetOutput.Tables)
+        {
+            foreach (var part in ParquetOutput.CommittedParts(outputFolder, table, run).ToList())
+            {
+                var path = Path.Combine(outputFolder, part);
+                var documents = replace == ReplaceMode.Date ? null : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
+                if (documents is not null && !documents.Any(_documents.Contains))
+                {
+                    kept.Add(part);
+                    if (table == "paragraphs")
+                    {
+                        CountRuns(await PartFile.ReadStringsAsync(path, "run_id", cancellationToken).ConfigureAwait(false));
+                    }
+
+                    continue;
+                }
+
+                deletes.Add(part);
+                if (documents is not null)
+                {
+                    await CarryAsync(table, path, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
         if (_paragraphs.Count > 0 || _paragraphPart == 0)
         {
             await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
@@ -195,7 +245,51 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
             await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return await output.CommitAsync(outputFolder, run, _parts, cancellationToken).ConfigureAwait(false);
+        var files = await output.CommitAsync(outputFolder, run, _parts, deletes, cancellationToken).ConfigureAwait(false);
+        return new CommitResult(files, kept, _runs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value));
+    }
+
+    // The rows of an earlier part that belong to documents this run did not read: they stay in the date, now in this run's parts.
+    private async Task CarryAsync(string table, string path, CancellationToken cancellationToken)
+    {
+        if (table == "paragraphs")
+        {
+            foreach (var row in await PartFile.ReadRowsAsync<ParagraphRow>(path, cancellationToken).ConfigureAwait(false))
+            {
+                if (!_documents.Contains(row.DocumentId))
+                {
+                    await AddCarriedParagraphAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var row in await PartFile.ReadRowsAsync<TargetRow>(path, cancellationToken).ConfigureAwait(false))
+        {
+            if (!_documents.Contains(row.DocumentId))
+            {
+                await AddTargetAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask AddCarriedParagraphAsync(ParagraphRow row, CancellationToken cancellationToken)
+    {
+        CountRuns([row.RunId]);
+        _paragraphs.Add(row);
+        if (_paragraphs.Count >= rowsPerPart)
+        {
+            await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void CountRuns(IEnumerable<string> runIds)
+    {
+        foreach (var runId in runIds)
+        {
+            _runs[runId] = _runs.GetValueOrDefault(runId) + 1;
+        }
     }
 
     private async Task FlushParagraphsAsync(CancellationToken cancellationToken)

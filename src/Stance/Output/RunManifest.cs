@@ -26,6 +26,8 @@ internal sealed record RunManifest(
     IReadOnlyList<ManifestProblem> SkippedBlocks,
     ManifestAbort? Aborted,
     IReadOnlyList<string> Files,
+    IReadOnlyList<string> KeptFiles,
+    IReadOnlyDictionary<string, long> DateRuns,
     string SchemaVersion)
 {
     private static readonly JsonSerializerOptions s_json = new()

@@ -11,7 +11,7 @@ internal static class RunManifestBuilder
 {
     /// <summary>The manifest of a finished run.</summary>
     public static RunManifest Build(RunStamp run, StancePrompt prompt, InputReport input, RunTally tally,
-        RunAbortedException? abort, IReadOnlyList<string> files, int exitCode, DateTimeOffset startedAt, DateTimeOffset finishedAt,
+        RunAbortedException? abort, CommitResult commit, int exitCode, DateTimeOffset startedAt, DateTimeOffset finishedAt,
         IReadOnlyDictionary<string, int> retries, PricingOptions pricing) => new(
         run.RunId,
         run.RunDate,
@@ -42,6 +42,8 @@ internal static class RunManifestBuilder
         input.BadDocuments.Select(p => new ManifestProblem(p.SourcePath, p.Reason)).ToList(),
         input.SkippedBlocks.Select(p => new ManifestProblem(p.SourcePath, p.Reason)).ToList(),
         abort is null ? null : new ManifestAbort(abort.Kind, abort.Message),
-        files,
+        commit.Files,
+        commit.KeptFiles,
+        commit.DateRuns,
         ParquetOutput.SchemaVersion);
 }
