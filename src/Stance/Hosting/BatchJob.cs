@@ -40,6 +40,14 @@ internal sealed partial class BatchJob(
         var settings = options.Value;
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
+        // An input with no document (a feed that did not arrive, a mount not ready) must not replace anything.
+        var reading = new ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
+        var (documents, paragraphs) = ParagraphSource.Count(settings.Input, reading);
+        if (documents == 0)
+        {
+            throw new NoInputException(Path.GetFullPath(settings.Input));
+        }
+
         // One run at a time per output folder and per journal: a second run (an overlapping cron job, a manual run)
         // stops here, before any call, instead of resuming a run that is not dead and paying for it again.
         var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
@@ -71,8 +79,6 @@ internal sealed partial class BatchJob(
             }
 
             var input = new InputReport();
-            var reading = new ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
-            var (documents, paragraphs) = ParagraphSource.Count(settings.Input, reading);
             LogRead(_logger, documents, paragraphs);
             progress.Start(documents, paragraphs);
 

@@ -34,6 +34,11 @@ internal sealed partial class BatchWorker(
             LogCancelled(logger);
             outcome.ExitCode = ExitCodes.Cancelled;
         }
+        catch (NoInputException ex)
+        {
+            LogNoInput(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.NoInput;
+        }
         catch (Output.ClaimHeldException ex)
         {
             LogClaimHeld(logger, ex.Message);
@@ -92,6 +97,9 @@ internal sealed partial class BatchWorker(
 
     [LoggerMessage(EventId = 96, Level = LogLevel.Critical, Message = "Not started: {Problem}")]
     private static partial void LogClaimHeld(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 97, Level = LogLevel.Critical, Message = "Not run: {Problem}")]
+    private static partial void LogNoInput(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 94, Level = LogLevel.Critical, Message = "The local model is unavailable, nothing was scored: {Problem}")]
     private static partial void LogModelUnavailable(ILogger logger, string problem);

@@ -34,6 +34,38 @@ public sealed class ParquetOutputTests
     }
 
     [Fact]
+    public async Task ACommitSyncsEveryFolderWhoseEntriesItChanged()
+    {
+        using var folder = new TempFolder();
+        var output = new ParquetOutput(NullLogger<ParquetOutput>.Instance);
+        await output.WriteAsync(folder.Path, s_run with { RunId = "old" }, [Row("old")], [], CancellationToken.None);
+        var paragraphs = ParquetOutput.PartitionFolder(folder.Path, "paragraphs", s_run);
+        var targets = ParquetOutput.PartitionFolder(folder.Path, "targets", s_run);
+        var state = Path.Combine(folder.Path, ".stance");
+        var before = (DirectorySync.TimesSynced(paragraphs), DirectorySync.TimesSynced(targets), DirectorySync.TimesSynced(state));
+
+        // A second commit deletes the first one's parts and renames its own into place, and removes its commit record.
+        await output.WriteAsync(folder.Path, s_run, [Row(s_run.RunId)], [], CancellationToken.None);
+
+        // Deletes are synced before the renames, then the renames, so each partition folder twice; the record's folder
+        // once after the record is written (by rename) and once after it is removed.
+        Assert.True(OperatingSystem.IsWindows() || DirectorySync.TimesSynced(paragraphs) - before.Item1 >= 2, "paragraphs partition not synced");
+        Assert.True(OperatingSystem.IsWindows() || DirectorySync.TimesSynced(targets) - before.Item2 >= 2, "targets partition not synced");
+        Assert.True(OperatingSystem.IsWindows() || DirectorySync.TimesSynced(state) - before.Item3 >= 2, "the commit record's folder not synced");
+    }
+
+    [SkippableFact]
+    public void SyncingAFolderThatDoesNotExistFailsWithItsPath()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "folders are not synced on Windows");
+        var missing = Path.Combine(Path.GetTempPath(), "stance-no-such-folder-" + Guid.NewGuid().ToString("N"));
+
+        var error = Assert.Throws<OutputWriteException>(() => DirectorySync.Flush(missing));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EachFileCarriesTheRunInItsKeyValueMetadata()
     {
         using var folder = new TempFolder();
