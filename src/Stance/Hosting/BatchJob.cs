@@ -110,6 +110,7 @@ internal sealed partial class BatchJob(
             var manifest = RunManifestBuilder.Build(run, prompt, input, tally, scoring.Abort, commit, exitCode, startedAt, time.GetUtcNow(),
                 progress.RetriesByReason, settings.Pricing);
             var manifestPath = RunManifest.PathFor(settings.Output, run);
+            CrashPoint.Reached("before-manifest", settings.Output);
             await DurableFile.WriteTextAsync(RunReport.PathFor(manifestPath), RunReport.Render(manifest, report), CancellationToken.None).ConfigureAwait(false);
             await manifest.WriteAsync(manifestPath, CancellationToken.None).ConfigureAwait(false);
             if (store is not null)
