@@ -52,7 +52,9 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             errors.Add($"Stance:Llm:Endpoint: '{llm.Endpoint}' is not an absolute http(s) URL");
         }
 
-        if (provider == "openai" && llm.Endpoint is null && string.IsNullOrWhiteSpace(llm.ApiKey))
+        // --dry-run and --check-prompts make no call, so they need no key.
+        var calls = !options.DryRun && !options.CheckPrompts;
+        if (calls && provider == "openai" && llm.Endpoint is null && string.IsNullOrWhiteSpace(llm.ApiKey))
         {
             errors.Add("Stance:Llm:ApiKey: api.openai.com needs a key; set OPENAI_API_KEY (or Stance__Llm__ApiKey, or user-secrets), or give --endpoint for a local server");
         }
@@ -64,7 +66,7 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
                 errors.Add("Stance:Llm:Endpoint: the azure provider needs the resource URL, e.g. https://NAME.openai.azure.com");
             }
 
-            if (string.IsNullOrWhiteSpace(llm.ApiKey))
+            if (calls && string.IsNullOrWhiteSpace(llm.ApiKey))
             {
                 errors.Add("Stance:Llm:ApiKey: the azure provider needs a key; set AZURE_OPENAI_API_KEY (or Stance__Llm__ApiKey, or user-secrets)");
             }

@@ -83,7 +83,9 @@ internal static class ScoringServiceCollectionExtensions
         }
         else if (llm.Endpoint is null)
         {
-            builder.AddOpenAIChatCompletion(model, llm.ApiKey!, httpClient: httpClient);
+            // No key only when planning (--dry-run, --check-prompts): the validator requires one for a run.
+            builder.AddOpenAIChatCompletion(model, string.IsNullOrWhiteSpace(llm.ApiKey) ? "no-key" : llm.ApiKey,
+                httpClient: httpClient);
         }
         else
         {

@@ -25,5 +25,39 @@ public sealed class CommandLineTests : IDisposable
         Assert.False(Directory.Exists(OutputFolder));
     }
 
+    [Fact]
+    public async Task ADryRunForOpenAiNeedsNoKeyAndMakesNoCall()
+    {
+        var (exitCode, output) = await StanceProcess.RunAsync(
+            ["--provider", "openai", "--dry-run", "--input", RepoPaths.Data, "--output", OutputFolder]);
+
+        Assert.True(exitCode == ExitCodes.Ok, output);
+        Assert.Contains("provider openai, model gpt-4o-mini", output);
+        Assert.Contains("(no call made, nothing written)", output);
+        Assert.DoesNotContain("needs a key", output);
+        Assert.False(Directory.Exists(OutputFolder));
+    }
+
+    [Fact]
+    public async Task CheckingThePromptsForOpenAiNeedsNoKey()
+    {
+        var (exitCode, output) = await StanceProcess.RunAsync(
+            ["--provider", "openai", "--check-prompts", "--input", RepoPaths.Data, "--output", OutputFolder]);
+
+        Assert.True(exitCode == ExitCodes.Ok, output);
+        Assert.Contains("Prompt 'stance' is valid", output);
+        Assert.DoesNotContain("needs a key", output);
+    }
+
+    [Fact]
+    public async Task ARealRunForOpenAiStillNeedsAKey()
+    {
+        var (exitCode, output) = await StanceProcess.RunAsync(
+            ["--provider", "openai", "--input", RepoPaths.Data, "--output", OutputFolder]);
+
+        Assert.Equal(ExitCodes.ConfigurationError, exitCode);
+        Assert.Contains("api.openai.com needs a key", output);
+    }
+
     private string OutputFolder => Path.Combine(_folder.Path, "out");
 }
