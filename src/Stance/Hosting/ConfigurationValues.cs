@@ -9,7 +9,8 @@ namespace Stance.Hosting;
 /// reported as one line naming the key and the value instead of as a crash.</summary>
 internal static class ConfigurationValues
 {
-    /// <summary>One line per value under <paramref name="section"/> that does not convert to its property's type.</summary>
+    /// <summary>One line per value under <paramref name="section"/> that does not convert to its property's
+    /// type.</summary>
     public static IReadOnlyList<string> Unconvertible(IConfigurationSection section, Type type)
     {
         var problems = new List<string>();
@@ -51,15 +52,16 @@ internal static class ConfigurationValues
             _ = TypeDescriptor.GetConverter(target).ConvertFromString(null, CultureInfo.InvariantCulture, value);
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or NotSupportedException)
+        catch (Exception ex)
+            when (ex is FormatException or ArgumentException or OverflowException or NotSupportedException)
         {
             return false;
         }
     }
 
     private static bool IsScalar(Type type) =>
-        type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset)
-        || type == typeof(DateTime) || type == typeof(Uri) || type == typeof(Guid);
+        type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(TimeSpan)
+        || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Uri) || type == typeof(Guid);
 
     private static bool IsNested(Type type) =>
         type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type)

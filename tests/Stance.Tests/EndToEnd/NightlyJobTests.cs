@@ -195,6 +195,57 @@ public sealed class NightlyJobTests : JobTestBase
     }
 
     [Fact]
+    public async Task ALlamaCppContextOverflowFailsOnlyItsParagraphAndDoesNotStopTheRun()
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"),
+            "Headline\n\nThe U.S. is wrong.\n\nPOISON paragraph about Armenia.\n\nAzerbaijan is right.\n\nArmenia agrees.");
+        Server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Status(500) with
+            {
+                Body = "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. "
+                    + "Please try increasing KV size.\",\"type\":\"server_error\"}}",
+            }
+            : Reply.Answer(request.DefaultAnswer());
+
+        // A breaker this sensitive would open on the first retried failure.
+        var run = await RunAsync("--concurrency", "1", "--Stance:Resilience:BreakerMinimumThroughput=2",
+            "--Stance:Resilience:BreakerFailureRatio=0.5");
+
+        Assert.True(run.ExitCode == ExitCodes.CompletedWithFailures, run.LogText);
+        var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(["ok", "failed", "ok", "ok"], rows.Select(r => (string)r["status"]!));
+        Assert.Equal("context_too_long", rows[1]["error_kind"]);
+        Assert.Equal(1, rows[1]["attempts"]);
+        Assert.Equal(4, Server.Requests.Count);
+        Assert.Null(ReadManifest().Aborted);
+    }
+
+    [Theory]
+    [InlineData("This model's maximum context length is 4096 tokens. However, you requested 5296 tokens (4096 in the "
+        + "messages, 1200 in the completion). Please reduce the length of the messages or completion.")]
+    [InlineData("The decoder prompt (length 8825) is longer than the maximum model length of 8192. Make sure that "
+        + "`max_model_len` is no smaller than the number of text tokens.")]
+    public async Task AVllmContextOverflowIsAContextTooLongRowAfterOneAttempt(string message)
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"), "Headline\n\nThe U.S. is wrong.\n\nPOISON paragraph about Armenia.");
+        Server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Status(400) with
+            {
+                Body = $"{{\"object\":\"error\",\"message\":\"{message}\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}",
+            }
+            : Reply.Answer(request.DefaultAnswer());
+
+        var run = await RunAsync("--concurrency", "1");
+
+        Assert.True(run.ExitCode == ExitCodes.CompletedWithFailures, run.LogText);
+        var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(["ok", "failed"], rows.Select(r => (string)r["status"]!));
+        Assert.Equal("context_too_long", rows[1]["error_kind"]);
+        Assert.Equal(1, rows[1]["attempts"]);
+        Assert.Contains("maximum", (string)rows[1]["error"]!);
+    }
+
+    [Fact]
     public async Task TheManifestIsWrittenLastAndDescribesTheRun()
     {
         CopySampleData();

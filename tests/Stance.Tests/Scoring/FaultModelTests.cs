@@ -220,6 +220,54 @@ public sealed class FaultModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALlamaCppKvSizeServerErrorIsContextTooLongAfterOneAttempt()
+    {
+        _server.Responder = _ => Reply.Status(500) with { Body = LlamaCppKvSizeError };
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(FailureKind.ContextTooLong, outcome.ErrorKind);
+        Assert.Contains("Input prompt is too big compared to KV size", outcome.Error);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AServerErrorRepeatedWordForWordForOneParagraphFailsOnlyThatParagraphAndLeavesTheCircuitClosed()
+    {
+        // A breaker this sensitive opens on the second counted failure of two attempts.
+        _server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Status(500) with { Body = "{\"error\":{\"message\":\"chat template failed\",\"type\":\"server_error\"}}" }
+            : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server,
+            ["--Stance:Resilience:BreakerMinimumThroughput=2", "--Stance:Resilience:BreakerFailureRatio=0.5"]);
+
+        var poisoned = await host.Scorer.ScoreAsync(Paragraph("POISON about the U.S."), CancellationToken.None);
+        var healthy = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(FailureKind.ServerError, poisoned.ErrorKind);
+        Assert.Equal(3, poisoned.Attempts);
+        Assert.Contains("the same answer 3 times in a row for this paragraph", poisoned.Error);
+        Assert.Equal(ParagraphStatus.Ok, healthy.Status);
+        Assert.Equal(3 + 1, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ServerErrorsWithChangingBodiesAreRetriedUntilTheyStop()
+    {
+        _server.Responder = request => request.Number <= 4
+            ? Reply.Status(500) with { Body = $"{{\"error\":{{\"message\":\"worker {request.Number} crashed\"}}}}" }
+            : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Ok, outcome.Status);
+        Assert.Equal(5, outcome.Attempts);
+    }
+
+    [Fact]
     public async Task AParagraphLongerThanTheLimitIsNotSent()
     {
         using var host = ScorerHost.Create(_server, ["--Stance:Llm:MaxParagraphChars=1000"]);
@@ -262,6 +310,10 @@ public sealed class FaultModelTests : IAsyncLifetime
     {
         Assert.Null(ProviderFaults.ParseDuration(text));
     }
+
+    private const string LlamaCppKvSizeError =
+        "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\","
+        + "\"type\":\"server_error\"}}";
 
     private static Paragraph Paragraph(string text) =>
         new("doc.txt", "Title", "doc.txt", 0, ParagraphSplitter.Sha256Hex(text)[..24], ParagraphSplitter.Sha256Hex(text), text, null);
