@@ -162,6 +162,21 @@ public sealed class FaultModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A429AskingToWaitLongerThanMaxRetryAfterStopsTheRunAtOnceWithTheProvidersTime()
+    {
+        _server.Responder = _ => Reply.Status(429, ("Retry-After", "3600"));
+        using var host = ScorerHost.Create(_server);
+
+        var error = await Assert.ThrowsAsync<RunAbortedException>(
+            () => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+
+        Assert.Equal(FailureKind.ProviderDown, error.Kind);
+        Assert.Contains(
+            "the provider asks to wait 3600 s (Retry-After), more than Stance:Resilience:MaxRetryAfter 00:05:00", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
     public async Task A403StopsTheRunAtOnce()
     {
         _server.Responder = _ => Reply.Status(403);
