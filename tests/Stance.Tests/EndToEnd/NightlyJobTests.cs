@@ -92,11 +92,24 @@ public sealed class NightlyJobTests : JobTestBase
         CopySampleData();
         var faults = new[] { "429", "500", "malformed", "drop", "none" };
         var seen = new ConcurrentDictionary<string, int>();
+        // Each new paragraph gets the next kind in turn, so every kind (and the clean case) is drawn in every run.
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        var drawn = new ConcurrentDictionary<string, byte>();
         Server.Responder = request =>
         {
             var paragraph = request.Paragraph;
             var nth = seen.AddOrUpdate(paragraph, 1, (_, n) => n + 1);
-            var fault = faults[(int)((uint)paragraph.GetHashCode(StringComparison.Ordinal) % (uint)faults.Length)];
+            int index;
+            lock (order)
+            {
+                if (!order.TryGetValue(paragraph, out index))
+                {
+                    order[paragraph] = index = order.Count;
+                }
+            }
+
+            var fault = faults[index % faults.Length];
+            drawn.TryAdd(fault, 0);
             return nth > 1 || fault == "none" ? Reply.Answer(request.DefaultAnswer()) : fault switch
             {
                 "429" => Reply.Status(429, ("retry-after-ms", "15")),
@@ -118,6 +131,7 @@ public sealed class NightlyJobTests : JobTestBase
         });
         Assert.Contains(rows, r => (int)r["attempts"]! == 2);
         Assert.Contains(rows, r => (int)r["attempts"]! == 1);
+        Assert.Equal(faults.Order(StringComparer.Ordinal), drawn.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
