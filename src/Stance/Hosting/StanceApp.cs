@@ -42,7 +42,20 @@ internal static partial class StanceApp
         try
         {
             // Validate the settings and load the prompt before the host starts, so a bad configuration is
-            // reported as such, and before any call is made.
+            // reported as such, and before any call is made. A value the binder cannot convert is one line, not a crash.
+            var configuration = host.Services.GetRequiredService<IConfiguration>();
+            var unconvertible = ConfigurationValues.Unconvertible(
+                configuration.GetSection(StanceOptions.Section), typeof(StanceOptions));
+            if (unconvertible.Count > 0)
+            {
+                foreach (var problem in unconvertible)
+                {
+                    LogInvalidConfiguration(logger, problem);
+                }
+
+                return ExitCodes.ConfigurationError;
+            }
+
             _ = host.Services.GetRequiredService<IOptions<StanceOptions>>().Value;
             _ = host.Services.GetRequiredService<StancePrompt>();
             await host.RunAsync().ConfigureAwait(false);

@@ -126,8 +126,27 @@ internal sealed class ResilienceOptions
     /// <summary>... over at least this many attempts ...</summary>
     public int BreakerMinimumThroughput { get; set; } = 20;
 
-    /// <summary>... within this window.</summary>
-    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>... within this window; not below <see cref="AttemptTimeout"/>, or a hung request (which fails only
+    /// when its attempt times out) could never count. Default: 60 s or twice the attempt timeout, whichever is
+    /// longer.</summary>
+    public TimeSpan? BreakerSamplingDuration { get; set; }
+
+    /// <summary>The run stops as provider_down (exit 6) when no attempt has got an answer or a response other than a
+    /// server fault for this long while attempts were in flight. Default: 5 minutes or twice the attempt timeout,
+    /// whichever is longer; not below <see cref="AttemptTimeout"/>.</summary>
+    public TimeSpan? NoProgressTimeout { get; set; }
+
+    /// <summary>A provider asking to wait longer than this (Retry-After) stops the run at once (exit 6).</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The breaker's window in force.</summary>
+    public TimeSpan EffectiveBreakerSamplingDuration =>
+        BreakerSamplingDuration ?? Max(TimeSpan.FromSeconds(60), AttemptTimeout * 2);
+
+    /// <summary>The watchdog's span in force.</summary>
+    public TimeSpan EffectiveNoProgressTimeout => NoProgressTimeout ?? Max(TimeSpan.FromMinutes(5), AttemptTimeout * 2);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
 /// <summary>Prices per million tokens, for the dry-run plan and the run summary.</summary>

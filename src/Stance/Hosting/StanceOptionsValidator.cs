@@ -52,7 +52,9 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             errors.Add($"Stance:Llm:Endpoint: '{llm.Endpoint}' is not an absolute http(s) URL");
         }
 
-        if (provider == "openai" && llm.Endpoint is null && string.IsNullOrWhiteSpace(llm.ApiKey))
+        // --dry-run and --check-prompts make no call, so they need no key.
+        var calls = !options.DryRun && !options.CheckPrompts;
+        if (calls && provider == "openai" && llm.Endpoint is null && string.IsNullOrWhiteSpace(llm.ApiKey))
         {
             errors.Add("Stance:Llm:ApiKey: api.openai.com needs a key; set OPENAI_API_KEY (or Stance__Llm__ApiKey, or user-secrets), or give --endpoint for a local server");
         }
@@ -64,7 +66,7 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
                 errors.Add("Stance:Llm:Endpoint: the azure provider needs the resource URL, e.g. https://NAME.openai.azure.com");
             }
 
-            if (string.IsNullOrWhiteSpace(llm.ApiKey))
+            if (calls && string.IsNullOrWhiteSpace(llm.ApiKey))
             {
                 errors.Add("Stance:Llm:ApiKey: the azure provider needs a key; set AZURE_OPENAI_API_KEY (or Stance__Llm__ApiKey, or user-secrets)");
             }
@@ -167,7 +169,8 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
             errors.Add("Stance:Resilience:BaseDelay: must be positive and not above MaxDelay");
         }
 
-        if (resilience.BreakerFailureRatio is <= 0 or > 1 || resilience.BreakerMinimumThroughput < 2 || resilience.BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        if (resilience.BreakerFailureRatio is <= 0 or > 1 || resilience.BreakerMinimumThroughput < 2
+            || resilience.EffectiveBreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
         {
             errors.Add("Stance:Resilience:BreakerFailureRatio: the breaker needs a ratio in (0, 1], MinimumThroughput ≥ 2 and SamplingDuration ≥ 0.5 s");
         }
@@ -175,6 +178,25 @@ internal sealed class StanceOptionsValidator(IConfiguration configuration) : IVa
         if (resilience.AttemptTimeout <= TimeSpan.Zero || resilience.ParagraphTimeout < resilience.AttemptTimeout)
         {
             errors.Add("Stance:Resilience:AttemptTimeout: must be positive and not above ParagraphTimeout");
+        }
+
+        if (resilience.EffectiveBreakerSamplingDuration < resilience.AttemptTimeout)
+        {
+            errors.Add("Stance:Resilience:BreakerSamplingDuration: "
+                + $"{resilience.EffectiveBreakerSamplingDuration:c} is below "
+                + $"AttemptTimeout {resilience.AttemptTimeout:c}; a hung request fails only when its attempt "
+                + "times out, so the breaker would never see it");
+        }
+
+        if (resilience.EffectiveNoProgressTimeout < resilience.AttemptTimeout)
+        {
+            errors.Add($"Stance:Resilience:NoProgressTimeout: {resilience.EffectiveNoProgressTimeout:c} is below "
+                + $"AttemptTimeout {resilience.AttemptTimeout:c}; a slow but working provider would be declared down");
+        }
+
+        if (resilience.MaxRetryAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"Stance:Resilience:MaxRetryAfter: {resilience.MaxRetryAfter:c} must be positive");
         }
     }
 

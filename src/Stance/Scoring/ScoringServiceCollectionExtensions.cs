@@ -29,6 +29,15 @@ internal static class ScoringServiceCollectionExtensions
     public static IServiceCollection AddStanceScoring(this IServiceCollection services)
     {
         services.AddSingleton(sp => new RateLimitGate(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ProgressWatchdog(
+            sp.GetRequiredService<IOptions<StanceOptions>>().Value.Resilience.EffectiveNoProgressTimeout,
+            sp.GetRequiredService<TimeProvider>()));
+
+        // Polly reports each attempt timeout as an Error event; the job logs each retry in one line of its own.
+        services.Configure<Polly.Telemetry.TelemetryOptions>(telemetry => telemetry.SeverityProvider = args =>
+            args.Event.EventName == "OnTimeout"
+                ? Polly.Telemetry.ResilienceEventSeverity.Information
+                : args.Event.Severity);
         services.AddSingleton(sp =>
         {
             var rate = sp.GetRequiredService<IOptions<StanceOptions>>().Value.Rate;
@@ -84,7 +93,9 @@ internal static class ScoringServiceCollectionExtensions
         }
         else if (llm.Endpoint is null)
         {
-            builder.AddOpenAIChatCompletion(model, llm.ApiKey!, httpClient: httpClient);
+            // No key only when planning (--dry-run, --check-prompts): the validator requires one for a run.
+            builder.AddOpenAIChatCompletion(model, string.IsNullOrWhiteSpace(llm.ApiKey) ? "no-key" : llm.ApiKey,
+                httpClient: httpClient);
         }
         else
         {
@@ -102,7 +113,10 @@ internal static class ScoringServiceCollectionExtensions
                 sp.GetRequiredService<RateLimitGate>(),
                 sp.GetRequiredService<RatePacer>(),
                 options.Rate.AdaptiveConcurrency ? new AdaptiveConcurrency(Math.Max(1, options.Concurrency / 4), options.Concurrency) : null,
-                sp.GetRequiredService<RunProgress>()),
+                sp.GetRequiredService<RunProgress>(),
+                sp.GetRequiredService<ProgressWatchdog>(),
+                options.Resilience.MaxRetryAfter,
+                sp.GetRequiredService<TimeProvider>()),
             new LlmScorerInfo(llm.Provider, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars, NarrowSchema: local is not null),
             sp.GetRequiredService<RunProgress>(),
             sp.GetRequiredService<ILogger<KernelParagraphScorer>>(),

@@ -92,11 +92,24 @@ public sealed class NightlyJobTests : JobTestBase
         CopySampleData();
         var faults = new[] { "429", "500", "malformed", "drop", "none" };
         var seen = new ConcurrentDictionary<string, int>();
+        // Each new paragraph gets the next kind in turn, so every kind (and the clean case) is drawn in every run.
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        var drawn = new ConcurrentDictionary<string, byte>();
         Server.Responder = request =>
         {
             var paragraph = request.Paragraph;
             var nth = seen.AddOrUpdate(paragraph, 1, (_, n) => n + 1);
-            var fault = faults[(int)((uint)paragraph.GetHashCode(StringComparison.Ordinal) % (uint)faults.Length)];
+            int index;
+            lock (order)
+            {
+                if (!order.TryGetValue(paragraph, out index))
+                {
+                    order[paragraph] = index = order.Count;
+                }
+            }
+
+            var fault = faults[index % faults.Length];
+            drawn.TryAdd(fault, 0);
             return nth > 1 || fault == "none" ? Reply.Answer(request.DefaultAnswer()) : fault switch
             {
                 "429" => Reply.Status(429, ("retry-after-ms", "15")),
@@ -118,6 +131,7 @@ public sealed class NightlyJobTests : JobTestBase
         });
         Assert.Contains(rows, r => (int)r["attempts"]! == 2);
         Assert.Contains(rows, r => (int)r["attempts"]! == 1);
+        Assert.Equal(faults.Order(StringComparer.Ordinal), drawn.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -192,6 +206,57 @@ public sealed class NightlyJobTests : JobTestBase
         Assert.All(statuses.Where(s => (string)s["status"]! == "failed"), s => Assert.Contains((string)s["error_kind"]!, new[] { "server_error", "aborted" }));
         Assert.Contains(statuses, s => (string?)s["error_kind"] == "aborted");
         Assert.Equal("provider_down", ReadManifest().Aborted!.Kind);
+    }
+
+    [Fact]
+    public async Task ALlamaCppContextOverflowFailsOnlyItsParagraphAndDoesNotStopTheRun()
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"),
+            "Headline\n\nThe U.S. is wrong.\n\nPOISON paragraph about Armenia.\n\nAzerbaijan is right.\n\nArmenia agrees.");
+        Server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Status(500) with
+            {
+                Body = "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. "
+                    + "Please try increasing KV size.\",\"type\":\"server_error\"}}",
+            }
+            : Reply.Answer(request.DefaultAnswer());
+
+        // A breaker this sensitive would open on the first retried failure.
+        var run = await RunAsync("--concurrency", "1", "--Stance:Resilience:BreakerMinimumThroughput=2",
+            "--Stance:Resilience:BreakerFailureRatio=0.5");
+
+        Assert.True(run.ExitCode == ExitCodes.CompletedWithFailures, run.LogText);
+        var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(["ok", "failed", "ok", "ok"], rows.Select(r => (string)r["status"]!));
+        Assert.Equal("context_too_long", rows[1]["error_kind"]);
+        Assert.Equal(1, rows[1]["attempts"]);
+        Assert.Equal(4, Server.Requests.Count);
+        Assert.Null(ReadManifest().Aborted);
+    }
+
+    [Theory]
+    [InlineData("This model's maximum context length is 4096 tokens. However, you requested 5296 tokens (4096 in the "
+        + "messages, 1200 in the completion). Please reduce the length of the messages or completion.")]
+    [InlineData("The decoder prompt (length 8825) is longer than the maximum model length of 8192. Make sure that "
+        + "`max_model_len` is no smaller than the number of text tokens.")]
+    public async Task AVllmContextOverflowIsAContextTooLongRowAfterOneAttempt(string message)
+    {
+        File.WriteAllText(Path.Combine(Input, "a.txt"), "Headline\n\nThe U.S. is wrong.\n\nPOISON paragraph about Armenia.");
+        Server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Status(400) with
+            {
+                Body = $"{{\"object\":\"error\",\"message\":\"{message}\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}}",
+            }
+            : Reply.Answer(request.DefaultAnswer());
+
+        var run = await RunAsync("--concurrency", "1");
+
+        Assert.True(run.ExitCode == ExitCodes.CompletedWithFailures, run.LogText);
+        var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
+        Assert.Equal(["ok", "failed"], rows.Select(r => (string)r["status"]!));
+        Assert.Equal("context_too_long", rows[1]["error_kind"]);
+        Assert.Equal(1, rows[1]["attempts"]);
+        Assert.Contains("maximum", (string)rows[1]["error"]!);
     }
 
     [Fact]

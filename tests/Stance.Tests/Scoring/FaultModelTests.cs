@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Stance.Paragraphs;
 using Stance.Scoring;
 using Stance.Scoring.Llm;
@@ -50,7 +50,7 @@ public sealed class FaultModelTests : IAsyncLifetime
     [Fact]
     public async Task WhenA429CarriesOnlyRateLimitResetHeadersItWaitsForTheExhaustedLimit()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
+        var time = new WaitingClock(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
         _server.Responder = request => request.Number == 1
             ? Reply.Status(429, ("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "6s"),
                 ("x-ratelimit-remaining-tokens", "90000"), ("x-ratelimit-reset-tokens", "20ms"))
@@ -58,10 +58,9 @@ public sealed class FaultModelTests : IAsyncLifetime
         using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
 
         var scoring = host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
-        await Eventually.WaitUntil(() => _server.Requests.Count == 1);
-        await Task.Delay(200);
+        // The retry waits 6 s plus up to 10 % jitter (the requests limit), not the 20 ms of the tokens limit.
+        await time.WaitForTimersDueWithinAsync(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6.6));
         time.Advance(TimeSpan.FromSeconds(5.9));
-        await Task.Delay(300);
         Assert.Single(_server.Requests);
 
         time.Advance(TimeSpan.FromSeconds(0.8));
@@ -71,16 +70,18 @@ public sealed class FaultModelTests : IAsyncLifetime
     [Fact]
     public async Task A429SlowsTheWholeRunNotJustTheRefusedRequest()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
+        var time = new WaitingClock(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
         _server.Responder = request => request.Number == 1 ? Reply.Status(429, ("retry-after", "10")) : Reply.Answer(request.DefaultAnswer());
-        using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
+        // Attempts time out after 20 s, so the only timers due 10 to 11 s from now are the retry's and the gate's.
+        using var host = ScorerHost.Create(_server, ["--Stance:Resilience:AttemptTimeout=00:00:20"],
+            configure: s => s.AddSingleton<TimeProvider>(time));
 
         var first = host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
-        await Eventually.WaitUntil(() => _server.Requests.Count == 1);
-        await Task.Delay(200);
+        await time.WaitForTimersDueWithinAsync(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11)); // the retry's delay
         var second = host.Scorer.ScoreAsync(Paragraph("Armenia spoke."), CancellationToken.None);
-        await Task.Delay(300);
-        Assert.Single(_server.Requests); // the other paragraph waits behind the closed gate too
+        // The other paragraph waits behind the closed gate too, until the same moment: a second timer, no request.
+        await time.WaitForTimersDueWithinAsync(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(11), count: 2);
+        Assert.Single(_server.Requests);
 
         time.Advance(TimeSpan.FromSeconds(11.5));
         Assert.Equal(ParagraphStatus.Ok, (await first.WaitAsync(TimeSpan.FromSeconds(10))).Status);
@@ -91,7 +92,7 @@ public sealed class FaultModelTests : IAsyncLifetime
     [Fact]
     public async Task WhenAnAnswerSaysTheRequestLimitIsExhaustedTheNextRequestWaitsForItsReset()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
+        var time = new WaitingClock(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
         _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with
         {
             Headers = new Dictionary<string, string>
@@ -104,7 +105,7 @@ public sealed class FaultModelTests : IAsyncLifetime
 
         Assert.Equal(ParagraphStatus.Ok, (await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None)).Status);
         var second = host.Scorer.ScoreAsync(Paragraph("Armenia spoke."), CancellationToken.None);
-        await Task.Delay(300);
+        await time.WaitForTimersDueWithinAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8)); // held at the gate
         Assert.Single(_server.Requests); // no 429 was needed to hold it back
 
         time.Advance(TimeSpan.FromSeconds(8.1));
@@ -128,19 +129,30 @@ public sealed class FaultModelTests : IAsyncLifetime
     [Fact]
     public async Task WhenLimitsAreToBeLearnedOneRequestGoesFirstAndTheOthersWaitForItsAnswer()
     {
-        var release = new TaskCompletionSource();
-        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with
+        // The probe's answer is held back a while (a broken pacer would send the others meanwhile); each later request
+        // records whether the probe's answer had been delivered when it arrived.
+        var probeAnswered = 0;
+        var arrivedBeforeTheProbesAnswer = new ConcurrentQueue<int>();
+        _server.Responder = request =>
         {
-            Delay = request.Number == 1 ? TimeSpan.FromMilliseconds(400) : TimeSpan.Zero,
-            Headers = new Dictionary<string, string> { ["x-ratelimit-limit-requests"] = "6000" },
+            if (request.Number > 1 && Volatile.Read(ref probeAnswered) == 0)
+            {
+                arrivedBeforeTheProbesAnswer.Enqueue(request.Number);
+            }
+
+            return Reply.Answer(request.DefaultAnswer()) with
+            {
+                Delay = request.Number == 1 ? TimeSpan.FromMilliseconds(400) : TimeSpan.Zero,
+                Headers = new Dictionary<string, string> { ["x-ratelimit-limit-requests"] = "6000" },
+                OnDelivered = request.Number == 1 ? () => Volatile.Write(ref probeAnswered, 1) : null,
+            };
         };
         using var host = ScorerHost.Create(_server);
 
         var all = Enumerable.Range(0, 4).Select(i => host.Scorer.ScoreAsync(Paragraph($"The U.S. spoke {i}."), CancellationToken.None)).ToList();
-        await Task.Delay(200);
-        Assert.Single(_server.Requests); // the probe is out; the rest wait for its headers
-
         await Task.WhenAll(all).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(arrivedBeforeTheProbesAnswer); // the probe went first; the rest waited for its headers
         Assert.Equal(4, _server.Requests.Count);
         Assert.Equal(5820, host.Pacer.RequestsPerMinute);
     }
@@ -158,6 +170,21 @@ public sealed class FaultModelTests : IAsyncLifetime
 
         Assert.Equal(FailureKind.Quota, error.Kind);
         Assert.Contains("quota is exhausted", error.Message);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task A429AskingToWaitLongerThanMaxRetryAfterStopsTheRunAtOnceWithTheProvidersTime()
+    {
+        _server.Responder = _ => Reply.Status(429, ("Retry-After", "3600"));
+        using var host = ScorerHost.Create(_server);
+
+        var error = await Assert.ThrowsAsync<RunAbortedException>(
+            () => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+
+        Assert.Equal(FailureKind.ProviderDown, error.Kind);
+        Assert.Contains(
+            "the provider asks to wait 3600 s (Retry-After), more than Stance:Resilience:MaxRetryAfter 00:05:00", error.Message);
         Assert.Single(_server.Requests);
     }
 
@@ -220,6 +247,54 @@ public sealed class FaultModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALlamaCppKvSizeServerErrorIsContextTooLongAfterOneAttempt()
+    {
+        _server.Responder = _ => Reply.Status(500) with { Body = LlamaCppKvSizeError };
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(FailureKind.ContextTooLong, outcome.ErrorKind);
+        Assert.Contains("Input prompt is too big compared to KV size", outcome.Error);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AServerErrorRepeatedWordForWordForOneParagraphFailsOnlyThatParagraphAndLeavesTheCircuitClosed()
+    {
+        // A breaker this sensitive opens on the second counted failure of two attempts.
+        _server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
+            ? Reply.Status(500) with { Body = "{\"error\":{\"message\":\"chat template failed\",\"type\":\"server_error\"}}" }
+            : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server,
+            ["--Stance:Resilience:BreakerMinimumThroughput=2", "--Stance:Resilience:BreakerFailureRatio=0.5"]);
+
+        var poisoned = await host.Scorer.ScoreAsync(Paragraph("POISON about the U.S."), CancellationToken.None);
+        var healthy = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(FailureKind.ServerError, poisoned.ErrorKind);
+        Assert.Equal(3, poisoned.Attempts);
+        Assert.Contains("the same answer 3 times in a row for this paragraph", poisoned.Error);
+        Assert.Equal(ParagraphStatus.Ok, healthy.Status);
+        Assert.Equal(3 + 1, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ServerErrorsWithChangingBodiesAreRetriedUntilTheyStop()
+    {
+        _server.Responder = request => request.Number <= 4
+            ? Reply.Status(500) with { Body = $"{{\"error\":{{\"message\":\"worker {request.Number} crashed\"}}}}" }
+            : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(_server);
+
+        var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
+
+        Assert.Equal(ParagraphStatus.Ok, outcome.Status);
+        Assert.Equal(5, outcome.Attempts);
+    }
+
+    [Fact]
     public async Task AParagraphLongerThanTheLimitIsNotSent()
     {
         using var host = ScorerHost.Create(_server, ["--Stance:Llm:MaxParagraphChars=1000"]);
@@ -262,6 +337,10 @@ public sealed class FaultModelTests : IAsyncLifetime
     {
         Assert.Null(ProviderFaults.ParseDuration(text));
     }
+
+    private const string LlamaCppKvSizeError =
+        "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\","
+        + "\"type\":\"server_error\"}}";
 
     private static Paragraph Paragraph(string text) =>
         new("doc.txt", "Title", "doc.txt", 0, ParagraphSplitter.Sha256Hex(text)[..24], ParagraphSplitter.Sha256Hex(text), text, null);

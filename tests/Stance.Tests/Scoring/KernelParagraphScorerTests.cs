@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Stance.Paragraphs;
 using Stance.Scoring;
 using Stance.Tests.Support;
@@ -123,16 +122,15 @@ public sealed class KernelParagraphScorerTests : IAsyncLifetime
     [Fact]
     public async Task WhenTheProviderReturns429ItWaitsWhatRetryAfterMsSays()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new WaitingClock(DateTimeOffset.Parse("2026-11-29T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         _server.Responder = request => request.Number == 1 ? Reply.Status(429, ("retry-after-ms", "5000")) : Reply.Answer(request.DefaultAnswer());
         using var host = ScorerHost.Create(_server, configure: services => services.AddSingleton<TimeProvider>(time));
 
         var scoring = host.Scorer.ScoreAsync(s_paragraph, CancellationToken.None);
-        await Eventually.WaitUntil(() => _server.Requests.Count == 1);
-        await Task.Delay(200); // let the 429 reach Polly and its delay be scheduled on the fake clock
+        // The 429 has reached Polly once its delay (5000 ms plus up to 10 % jitter) waits on the fake clock.
+        await time.WaitForTimersDueWithinAsync(TimeSpan.FromMilliseconds(5000), TimeSpan.FromMilliseconds(5500));
 
         time.Advance(TimeSpan.FromMilliseconds(4900));
-        await Task.Delay(300);
         Assert.Single(_server.Requests);
         Assert.False(scoring.IsCompleted);
 

@@ -32,7 +32,10 @@ internal static partial class LlmResilience
             .AddTimeout(options.ParagraphTimeout)
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ProviderFaults.IsTransient),
+                // A 5xx that came back word for word for this paragraph too often is its problem: no more retries.
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e && ProviderFaults.IsTransient(e)
+                    && RepeatedServerErrors.Of(args.Context)?.GaveUp != true),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -54,11 +57,13 @@ internal static partial class LlmResilience
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                // A 429 says the provider is up and busy: the gate and the pacer deal with it, the breaker does not count it.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => ProviderFaults.IsTransient(e) && !ProviderFaults.IsRateLimit(e)),
+                // Only what speaks of the server counts: not a 429 (up and busy: the gate and the pacer deal with it),
+                // not a request-specific answer (a prompt that does not fit), not the repeats of one paragraph's 5xx.
+                ShouldHandle = args => ValueTask.FromResult(ProviderFaults.IsServerFault(args.Outcome.Exception)
+                    && RepeatedServerErrors.Of(args.Context)?.IsRepeat != true),
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
-                SamplingDuration = options.BreakerSamplingDuration,
+                SamplingDuration = options.EffectiveBreakerSamplingDuration,
                 BreakDuration = TimeSpan.FromSeconds(30),
             });
     }

@@ -13,17 +13,48 @@ namespace Stance.Scoring.Llm;
 /// ends the paragraph (or the run).</summary>
 internal static partial class ProviderFaults
 {
-    /// <summary>True for 408, 429 (except an exhausted quota), 5xx, network failures, attempt timeouts and unreadable bodies.</summary>
+    /// <summary>What servers say when a prompt does not fit the model's context, whatever the status code: it is the
+    /// request's fault and repeats identically however often it is sent. Sources: OpenAI's error code; llama.cpp's
+    /// <c>tools/server/server-common.cpp</c> (type <c>exceed_context_size_error</c>, 400) and <c>server-context.cpp</c>
+    /// / <c>examples/server/server.cpp</c> (the 400 "exceeds the available context size" and the 500s "Input prompt is
+    /// too big compared to KV size" and "input is larger than the max context size"); vLLM's
+    /// <c>vllm/entrypoints/openai/serving_engine.py</c> (400 "This model's maximum context length is N tokens") and its
+    /// engine's "The decoder prompt (length N) is longer than the maximum model length of M".</summary>
+    private static readonly string[] s_contextOverflow =
+    [
+        "context_length_exceeded",
+        "maximum context length",
+        "exceed_context_size_error",
+        "exceeds the available context size",
+        "Input prompt is too big compared to KV size",
+        "input is larger than the max context size",
+        "is longer than the maximum model length",
+        "too many tokens",
+    ];
+
+    /// <summary>True for 408, 429 (except an exhausted quota), 5xx, network failures, attempt timeouts and unreadable
+    /// bodies; false for a prompt that does not fit the context, whatever status it came with.</summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         HttpOperationException { StatusCode: null } => true,
         HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } http => !IsQuotaExhausted(http),
-        HttpOperationException { StatusCode: var status } => IsTransient(status!.Value),
+        HttpOperationException { StatusCode: var status } http =>
+            !IsContextOverflow(http) && IsTransient(status!.Value),
         TimeoutRejectedException or HttpRequestException or IOException or JsonException => true,
         ClientResultException { Status: 0 } => true,
         ClientResultException result => IsTransient((HttpStatusCode)result.Status),
         _ => false,
     };
+
+    /// <summary>True for a failure that says the provider is unwell (not the request, not a rate limit): refused or
+    /// dropped connections, unreadable bodies, timeouts and 5xx. Only these count toward the circuit breaker and
+    /// against the no-progress watchdog.</summary>
+    public static bool IsServerFault(Exception? exception) =>
+        exception is not null && IsTransient(exception) && !IsRateLimit(exception);
+
+    /// <summary>True when the server answered that the prompt does not fit the model's context (any status).</summary>
+    public static bool IsContextOverflow(HttpOperationException http) =>
+        http.StatusCode is { } status && (int)status >= 400 && s_contextOverflow.Any(marker => Has(http, marker));
 
     /// <summary>True for a 429 from a rate limit (not a quota): the whole run should slow down.</summary>
     public static bool IsRateLimit(Exception? exception) =>
@@ -36,14 +67,16 @@ internal static partial class ProviderFaults
         return exception switch
         {
             BrokenCircuitException => new(FailureKind.ProviderDown, $"the provider keeps failing, circuit breaker open ({exception.Message})", AbortsRun: true),
+            ProviderWaitTooLongException wait => new(FailureKind.ProviderDown, wait.Message, AbortsRun: true),
+            RepeatedServerErrorException repeated => new(FailureKind.ServerError, repeated.Message),
+            HttpOperationException http when IsContextOverflow(http) =>
+                new(FailureKind.ContextTooLong, $"the paragraph does not fit the model's context: {message}"),
             HttpOperationException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => new(FailureKind.Auth, message, AbortsRun: true),
             HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } http when IsQuotaExhausted(http) =>
                 new(FailureKind.Quota, $"the account's quota is exhausted, retrying cannot help: {message}", AbortsRun: true),
             HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } => new(FailureKind.RateLimited, message),
             HttpOperationException { StatusCode: { } status } http when (int)status >= 400 && (int)status < 500 && status != HttpStatusCode.RequestTimeout =>
                 Has(http, "content_filter") || Has(http, "content_policy") ? new(FailureKind.ContentFilter, message)
-                : Has(http, "context_length_exceeded") || Has(http, "maximum context length") || Has(http, "too many tokens")
-                    ? new(FailureKind.ContextTooLong, $"the paragraph does not fit the model's context: {message}")
                 : new(FailureKind.BadRequest, message),
             HttpOperationException { StatusCode: { } } => new(FailureKind.ServerError, message),
             TimeoutRejectedException => new(FailureKind.Timeout, message),
