@@ -77,7 +77,7 @@ internal sealed partial class BatchWorker(
     {
         var plan = Get<DryRunPlanner>().Plan();
         Console.Out.Write(plan.Render());
-        var (documents, paragraphs, hits, calls) = (plan.Documents.Count, plan.Paragraphs, plan.CacheHits, plan.Calls);
+        var (documents, paragraphs, hits, calls) = (plan.DocumentCount, plan.Paragraphs, plan.CacheHits, plan.Calls);
         LogPlan(logger, documents, paragraphs, hits, calls, plan.InputTokens, plan.OutputTokens, plan.EstimatedCost, plan.Currency);
         return ExitCodes.Ok;
     }

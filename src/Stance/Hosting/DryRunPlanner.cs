@@ -12,73 +12,109 @@ namespace Stance.Hosting;
 /// call and writes no table.</summary>
 internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time)
 {
-    /// <summary>Computes the plan.</summary>
+    /// <summary>How many documents the plan lists one by one; the rest are summed in one line.</summary>
+    public const int ListedDocuments = 200;
+
+    /// <summary>Computes the plan, reading the input as a stream: memory holds the listed documents and a fixed-size
+    /// filter of the requests seen, not the corpus.</summary>
     public RunPlan Plan()
     {
         var settings = options.Value;
         var reading = new Documents.ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
-        var input = ParagraphSource.Read(settings.Input, reading);
+        var report = new InputReport();
         var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
         using var store = scorer.IsMetered && File.Exists(journal) ? ResultStore.OpenReadOnly(journal) : null;
         var runDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var estimator = new TokenEstimator(prompt);
 
-        var documents = new List<DocumentPlan>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var document in input.Paragraphs.GroupBy(p => p.DocumentId))
+        var listed = new List<DocumentPlan>();
+        var total = new DocumentPlan("total", 0, 0, 0, 0, 0);
+        var seen = new SeenRequests();
+        DocumentPlan? current = null;
+        foreach (var paragraph in ParagraphSource.Stream(settings.Input, report, reading))
         {
-            int cached = 0, calls = 0;
-            long inputTokens = 0;
-            foreach (var paragraph in document)
+            if (current is null || current.DocumentId != paragraph.DocumentId)
             {
-                if (!scorer.IsMetered)
-                {
-                    continue;
-                }
-
-                var key = RequestKey.For(paragraph, prompt.Sha256, scorer.Provider, scorer.Model);
-
-                if ((settings.Cache && store?.Find(key) is not null) || !seen.Add(key))
-                {
-                    cached++;
-                    continue;
-                }
-
-                calls++;
-                inputTokens += estimator.PromptTokens(paragraph);
+                Close(current);
+                current = new DocumentPlan(paragraph.DocumentId, 0, 0, 0, 0, 0);
             }
 
-            documents.Add(new DocumentPlan(document.Key, document.Count(), cached, calls, inputTokens, (long)calls * settings.Pricing.ExpectedOutputTokens));
+            current = current with { Paragraphs = current.Paragraphs + 1 };
+            if (!scorer.IsMetered)
+            {
+                continue;
+            }
+
+            var key = RequestKey.For(paragraph, prompt.Sha256, scorer.Provider, scorer.Model);
+            if ((settings.Cache && store?.Find(key) is not null) || !seen.Add(key))
+            {
+                current = current with { CacheHits = current.CacheHits + 1 };
+                continue;
+            }
+
+            current = current with
+            {
+                Calls = current.Calls + 1,
+                InputTokens = current.InputTokens + estimator.PromptTokens(paragraph),
+                OutputTokens = current.OutputTokens + settings.Pricing.ExpectedOutputTokens,
+            };
         }
 
-        var totalIn = documents.Sum(d => d.InputTokens);
-        var totalOut = documents.Sum(d => d.OutputTokens);
-        return new RunPlan(runDate, scorer.Provider, scorer.Model, prompt.Sha256, documents, input.BadDocuments.Count,
-            totalIn, totalOut, settings.Pricing.Cost(totalIn, totalOut), settings.Pricing.Currency);
+        Close(current);
+        return new RunPlan(runDate, scorer.Provider, scorer.Model, prompt.Sha256, listed, report.Documents, total, report.BadDocuments.Count,
+            settings.Pricing.Cost(total.InputTokens, total.OutputTokens), settings.Pricing.Currency);
+
+        void Close(DocumentPlan? document)
+        {
+            if (document is null)
+            {
+                return;
+            }
+
+            if (listed.Count < ListedDocuments)
+            {
+                listed.Add(document);
+            }
+
+            total = total with
+            {
+                Paragraphs = total.Paragraphs + document.Paragraphs,
+                CacheHits = total.CacheHits + document.CacheHits,
+                Calls = total.Calls + document.Calls,
+                InputTokens = total.InputTokens + document.InputTokens,
+                OutputTokens = total.OutputTokens + document.OutputTokens,
+            };
+        }
     }
 }
 
-/// <summary>What a run would do.</summary>
+/// <summary>What a run would do: the first <see cref="DryRunPlanner.ListedDocuments"/> documents one by one, and totals.</summary>
 internal sealed record RunPlan(
     DateOnly RunDate,
     string Provider,
     string Model,
     string PromptSha256,
     IReadOnlyList<DocumentPlan> Documents,
+    int DocumentCount,
+    DocumentPlan Total,
     int BadDocuments,
-    long InputTokens,
-    long OutputTokens,
     double EstimatedCost,
     string Currency)
 {
     /// <summary>Paragraphs in all documents.</summary>
-    public int Paragraphs => Documents.Sum(d => d.Paragraphs);
+    public int Paragraphs => Total.Paragraphs;
 
-    /// <summary>Paragraphs answered from the journal (or by an identical text earlier in the run).</summary>
-    public int CacheHits => Documents.Sum(d => d.CacheHits);
+    /// <summary>Paragraphs answered from the journal (or by an identical request earlier in the run).</summary>
+    public int CacheHits => Total.CacheHits;
 
     /// <summary>LLM calls needed (first attempts; retries and re-asks come on top).</summary>
-    public int Calls => Documents.Sum(d => d.Calls);
+    public int Calls => Total.Calls;
+
+    /// <summary>Estimated input tokens.</summary>
+    public long InputTokens => Total.InputTokens;
+
+    /// <summary>Estimated output tokens.</summary>
+    public long OutputTokens => Total.OutputTokens;
 
     /// <summary>The plan as a plain-text table.</summary>
     public string Render()
@@ -93,7 +129,15 @@ internal sealed record RunPlan(
             text.AppendLine(inv, $"{name,-48} {d.Paragraphs,10} {d.CacheHits,7} {d.Calls,6} {d.InputTokens,10} {d.OutputTokens,10}");
         }
 
-        text.AppendLine(inv, $"{"total (" + Documents.Count + " documents, " + BadDocuments + " bad)",-48} {Paragraphs,10} {CacheHits,7} {Calls,6} {InputTokens,10} {OutputTokens,10}");
+        if (DocumentCount > Documents.Count)
+        {
+            var rest = $"… and {DocumentCount - Documents.Count} more documents";
+            var (p, c, k, i, o) = (Paragraphs - Documents.Sum(d => d.Paragraphs), CacheHits - Documents.Sum(d => d.CacheHits),
+                Calls - Documents.Sum(d => d.Calls), InputTokens - Documents.Sum(d => d.InputTokens), OutputTokens - Documents.Sum(d => d.OutputTokens));
+            text.AppendLine(inv, $"{rest,-48} {p,10} {c,7} {k,6} {i,10} {o,10}");
+        }
+
+        text.AppendLine(inv, $"{"total (" + DocumentCount + " documents, " + BadDocuments + " bad)",-48} {Paragraphs,10} {CacheHits,7} {Calls,6} {InputTokens,10} {OutputTokens,10}");
         text.AppendLine(inv, $"estimated cost: {EstimatedCost:0.######} {Currency} (input and output tokens estimated at {TokenEstimator.CharsPerToken} characters a token and the configured output tokens per call)");
         return text.ToString();
     }

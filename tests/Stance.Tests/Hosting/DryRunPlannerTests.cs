@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Stance.Hosting;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.Hosting;
+
+/// <summary>The dry-run plan over a feed larger than it lists, and the fixed-memory set of requests it counts once.</summary>
+public sealed class DryRunPlannerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public async Task APlanOfManyDocumentsListsTheFirstOnesAndSumsTheRestWithExactTotals()
+    {
+        var input = Path.Combine(_folder.Path, "in");
+        Directory.CreateDirectory(input);
+        var feed = new StringBuilder();
+        for (var d = 0; d < 250; d++)
+        {
+            // Documents 200..249 repeat documents 0..49 exactly (same title-less text, no previous paragraph): twins.
+            feed.Append(CultureInfo.InvariantCulture, $"{{\"id\":\"doc-{d:D3}\",\"text\":\"Azerbaijan and Armenia, note {d % 200}.\"}}\n");
+        }
+
+        File.WriteAllText(Path.Combine(input, "feed.jsonl"), feed.ToString());
+
+        var run = await StanceRunner.RunWithConsoleAsync(
+        [
+            "--input", input, "--output", Path.Combine(_folder.Path, "out"), "--prompts", RepoPaths.Prompts, "--provider", "openai",
+            "--endpoint", "http://127.0.0.1:9/v1", "--dry-run",
+        ]);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("doc-199", run.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("doc-200", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"… and 50 more documents\s+50\s+50\s+0\s", run.Console);
+        Assert.Matches(@"total \(250 documents, 0 bad\)\s+250\s+50\s+200\s", run.Console);
+    }
+
+    [Fact]
+    public void TheSetOfSeenRequestsKnowsWhatItHoldsAndRarelyClaimsWhatItDoesNot()
+    {
+        var seen = new SeenRequests();
+        var falseClaims = 0;
+        for (var i = 0; i < 200_000; i++)
+        {
+            falseClaims += seen.Add(Key(i)) ? 0 : 1;
+        }
+
+        Assert.All(Enumerable.Range(0, 1000), i => Assert.False(seen.Add(Key(i * 197))));
+        Assert.True(falseClaims <= 2, $"{falseClaims} new requests were taken as seen");
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string Key(int i) => Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i)));
+}
