@@ -78,20 +78,21 @@ internal sealed partial class BatchJob(
                 await store.StartRunAsync(run, startedAt).ConfigureAwait(false);
             }
 
-            var input = new InputReport();
             LogRead(_logger, documents, paragraphs);
             progress.Start(documents, paragraphs);
 
             var scoring = new ScoringRun(scorer, store, settings.Cache, progress, time, _logger);
             var tables = output.Begin(settings.Output, run, settings.RowsPerPart, outputOptions.Value.Mode);
+            var input = new InputReport { DocumentRead = tables.DocumentRead };
             var tally = new RunTally();
             var report = new ReportCollector();
             var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
-            var writer = WriteRowsAsync(run, results, tables, tally, report, cancellationToken);
+            using var writerFailed = new CancellationTokenSource();
+            var writer = WriteRowsAsync(run, results, tables, tally, report, writerFailed, cancellationToken);
             try
             {
                 await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input, reading), settings.Concurrency,
-                        results, cancellationToken))
+                        results, cancellationToken, writerFailed.Token))
                     .ConfigureAwait(false);
             }
             finally
@@ -137,7 +138,7 @@ internal sealed partial class BatchJob(
     }
 
     private static async Task WriteRowsAsync(RunStamp run, Channel<ScoredParagraph> results, RunTables tables, RunTally tally,
-        ReportCollector report, CancellationToken cancellationToken)
+        ReportCollector report, CancellationTokenSource failed, CancellationToken cancellationToken)
     {
         try
         {
@@ -156,7 +157,8 @@ internal sealed partial class BatchJob(
         }
         catch (Exception ex)
         {
-            // Nobody reads the rows any more: close the channel with the reason, so the scoring run stops calling.
+            // Nobody reads the rows any more: say so at once (no new call starts) and close the channel with the reason.
+            await failed.CancelAsync().ConfigureAwait(false);
             results.Writer.TryComplete(ex);
             throw;
         }

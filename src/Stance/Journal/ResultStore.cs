@@ -17,6 +17,7 @@ internal sealed class ResultStore : IAsyncDisposable
         INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)
         """;
 
+    private readonly string _path;
     private readonly SqliteConnection _connection;
     private readonly SqliteConnection _reader;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -25,8 +26,9 @@ internal sealed class ResultStore : IAsyncDisposable
     private readonly SqliteCommand _find;
     private readonly SqliteCommand _insert;
 
-    private ResultStore(SqliteConnection connection, SqliteConnection reader)
+    private ResultStore(string path, SqliteConnection connection, SqliteConnection reader)
     {
+        _path = Path.GetFullPath(path);
         _connection = connection;
         _reader = reader;
         _find = PrepareFind(reader);
@@ -85,7 +87,7 @@ internal sealed class ResultStore : IAsyncDisposable
         var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         reader.Open();
         Execute(reader, "PRAGMA busy_timeout = 5000;");
-        return new ResultStore(connection, reader);
+        return new ResultStore(path, connection, reader);
     }
 
     /// <summary>This process's id in the journal: an answer recorded in this session is one this process paid for.</summary>
@@ -238,7 +240,8 @@ internal sealed class ResultStore : IAsyncDisposable
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
-                batch.ForEach(w => w.Done.TrySetException(ex));
+                // Named as an output failure: the run stops its calls (exit 8) rather than pay for answers it cannot keep.
+                batch.ForEach(w => w.Done.TrySetException(new Output.OutputWriteException(_path, ex)));
             }
         }
     }

@@ -25,7 +25,7 @@ internal static class DurableFile
     private static async Task WriteUncheckedAsync(string path, Func<Stream, CancellationToken, Task> write, bool renameIntoPlace,
         CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        CreateFolder(Path.GetDirectoryName(path)!);
         var temporary = TemporaryName(path);
         var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         await using (stream.ConfigureAwait(false))
@@ -39,6 +39,27 @@ internal static class DurableFile
         {
             File.Move(temporary, path, overwrite: true);
             DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    /// <summary>Creates <paramref name="folder"/> and any missing parents, syncing the parent of each one it creates, so
+    /// that a new partition folder (and what is committed into it) survives a power loss.</summary>
+    private static void CreateFolder(string folder)
+    {
+        var missing = new Stack<string>();
+        for (var current = Path.GetFullPath(folder); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        {
+            missing.Push(current);
+            if (Path.GetDirectoryName(current) is null)
+            {
+                break;
+            }
+        }
+
+        Directory.CreateDirectory(folder);
+        while (missing.TryPop(out var created))
+        {
+            DirectorySync.Flush(Path.GetDirectoryName(created)!);
         }
     }
 

@@ -183,15 +183,20 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
     private readonly List<ParagraphRow> _paragraphs = [];
     private readonly List<TargetRow> _targets = [];
     private readonly List<CommitRename> _parts = [];
-    private readonly HashSet<string> _documents = new(StringComparer.Ordinal);
+    // Every document the run read (also one that now has no paragraph), from the reader's thread and the writer's.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
     private int _paragraphPart;
     private int _targetPart;
 
+    /// <summary>Records that the run read <paramref name="documentId"/>: its earlier rows of the date are replaced, even
+    /// when it now has no paragraph.</summary>
+    public void DocumentRead(string documentId) => _documents.TryAdd(documentId, 0);
+
     /// <summary>Adds a paragraph row.</summary>
     public async ValueTask AddParagraphAsync(ParagraphRow row, CancellationToken cancellationToken)
     {
-        _documents.Add(row.DocumentId);
+        _documents.TryAdd(row.DocumentId, 0);
         await AddCarriedParagraphAsync(row, cancellationToken).ConfigureAwait(false);
     }
 
@@ -216,7 +221,7 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
             {
                 var path = Path.Combine(outputFolder, part);
                 var documents = replace == ReplaceMode.Date ? null : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
-                if (documents is not null && !documents.Any(_documents.Contains))
+                if (documents is not null && !documents.Any(_documents.ContainsKey))
                 {
                     kept.Add(part);
                     if (table == "paragraphs")
@@ -256,7 +261,7 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
         {
             foreach (var row in await PartFile.ReadRowsAsync<ParagraphRow>(path, cancellationToken).ConfigureAwait(false))
             {
-                if (!_documents.Contains(row.DocumentId))
+                if (!_documents.ContainsKey(row.DocumentId))
                 {
                     await AddCarriedParagraphAsync(row, cancellationToken).ConfigureAwait(false);
                 }
@@ -267,7 +272,7 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
 
         foreach (var row in await PartFile.ReadRowsAsync<TargetRow>(path, cancellationToken).ConfigureAwait(false))
         {
-            if (!_documents.Contains(row.DocumentId))
+            if (!_documents.ContainsKey(row.DocumentId))
             {
                 await AddTargetAsync(row, cancellationToken).ConfigureAwait(false);
             }

@@ -8,6 +8,11 @@ namespace Stance.Output;
 /// it, so a run that finds it held can say by whom. Like SQLite's WAL, it needs a local file system (not NFS).</summary>
 internal sealed class RunClaim : IDisposable
 {
+    // What .NET reports when another process holds the lock: ERROR_SHARING_VIOLATION as an HRESULT on Windows, the
+    // errno EWOULDBLOCK (EAGAIN, 11 on Linux; 35 on macOS) of flock on Unix.
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private static readonly int WouldBlock = OperatingSystem.IsMacOS() ? 35 : 11;
+
     private readonly FileStream _lock;
 
     private RunClaim(FileStream @lock) => _lock = @lock;
@@ -21,14 +26,28 @@ internal sealed class RunClaim : IDisposable
         {
             stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException ex) when (ex.HResult == SharingViolation || ex.HResult == WouldBlock)
         {
             throw new ClaimHeldException(what, Holder(lockPath), ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputWriteException(lockPath, ex);
+        }
 
-        var holder = string.Create(CultureInfo.InvariantCulture,
-            $"pid {Environment.ProcessId} on {Environment.MachineName}, since {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
-        File.WriteAllText(HolderPath(lockPath), holder);
+        try
+        {
+            // Best effort: who holds the claim, for the message of a run that finds it held.
+            var holder = string.Create(CultureInfo.InvariantCulture,
+                $"pid {Environment.ProcessId} on {Environment.MachineName}, since {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
+            File.WriteAllText(HolderPath(lockPath), holder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stream.Dispose();
+            throw new OutputWriteException(HolderPath(lockPath), ex);
+        }
+
         return new RunClaim(stream);
     }
 

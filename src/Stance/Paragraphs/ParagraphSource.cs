@@ -41,6 +41,7 @@ internal static class ParagraphSource
 
             var document = item.Document!;
             report.Documents++;
+            report.DocumentRead?.Invoke(document.Id);
             var split = ParagraphSplitter.Split(document);
             report.SkippedBlocks.AddRange(split.Skipped.Select(reason => new DocumentProblem(document.Id, reason)));
             if (split.Paragraphs.Count == 0)
@@ -62,6 +63,9 @@ internal sealed class InputReport
 {
     /// <summary>Documents read.</summary>
     public int Documents { get; set; }
+
+    /// <summary>Called with each document's id as it is read (with or without paragraphs), on the reading thread.</summary>
+    public Action<string>? DocumentRead { get; init; }
 
     /// <summary>Paragraphs yielded.</summary>
     public int Paragraphs { get; set; }

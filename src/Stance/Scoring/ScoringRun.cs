@@ -14,6 +14,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 {
     private readonly ConcurrentDictionary<string, Task<ScoreOutcome>> _inFlight = new(StringComparer.Ordinal);
     private RunAbortedException? _abort;
+    private Sink? _sink;
 
     /// <summary>Why the run stopped early, if it did.</summary>
     public RunAbortedException? Abort => _abort;
@@ -22,7 +23,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
     /// When the reader of <paramref name="results"/> fails (it completes the channel with its error), no new call is made,
     /// the calls in flight finish and are journaled, and the reader's error is thrown.</summary>
     public async Task RunAsync(RunStamp run, IEnumerable<Paragraph> paragraphs, int concurrency, Channel<ScoredParagraph> results,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CancellationToken sinkFailed = default)
     {
         using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var feed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -48,12 +49,15 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
             },
             cancellationToken);
         var journaled = new PendingForwards();
-        var sink = new Sink(results.Writer, feed);
+        var sink = new Sink(results.Writer, feed, sinkFailed);
+        _sink = sink;
+        using var stopReading = sinkFailed.Register(static state => ((CancellationTokenSource)state!).Cancel(), feed);
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(
             async () =>
             {
-                // This worker's newest answer not yet on disk. Its next paid request waits for it, so a crash loses
-                // at most one answer or request per worker; reading, cache look-ups and rows still overlap the fsync.
+                // This worker's newest answer not yet on disk, then handed to the writer. Its next paid request waits
+                // for it, so a crash loses at most one answer or request per worker, and calls never run ahead of the
+                // writer by more than the rows channel; reading and cache look-ups still overlap the fsync.
                 var uncommitted = Task.CompletedTask;
                 await foreach (var paragraph in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -63,16 +67,22 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
                     }
 
                     var (scored, recording) = await ScoreAsync(run, paragraph, uncommitted, calls, cancellationToken).ConfigureAwait(false);
-                    uncommitted = recording.IsCompleted ? uncommitted : recording;
                     if (recording.IsCompleted)
                     {
-                        await recording.ConfigureAwait(false);
+                        if (recording.Exception is { } failed)
+                        {
+                            sink.Fail(failed.InnerException ?? failed);
+                            continue;
+                        }
+
                         await sink.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         // The worker moves on to its next paragraph while the journal commits; the row follows the commit.
-                        journaled.Track(ForwardWhenJournaledAsync(recording, scored, sink, cancellationToken));
+                        var forward = ForwardWhenJournaledAsync(recording, scored, sink, cancellationToken);
+                        journaled.Track(forward);
+                        uncommitted = forward;
                     }
                 }
 
@@ -86,24 +96,42 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 
     private static async Task ForwardWhenJournaledAsync(Task recording, ScoredParagraph scored, Sink sink, CancellationToken cancellationToken)
     {
-        await recording.ConfigureAwait(false);
+        try
+        {
+            await recording.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The journal could not record a paid answer: pay for nothing more.
+            sink.Fail(ex);
+            return;
+        }
+
         await sink.WriteAsync(scored, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Where rows go. Once its reader has failed, rows are dropped (the run will not write tables) and reading
-    /// the input stops; answers are still journaled, so nothing paid for is lost.</summary>
-    private sealed class Sink(ChannelWriter<ScoredParagraph> writer, CancellationTokenSource feed)
+    /// <summary>Where rows go. Once its reader has failed (or the journal could not record an answer), no call is
+    /// started, rows are dropped (the run will not write tables) and reading the input stops; the answers in flight
+    /// are still journaled, so nothing paid for is lost.</summary>
+    private sealed class Sink(ChannelWriter<ScoredParagraph> writer, CancellationTokenSource feed, CancellationToken readerFailed)
     {
-        private volatile ChannelClosedException? _failure;
+        private volatile Exception? _failure;
 
-        public bool Failed => _failure is not null;
+        public bool Failed => _failure is not null || readerFailed.IsCancellationRequested;
 
-        /// <summary>Throws the reader's own error (the reason the channel was closed).</summary>
+        /// <summary>Stops the run's calls for <paramref name="reason"/> (the first reason is kept).</summary>
+        public void Fail(Exception reason)
+        {
+            Interlocked.CompareExchange(ref _failure, reason, null);
+            feed.Cancel();
+        }
+
+        /// <summary>Throws the reason the run stopped: the reader's own error, or the journal's.</summary>
         public void ThrowIfFailed()
         {
             if (_failure is { } failure)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure.InnerException ?? failure);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
         }
 
@@ -120,8 +148,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
             }
             catch (ChannelClosedException closed)
             {
-                _failure = closed;
-                await feed.CancelAsync().ConfigureAwait(false);
+                Fail(closed.InnerException ?? closed);
             }
         }
     }
@@ -163,6 +190,14 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
             }
 
             await uncommitted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a failed write surfaces with its own row
+            if (_sink?.Failed == true)
+            {
+                // The tables or the journal cannot be written: this run pays for nothing more.
+                var stopped = ScoreOutcome.Failed(FailureKind.Aborted, "not scored: the run stopped (its output could not be written)", 0, null, null, 0);
+                mine.TrySetResult(stopped);
+                return (new ScoredParagraph(paragraph, stopped, time.GetUtcNow()), Task.CompletedTask);
+            }
+
             var outcome = await CallAsync(paragraph, calls, cancellationToken).ConfigureAwait(false);
             var at = time.GetUtcNow();
             if (outcome.Status == ParagraphStatus.Ok && store is not null)

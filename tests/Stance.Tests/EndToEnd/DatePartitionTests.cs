@@ -47,6 +47,41 @@ public sealed class DatePartitionTests : IDisposable
     }
 
     [Fact]
+    public async Task ADocumentReadAgainWithNoParagraphLeftLosesItsEarlierRows()
+    {
+        var input = Folder("in");
+        File.WriteAllText(Path.Combine(input, "a.txt"), "A note\n\nAzerbaijan spoke first.\n\nArmenia answered.");
+        File.WriteAllText(Path.Combine(input, "b.txt"), "B note\n\nThe U.S. listened.");
+        Assert.Equal(ExitCodes.Ok, (await Run(input)).ExitCode);
+
+        // An editor cut a.txt down to its title: it is read (and reported as having no paragraphs), so it is replaced.
+        File.WriteAllText(Path.Combine(input, "a.txt"), "A note\n\n* * *");
+        var run = await Run(input);
+
+        Assert.Equal(ExitCodes.CompletedWithFailures, run.ExitCode);
+        Assert.Equal(0L, Count("count(*) FILTER (WHERE document_id = 'a.txt')"));
+        Assert.Equal(0L, Count("count(*) FILTER (WHERE document_id = 'a.txt')", "targets"));
+        Assert.Equal(1L, Count());
+    }
+
+    [Fact]
+    public async Task AnUnreadablePartInTheDateStopsTheRunWithItsPath()
+    {
+        var input = Folder("in");
+        File.WriteAllText(Path.Combine(input, "a.txt"), "A note\n\nAzerbaijan spoke first.");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var junk = Path.Combine(Output, "paragraphs", $"run_date={today:yyyy-MM-dd}", "part-copied-by-hand.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(junk)!);
+        File.WriteAllText(junk, "not parquet");
+
+        var run = await Run(input);
+
+        Assert.Equal(ExitCodes.OutputFailed, run.ExitCode);
+        Assert.Contains($"could not read the earlier part {junk}", run.LogText, StringComparison.Ordinal);
+        Assert.True(File.Exists(junk));
+    }
+
+    [Fact]
     public async Task AnInputWithNoDocumentIsAnErrorAndLeavesTheDateAsItWas()
     {
         var data = Folder("data");
