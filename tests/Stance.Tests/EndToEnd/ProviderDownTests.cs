@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Stance.Hosting;
 using Stance.Output;
 using Stance.Tests.Support;
@@ -14,10 +13,9 @@ public sealed class ProviderDownTests : JobTestBase
     {
         Corpus.Write(Input, 40, perDocument: 20);
         Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Delay = TimeSpan.FromMinutes(10) };
-        var watch = Stopwatch.StartNew();
 
-        // The breaker's window equals one attempt, as in production (60 s window, 90 s attempts): it never sees
-        // enough failures at once, so only the watchdog can stop the run.
+        // The breaker's window is as short as one attempt: it never sees enough failures at once, so only the watchdog
+        // can stop the run.
         var run = await RunAsync(
             "--concurrency", "4", "--Stance:Resilience:AttemptTimeout=00:00:01",
             "--Stance:Resilience:ParagraphTimeout=00:00:04", "--Stance:Resilience:NoProgressTimeout=00:00:03",
@@ -34,7 +32,6 @@ public sealed class ProviderDownTests : JobTestBase
         // Four paragraphs at a time, three one-second attempts each before the watchdog trips: far fewer requests
         // than paragraphs. Without it, every paragraph would be sent and wait its whole ParagraphTimeout.
         Assert.InRange(Server.Requests.Count, 4, 24);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40 * 4), $"took {watch.Elapsed}");
         Assert.DoesNotContain(run.Log, l => l.StartsWith("Error Polly", StringComparison.Ordinal));
     }
 

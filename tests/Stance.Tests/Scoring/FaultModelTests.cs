@@ -144,7 +144,7 @@ public sealed class FaultModelTests : IAsyncLifetime
             {
                 Delay = request.Number == 1 ? TimeSpan.FromMilliseconds(400) : TimeSpan.Zero,
                 Headers = new Dictionary<string, string> { ["x-ratelimit-limit-requests"] = "6000" },
-                OnDelivered = request.Number == 1 ? () => Volatile.Write(ref probeAnswered, 1) : null,
+                BeforeReply = request.Number == 1 ? () => Volatile.Write(ref probeAnswered, 1) : null,
             };
         };
         using var host = ScorerHost.Create(_server);

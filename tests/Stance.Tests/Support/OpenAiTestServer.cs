@@ -88,6 +88,7 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
                 }
 
                 context.Response.ContentType = "application/json";
+                reply.BeforeReply?.Invoke();
                 await context.Response.WriteAsync(Completion(reply.Body!, reply.FinishReason, request.Number), context.RequestAborted);
                 await context.Response.CompleteAsync();
                 reply.OnDelivered?.Invoke();
@@ -157,6 +158,9 @@ internal sealed record Reply(ReplyKind Kind, int StatusCode = 200, string? Body 
 
     /// <summary>Wait this long before replying.</summary>
     public TimeSpan Delay { get; init; }
+
+    /// <summary>Called just before the answer is written (so before the client can have it).</summary>
+    public Action? BeforeReply { get; init; }
 
     /// <summary>Called once the answer has been written completely (not when the client gave up first).</summary>
     public Action? OnDelivered { get; init; }
