@@ -192,19 +192,12 @@ public sealed class CrashTests : IAsyncLifetime
 
     private Process StartJob(string? hold = null, params string[] extra)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = false, WorkingDirectory = RepoPaths.Root };
-        start.ArgumentList.Add(RepoPaths.JobAssembly);
-        foreach (var arg in Args(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["OPENAI_API_KEY"] = "test-key";
+        var environment = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "test-key" };
         if (hold is not null)
         {
-            start.Environment["STANCE_TEST_HOLD"] = hold;
+            environment["STANCE_TEST_HOLD"] = hold;
         }
 
-        return Process.Start(start)!;
+        return StanceProcess.Start(Args(extra), environment);
     }
 }

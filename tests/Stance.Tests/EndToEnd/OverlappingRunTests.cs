@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Stance.Hosting;
 using Stance.Tests.Support;
 
@@ -15,7 +14,7 @@ public sealed class OverlappingRunTests : JobTestBase
         Corpus.Write(Input, Paragraphs, perDocument: 6);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Hold = gate.Task };
-        using var first = Start(Args());
+        using var first = StanceProcess.Start(Args());
         var firstOutput = first.StandardOutput.ReadToEndAsync();
         await Eventually.WaitUntil(() => !Server.Requests.IsEmpty || first.HasExited, TimeSpan.FromSeconds(20));
         if (Server.Requests.IsEmpty)
@@ -46,7 +45,7 @@ public sealed class OverlappingRunTests : JobTestBase
         Corpus.Write(Input, Paragraphs, perDocument: 6);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Hold = gate.Task };
-        using (var killed = Start(Args()))
+        using (var killed = StanceProcess.Start(Args()))
         {
             var drained = killed.StandardOutput.ReadToEndAsync();
             await Eventually.WaitUntil(() => !Server.Requests.IsEmpty, TimeSpan.FromSeconds(20));
@@ -69,16 +68,4 @@ public sealed class OverlappingRunTests : JobTestBase
         "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "overlap-model", "--Stance:Llm:ApiKey=k", "--concurrency", "4",
     ];
-
-    private static Process Start(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, WorkingDirectory = RepoPaths.Root };
-        start.ArgumentList.Add(RepoPaths.JobAssembly);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
 }

@@ -46,6 +46,25 @@ internal static class StanceRunner
 /// <summary>Runs the job as a child process from the repository root, as the README's command does.</summary>
 internal static class StanceProcess
 {
+    /// <summary>Starts the built job with <paramref name="args"/>, standard output redirected (read it, or the pipe fills),
+    /// for a test that kills it or runs another beside it.</summary>
+    public static System.Diagnostics.Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, WorkingDirectory = RepoPaths.Root };
+        start.ArgumentList.Add(RepoPaths.JobAssembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
     /// <summary>Runs the built job with <paramref name="args"/>; returns its exit code and everything it printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
