@@ -24,6 +24,7 @@ internal interface IBatchJob
 internal sealed partial class BatchJob(
     IOptions<StanceOptions> options,
     IOptions<OutputOptions> outputOptions,
+    Scoring.Llm.ProgressWatchdog watchdog,
     StancePrompt prompt,
     IParagraphScorer scorer,
     ParquetOutput output,
@@ -55,6 +56,7 @@ internal sealed partial class BatchJob(
             $"the output folder {Path.GetFullPath(settings.Output)}");
         using var journalClaim = scorer.IsMetered ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}") : null;
         output.Recover(settings.Output);
+        watchdog.RunStarted();
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var store = scorer.IsMetered ? ResultStore.Open(journal) : null;
         try

@@ -30,6 +30,22 @@ public sealed class ProgressWatchdogTests : IDisposable
     }
 
     [Fact]
+    public void ANewRunDoesNotInheritTheWaitSpentByTheRunBeforeIt()
+    {
+        _watchdog.AttemptStarted();
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+        _watchdog.AttemptEnded(progress: false); // the first night ends after 2.5 s of failing attempts
+
+        _watchdog.RunStarted();
+        _watchdog.AttemptStarted();
+        _time.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.False(_watchdog.Token.IsCancellationRequested);
+
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.True(_watchdog.Token.IsCancellationRequested);
+    }
+
+    [Fact]
     public void TimeWithNothingInFlightDoesNotCount()
     {
         _watchdog.AttemptStarted();

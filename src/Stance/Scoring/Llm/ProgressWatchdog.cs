@@ -48,6 +48,21 @@ internal sealed class ProgressWatchdog : IDisposable
     /// <summary>A duration in seconds, invariant.</summary>
     internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
+    /// <summary>A run starts (a scheduled process runs many): the wait spent by earlier runs does not count against it.</summary>
+    public void RunStarted()
+    {
+        lock (_lock)
+        {
+            ResetIfSpent();
+            _accumulated = TimeSpan.Zero;
+            if (_inFlight > 0)
+            {
+                _since = _time.GetTimestamp();
+                Arm(_timeout);
+            }
+        }
+    }
+
     /// <summary>An attempt is being sent.</summary>
     public void AttemptStarted()
     {
