@@ -57,8 +57,8 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
             ["stance_schema_version"] = ParquetOutput.SchemaVersion,
         }, ct), cancellationToken).ConfigureAwait(false);
 
-        // An evaluation owns its date's eval/ partition (unlike the run tables, which replace by document): a glob over eval/
-        // sees one evaluation per date.
+        // An evaluation owns its date's eval/ partition (unlike the run tables, which replace by document): a glob
+        // over eval/ sees one evaluation per date.
         foreach (var earlier in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "part-*.parquet").Where(p => p != path))
         {
             File.Delete(earlier);
