@@ -6,6 +6,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Parquet.Serialization;
 using Stance.Benchmarks;
+using Stance.Contract;
 using Stance.Hosting;
 using Stance.Journal;
 using Stance.Output;
@@ -217,7 +218,7 @@ if (which is "profile")
     kb.Services.AddSingleton<IChatCompletionService>(new ZeroLatencyChat());
     var kernel = kb.Build();
     var function = KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
-    var settings = ScoringServiceCollectionExtensions.ExecutionSettings(prompt, new Stance.Hosting.LlmOptions());
+    var settings = Stance.Scoring.Llm.KernelScorerFactory.ExecutionSettings(prompt, new LlmOptions());
     for (var pass = 0; pass < 2; pass++)
     {
         sw.Restart();

@@ -6,22 +6,28 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parquet.Serialization;
 using Parquet.Serialization.Attributes;
-using Stance.Hosting;
+using Stance.Contract;
 using Stance.Output;
 using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Scoring;
+using Stance.Storage;
 
 namespace Stance.Evaluation;
 
 /// <summary><c>--eval gold.jsonl</c>: scores each gold item's text toward its target through the same prompt, provider,
 /// validation and resilience path as a run, writes the predictions to Parquet and prints the stance metrics.</summary>
-internal sealed partial class EvalRunner(IOptions<StanceOptions> options, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time, ILogger<EvalRunner> logger)
+internal sealed partial class EvalRunner(
+    IOptions<ScoringOptions> scoring,
+    IOptions<OutputOptions> output,
+    StancePrompt prompt,
+    IParagraphScorer scorer,
+    TimeProvider time,
+    ILogger<EvalRunner> logger)
 {
-    /// <summary>Runs the evaluation; returns the exit code (0, or 3 when some items could not be scored or read).</summary>
-    public async Task<int> RunAsync(string goldPath, CancellationToken cancellationToken)
+    /// <summary>Runs the evaluation; returns true when every gold item was read and scored.</summary>
+    public async Task<bool> RunAsync(string goldPath, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var (items, problems) = ReadGold(goldPath);
         foreach (var problem in problems)
@@ -32,7 +38,7 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
         var now = time.GetUtcNow();
         var runId = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
         var predictions = new EvalRow[items.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = scoring.Value.Concurrency, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
                 var item = items[i];
@@ -50,7 +56,7 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
                 predictions[i] = Predict(runId, DateOnly.FromDateTime(now.UtcDateTime), item, outcome);
             }).ConfigureAwait(false);
 
-        var path = Path.Combine(settings.Output, "eval", $"run_date={now:yyyy-MM-dd}", $"part-{runId}-00000.parquet");
+        var path = Path.Combine(output.Value.Folder, "eval", $"run_date={now:yyyy-MM-dd}", $"part-{runId}-00000.parquet");
         await DurableFile.WriteAsync(path, (stream, ct) => ParquetSerializer.SerializeAsync(predictions, stream, null, new Dictionary<string, string>
         {
             ["run_id"] = runId, ["prompt_sha256"] = prompt.Sha256, ["model"] = scorer.Model, ["provider"] = scorer.Provider,
@@ -67,7 +73,7 @@ internal sealed partial class EvalRunner(IOptions<StanceOptions> options, Stance
         Console.Out.Write(Render(goldPath, predictions, path));
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
         LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
-        return problems.Count == 0 && predictions.All(p => p.Status == "ok") ? ExitCodes.Ok : ExitCodes.CompletedWithFailures;
+        return problems.Count == 0 && predictions.All(p => p.Status == "ok");
     }
 
     /// <summary>The predicted label for the gold target: the answer's label toward it, neutral and unmentioned as none.</summary>

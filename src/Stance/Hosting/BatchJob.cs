@@ -1,6 +1,6 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stance.Documents;
 using Stance.Journal;
 using Stance.Output;
@@ -8,41 +8,37 @@ using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring;
-using Stance.Scoring.Lexicon;
+using Stance.Scoring.Llm;
+using Stance.Storage;
 using Stance.Telemetry;
 
 namespace Stance.Hosting;
 
-/// <summary>Runs one batch.</summary>
-internal interface IBatchJob
-{
-    /// <summary>Runs the batch and returns its summary; throws only on cancellation or an unexpected error.</summary>
-    Task<RunSummary> RunAsync(CancellationToken cancellationToken);
-}
-
 /// <summary>One batch: read paragraphs, score them (journaling each paid answer), write the tables, then the manifest.</summary>
+/// <remarks>What a run needs afresh (its journal session, scoring run, tally and report) comes from a service scope of
+/// its own, so a schedule's nights share nothing but the singletons.</remarks>
 internal sealed partial class BatchJob(
-    IOptions<StanceOptions> options,
-    IOptions<OutputOptions> outputOptions,
-    Scoring.Llm.ProgressWatchdog watchdog,
+    IServiceScopeFactory scopes,
+    RunSettings settings,
+    ProgressWatchdog watchdog,
     StancePrompt prompt,
     IParagraphScorer scorer,
+    ModelChoice model,
     ParquetOutput output,
     RunProgress progress,
     ProgressReporter reporter,
     TimeProvider time,
-    ILoggerFactory loggers) : IBatchJob
+    ILogger<BatchJob> logger) : IBatchJob
 {
-    private readonly ILogger _logger = loggers.CreateLogger<BatchJob>();
+    private readonly ILogger _logger = logger;
 
     /// <summary>Runs the batch and returns its summary; throws only on cancellation or an unexpected error.</summary>
     public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
         // An input with no document (a feed that did not arrive, a mount not ready) must not replace anything.
-        var reading = new ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
+        var reading = settings.Reading;
         var (documents, paragraphs) = ParagraphSource.Count(settings.Input, reading);
         if (documents == 0)
         {
@@ -51,14 +47,17 @@ internal sealed partial class BatchJob(
 
         // One run at a time per output folder and per journal: a second run (an overlapping cron job, a manual run)
         // stops here, before any call, instead of resuming a run that is not dead and paying for it again.
-        var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
+        var journal = settings.JournalPath;
         using var outputClaim = RunClaim.Acquire(Path.Combine(settings.Output, ".stance", "run.lock"),
             $"the output folder {Path.GetFullPath(settings.Output)}");
         using var journalClaim = scorer.IsMetered ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}") : null;
         output.Recover(settings.Output);
         watchdog.RunStarted();
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var store = scorer.IsMetered ? ResultStore.Open(journal) : null;
+        var scope = scopes.CreateAsyncScope();
+        await using var disposeScope = scope.ConfigureAwait(false);
+        var session = scope.ServiceProvider.GetRequiredService<JournalSession>();
+        var store = scorer.IsMetered ? session.Open(journal) : null;
         try
         {
             var run = new RunStamp($"{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25], DateOnly.FromDateTime(startedAt.UtcDateTime),
@@ -70,7 +69,7 @@ internal sealed partial class BatchJob(
             }
 
             LogStarting(_logger, run.RunId, scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256[..12], settings.Input);
-            if (scorer.Provider == LexiconScorer.ProviderName)
+            if (!model.Provider.IsLanguageModel)
             {
                 LogNoLlm(_logger);
             }
@@ -83,11 +82,11 @@ internal sealed partial class BatchJob(
             LogRead(_logger, documents, paragraphs);
             progress.Start(documents, paragraphs);
 
-            var scoring = new ScoringRun(scorer, store, settings.Cache, progress, time, _logger);
-            var tables = output.Begin(settings.Output, run, settings.RowsPerPart, outputOptions.Value.Mode);
+            var scoring = scope.ServiceProvider.GetRequiredService<ScoringRun>();
+            var tables = output.Begin(settings.Output, run, settings.RowsPerPart, settings.ReplaceMode);
             var input = new InputReport { DocumentRead = tables.DocumentRead };
-            var tally = new RunTally();
-            var report = new ReportCollector();
+            var tally = scope.ServiceProvider.GetRequiredService<RunTally>();
+            var report = scope.ServiceProvider.GetRequiredService<ReportCollector>();
             var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
             using var writerFailed = new CancellationTokenSource();
             var writer = WriteRowsAsync(run, results, tables, tally, report, writerFailed, cancellationToken);
@@ -132,10 +131,8 @@ internal sealed partial class BatchJob(
         }
         finally
         {
-            if (store is not null)
-            {
-                await store.DisposeAsync().ConfigureAwait(false);
-            }
+            // Closed here, while the claims are still held, not when the scope ends after them.
+            await session.DisposeAsync().ConfigureAwait(false);
         }
     }
 

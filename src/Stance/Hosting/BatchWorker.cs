@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stance.Evaluation;
 using Stance.Prompts;
+using Stance.Storage;
 
 namespace Stance.Hosting;
 
 /// <summary>Does what the command line asked — one run, a schedule of runs, a dry-run plan or a prompt check — records
 /// the exit code and stops the host.</summary>
 internal sealed partial class BatchWorker(
-    IOptions<StanceOptions> options,
+    IOptions<JobOptions> options,
     IServiceProvider services,
     RunOutcome outcome,
     IHostApplicationLifetime lifetime,
@@ -24,8 +26,10 @@ internal sealed partial class BatchWorker(
             {
                 { CheckPrompts: true } => CheckPrompts(),
                 { DryRun: true } => DryRun(),
-                { Eval: { } gold } => await Get<Evaluation.EvalRunner>().RunAsync(gold, stoppingToken).ConfigureAwait(false),
-                { Schedule: { } cron } => await Get<NightlyScheduler>().RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken).ConfigureAwait(false),
+                { Eval: { } gold } => await Evaluate(gold, stoppingToken).ConfigureAwait(false),
+                { Schedule: { } cron } => await Get<NightlyScheduler>()
+                    .RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken)
+                    .ConfigureAwait(false),
                 _ => (await Get<IBatchJob>().RunAsync(stoppingToken).ConfigureAwait(false)).ExitCode,
             };
         }
@@ -39,12 +43,12 @@ internal sealed partial class BatchWorker(
             LogNoInput(logger, ex.Message);
             outcome.ExitCode = ExitCodes.NoInput;
         }
-        catch (Output.ClaimHeldException ex)
+        catch (ClaimHeldException ex)
         {
             LogClaimHeld(logger, ex.Message);
             outcome.ExitCode = ExitCodes.OutputLocked;
         }
-        catch (Output.OutputWriteException ex)
+        catch (OutputWriteException ex)
         {
             LogOutputFailed(logger, ex.Message);
             outcome.ExitCode = ExitCodes.OutputFailed;
@@ -72,6 +76,11 @@ internal sealed partial class BatchWorker(
         LogPromptOk(logger, prompt.Name, prompt.Sha256, files, prompt.Targets.Targets.Count);
         return ExitCodes.Ok;
     }
+
+    private async Task<int> Evaluate(string gold, CancellationToken cancellationToken) =>
+        await Get<EvalRunner>().RunAsync(gold, cancellationToken).ConfigureAwait(false)
+            ? ExitCodes.Ok
+            : ExitCodes.CompletedWithFailures;
 
     private int DryRun()
     {

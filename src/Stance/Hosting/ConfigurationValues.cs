@@ -9,6 +9,20 @@ namespace Stance.Hosting;
 /// reported as one line naming the key and the value instead of as a crash.</summary>
 internal static class ConfigurationValues
 {
+    /// <summary>One line per value, of every options type of the job, that does not convert to its property's
+    /// type. The options types are found by their convention: a class named <c>…Options</c> in this assembly with a
+    /// <c>Section</c> constant naming where it is bound from.</summary>
+    public static IReadOnlyList<string> Unconvertible(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        foreach (var (section, type) in OptionsTypes())
+        {
+            Check(configuration.GetSection(section), type, problems);
+        }
+
+        return [.. problems.Distinct(StringComparer.Ordinal)];
+    }
+
     /// <summary>One line per value under <paramref name="section"/> that does not convert to its property's
     /// type.</summary>
     public static IReadOnlyList<string> Unconvertible(IConfigurationSection section, Type type)
@@ -17,6 +31,14 @@ internal static class ConfigurationValues
         Check(section, type, problems);
         return problems;
     }
+
+    /// <summary>The job's options types and the sections they are bound from.</summary>
+    internal static IEnumerable<(string Section, Type Type)> OptionsTypes() =>
+        typeof(ConfigurationValues).Assembly.GetTypes()
+            .Where(t => t.IsClass && t.Name.EndsWith("Options", StringComparison.Ordinal))
+            .Select(t => (Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static), Type: t))
+            .Where(f => f.Field is { IsLiteral: true } && f.Field.FieldType == typeof(string))
+            .Select(f => ((string)f.Field!.GetRawConstantValue()!, f.Type));
 
     private static void Check(IConfigurationSection section, Type type, List<string> problems)
     {
@@ -27,7 +49,8 @@ internal static class ConfigurationValues
                 continue;
             }
 
-            var child = section.GetSection(property.Name);
+            var key = property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
+            var child = section.GetSection(key);
             var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (IsNested(target))
             {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Prompts;
@@ -10,7 +9,7 @@ namespace Stance.Hosting;
 
 /// <summary>The <c>--dry-run</c> plan: what a run would read, reuse and ask, with token and cost estimates; it makes no
 /// call and writes no table.</summary>
-internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time)
+internal sealed class DryRunPlanner(RunSettings settings, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time)
 {
     /// <summary>How many documents the plan lists one by one; the rest are summed in one line.</summary>
     public const int ListedDocuments = 200;
@@ -19,10 +18,9 @@ internal sealed class DryRunPlanner(IOptions<StanceOptions> options, StancePromp
     /// filter of the requests seen, not the corpus.</summary>
     public RunPlan Plan()
     {
-        var settings = options.Value;
-        var reading = new Documents.ReadOptions(settings.Output, settings.Journal, settings.MaxDocumentBytes);
+        var reading = settings.Reading;
         var report = new InputReport();
-        var journal = settings.Journal ?? Path.Combine(settings.Output, ".stance", "journal.db");
+        var journal = settings.JournalPath;
         using var store = scorer.IsMetered && File.Exists(journal) ? ResultStore.OpenReadOnly(journal) : null;
         var runDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var estimator = new TokenEstimator(prompt);

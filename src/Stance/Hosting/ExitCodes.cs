@@ -1,3 +1,5 @@
+using Stance.Contract;
+
 namespace Stance.Hosting;
 
 /// <summary>The process exit codes; schedulers should treat every code but 0 as a failed night.</summary>
@@ -40,9 +42,9 @@ internal static class ExitCodes
     /// <summary>The exit code of a run that wrote its tables.</summary>
     public static int For(string? abortKind, bool allOk) => abortKind switch
     {
-        Scoring.FailureKind.Auth => AuthFailed,
-        Scoring.FailureKind.Quota => QuotaExhausted,
-        Scoring.FailureKind.ProviderDown => ProviderDown,
+        FailureKind.Auth => AuthFailed,
+        FailureKind.Quota => QuotaExhausted,
+        FailureKind.ProviderDown => ProviderDown,
         _ => allOk ? Ok : CompletedWithFailures,
     };
 

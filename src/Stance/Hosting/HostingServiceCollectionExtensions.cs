@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Stance.Hosting;
 
-/// <summary>Registers the job's options and the batch worker.</summary>
+/// <summary>Registers the job's configuration sources, the command-line switches and the batch worker.</summary>
 internal static class HostingServiceCollectionExtensions
 {
     /// <summary>The short switches of the command line and the keys they set.</summary>
@@ -63,38 +63,19 @@ internal static class HostingServiceCollectionExtensions
         return configuration;
     }
 
-    /// <summary>Binds <see cref="StanceOptions"/>, fills the key from OPENAI_API_KEY / AZURE_OPENAI_API_KEY and validates at start.</summary>
-    public static IServiceCollection AddStanceOptions(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Adds <see cref="JobOptions"/> (validated at start, with the secrets check), the batch job, the
+    /// scheduler, the dry-run planner and the worker that runs the chosen mode and stops the host.</summary>
+    public static IServiceCollection AddStanceJob(this IServiceCollection services)
     {
-        services.AddOptions<StanceOptions>()
-            .Bind(configuration.GetSection(StanceOptions.Section))
-            .PostConfigure(options =>
-            {
-                options.Llm.Provider = options.Llm.Provider.Trim().ToLowerInvariant();
-                if (string.IsNullOrWhiteSpace(options.Llm.ApiKey))
-                {
-                    options.Llm.ApiKey = options.Llm.Provider == "azure" ? configuration["AZURE_OPENAI_API_KEY"] : configuration["OPENAI_API_KEY"];
-                }
-
-                if (options.Llm.Provider == Scoring.Local.LocalScoring.ProviderName)
-                {
-                    Scoring.Local.LocalScoring.PostConfigure(options, configuration);
-                }
-            })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StanceOptions>, StanceOptionsValidator>();
-        return services;
-    }
-
-    /// <summary>Adds the batch job and the worker that runs it once and stops the host.</summary>
-    public static IServiceCollection AddStanceBatch(this IServiceCollection services)
-    {
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, SecretsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunOutcome>();
+        services.AddSingleton<RunSettings>();
         services.AddSingleton<IBatchJob, BatchJob>();
         services.AddSingleton<NightlyScheduler>();
         services.AddSingleton<DryRunPlanner>();
-        services.AddSingleton<Evaluation.EvalRunner>();
         services.AddHostedService<BatchWorker>();
         return services;
     }

@@ -3,8 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stance.Documents;
+using Stance.Evaluation;
+using Stance.Journal;
 using Stance.Output;
 using Stance.Prompts;
+using Stance.Reporting;
 using Stance.Scoring;
 using Stance.Telemetry;
 
@@ -25,12 +29,15 @@ internal static partial class StanceApp
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, Configuration = initial });
         builder.Configuration.AddStanceConfiguration(args);
         builder.Services
-            .AddStanceOptions(builder.Configuration)
+            .AddStanceInput()
             .AddStancePrompt()
+            .AddStanceJournal()
             .AddStanceScoring()
             .AddStanceOutput()
+            .AddStanceReporting()
             .AddStanceTelemetry(builder.Configuration)
-            .AddStanceBatch();
+            .AddStanceEvaluation()
+            .AddStanceJob();
         return builder;
     }
 
@@ -44,8 +51,7 @@ internal static partial class StanceApp
             // Validate the settings and load the prompt before the host starts, so a bad configuration is
             // reported as such, and before any call is made. A value the binder cannot convert is one line, not a crash.
             var configuration = host.Services.GetRequiredService<IConfiguration>();
-            var unconvertible = ConfigurationValues.Unconvertible(
-                configuration.GetSection(StanceOptions.Section), typeof(StanceOptions));
+            var unconvertible = ConfigurationValues.Unconvertible(configuration);
             if (unconvertible.Count > 0)
             {
                 foreach (var problem in unconvertible)
@@ -56,14 +62,15 @@ internal static partial class StanceApp
                 return ExitCodes.ConfigurationError;
             }
 
-            _ = host.Services.GetRequiredService<IOptions<StanceOptions>>().Value;
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
             _ = host.Services.GetRequiredService<StancePrompt>();
             await host.RunAsync().ConfigureAwait(false);
             return outcome.ExitCode;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException
+            && Failures(ex) is { Count: > 0 } failures)
         {
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 LogInvalidConfiguration(logger, failure);
             }
@@ -76,6 +83,16 @@ internal static partial class StanceApp
             return ExitCodes.ConfigurationError;
         }
     }
+
+    // Each options type validates on its own; the start-up check throws one exception for one invalid type and an
+    // aggregate for several. A type that reads another (the key check reads the LLM settings) may repeat its problems.
+    private static List<string> Failures(Exception ex) =>
+        (ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex])
+            .OfType<OptionsValidationException>()
+            .SelectMany(e => e.Failures)
+            .Select(ValidationMessages.Named)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     [LoggerMessage(EventId = 80, Level = LogLevel.Critical, Message = "Invalid configuration, nothing was run: {Problem}")]
     private static partial void LogInvalidConfiguration(ILogger logger, string problem);

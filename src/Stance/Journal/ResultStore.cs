@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Stance.Contract;
 using Stance.Scoring;
+using Stance.Storage;
 
 namespace Stance.Journal;
 
@@ -241,7 +243,7 @@ internal sealed class ResultStore : IAsyncDisposable
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
                 // Named as an output failure: the run stops its calls (exit 8) rather than pay for answers it cannot keep.
-                batch.ForEach(w => w.Done.TrySetException(new Output.OutputWriteException(_path, ex)));
+                batch.ForEach(w => w.Done.TrySetException(new OutputWriteException(_path, ex)));
             }
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Parquet;
 using Parquet.Serialization;
 using Stance.Journal;
+using Stance.Storage;
 
 namespace Stance.Output;
 

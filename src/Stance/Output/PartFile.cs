@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Serialization;
+using Stance.Storage;
 
 namespace Stance.Output;
 

@@ -1,3 +1,4 @@
+using Stance.Contract;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Scoring;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Stance.Journal;
+using Stance.Storage;
 
 namespace Stance.Output;
 

@@ -1,4 +1,3 @@
-using Stance.Hosting;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Prompts;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.SemanticKernel;
-using Stance.Scoring;
+using Stance.Contract;
 
 namespace Stance.Prompts;
 
@@ -19,9 +19,9 @@ internal static class PromptLoader
     public const string TargetsFile = "targets.json";
 
     /// <summary>Loads <paramref name="folder"/>; throws <see cref="PromptException"/> naming the file and the reason.
-    /// For the <c>local</c> <paramref name="provider"/> the answer schema must also be one its grammar can
-    /// express.</summary>
-    public static StancePrompt Load(string folder, string? provider = null)
+    /// With <paramref name="grammarSchema"/> (a provider that decodes under a grammar made from the answer schema)
+    /// the schema must also be one a grammar can express.</summary>
+    public static StancePrompt Load(string folder, bool grammarSchema = false)
     {
         if (!Directory.Exists(folder))
         {
@@ -47,7 +47,7 @@ internal static class PromptLoader
 
         config.Template = template;
         config.Name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
-        var schema = ReadAnswerSchema(config, configPath, grammar: provider == Scoring.Local.LocalScoring.ProviderName);
+        var schema = ReadAnswerSchema(config, configPath, grammar: grammarSchema);
 
         WatchedTargets targets;
         try

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Prompts;
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stance.Contract;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Telemetry;
@@ -10,8 +12,16 @@ namespace Stance.Scoring;
 /// <summary>Scores paragraphs as they are read, through a bounded channel and a fixed number of workers, so memory does
 /// not grow with the corpus. Answers already journaled are reused; a text being scored by one worker is not asked again
 /// by another; every ok answer is journaled before it counts; after a run-ending failure the rest get rows without calls.</summary>
-internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? store, bool reuseEarlierRuns, RunProgress progress, TimeProvider time, ILogger logger)
+internal sealed partial class ScoringRun(
+    IParagraphScorer scorer,
+    JournalSession journal,
+    IOptions<JournalOptions> options,
+    RunProgress progress,
+    TimeProvider time,
+    ILogger<ScoringRun> logger)
 {
+    private ResultStore? Store => journal.Store;
+
     private readonly ConcurrentDictionary<string, Task<ScoreOutcome>> _inFlight = new(StringComparer.Ordinal);
     private RunAbortedException? _abort;
     private Sink? _sink;
@@ -183,7 +193,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
         var recording = Task.CompletedTask;
         try
         {
-            if (store?.Find(key) is { } stored && Reusable(stored, run) is { } cached)
+            if (Store?.Find(key) is { } stored && Reusable(stored, run) is { } cached)
             {
                 mine.TrySetResult(cached.Outcome);
                 return (Finish(paragraph, cached.Outcome, cached.At), Task.CompletedTask);
@@ -200,9 +210,9 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
 
             var outcome = await CallAsync(paragraph, calls, cancellationToken).ConfigureAwait(false);
             var at = time.GetUtcNow();
-            if (outcome.Status == ParagraphStatus.Ok && store is not null)
+            if (outcome.Status == ParagraphStatus.Ok && Store is not null)
             {
-                recording = store.RecordAsync(key, paragraph.TextSha256, run, outcome, at);
+                recording = Store.RecordAsync(key, paragraph.TextSha256, run, outcome, at);
             }
 
             mine.TrySetResult(outcome);
@@ -222,7 +232,7 @@ internal sealed partial class ScoringRun(IParagraphScorer scorer, ResultStore? s
     /// <summary>An answer from the journal this run may use, with its outcome and time, or null.</summary>
     private (ScoreOutcome Outcome, DateTimeOffset At)? Reusable(StoredAnswer stored, RunStamp run)
     {
-        if (stored.Session == store!.Session || (reuseEarlierRuns && stored.RunId != run.RunId))
+        if (stored.Session == Store!.Session || (options.Value.Cache && stored.RunId != run.RunId))
         {
             return (ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt);
         }

@@ -2,12 +2,11 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
-using Stance.Hosting;
 
 namespace Stance.Telemetry;
 
 /// <summary>Shows a run's progress: a live bar on a terminal, else a plain log line every few seconds (never control codes).</summary>
-internal sealed partial class ProgressReporter(RunProgress progress, IOptions<StanceOptions> options, TimeProvider time, ILogger<ProgressReporter> logger)
+internal sealed partial class ProgressReporter(RunProgress progress, IOptions<ProgressOptions> options, TimeProvider time, ILogger<ProgressReporter> logger)
 {
     /// <summary>True when standard output is an interactive terminal that can show a live display.</summary>
     public static bool IsTerminal => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace Stance.Telemetry;
@@ -14,15 +16,19 @@ internal static class TelemetryServiceCollectionExtensions
     /// <c>Stance:Telemetry:Exporter</c> (<c>console</c> or <c>otlp</c>).</summary>
     public static IServiceCollection AddStanceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+        services.AddOptions<ProgressOptions>().BindConfiguration(ProgressOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressOptions>, ProgressOptionsValidator>());
         services.AddMetrics();
         services.AddSingleton<StanceMetrics>();
         services.AddSingleton<RunProgress>();
         services.AddSingleton<ProgressReporter>();
 
-        var exporter = configuration["Stance:Telemetry:Exporter"]?.Trim().ToLowerInvariant();
+        var exporter = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.Exporter)}"]?.Trim().ToLowerInvariant();
         if (exporter is "console" or "otlp")
         {
-            var endpoint = configuration["Stance:Telemetry:OtlpEndpoint"];
+            var endpoint = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"];
             services.AddOpenTelemetry().WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters);

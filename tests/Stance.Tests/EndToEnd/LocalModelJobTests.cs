@@ -1,3 +1,4 @@
+using Stance.Contract;
 using Stance.Hosting;
 using Stance.Scoring;
 using Stance.Tests.Support;

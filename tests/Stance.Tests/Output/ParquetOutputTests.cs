@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Stance.Journal;
 using Stance.Output;
+using Stance.Storage;
 using Stance.Tests.Support;
 
 namespace Stance.Tests.Output;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Stance.Contract;
 using Stance.Prompts;
 using Stance.Tests.Support;
 
@@ -80,7 +81,7 @@ public sealed class PromptLoaderTests
         using var folder = CopyOfBundledPrompt();
         EditSchemaField(folder.Path, field, keyword, value);
 
-        var error = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path, "openai"));
+        var error = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path, grammarSchema: false));
 
         var path = field == "rationale" || field == "confidence"
             ? $"$.properties.{field}"
@@ -96,7 +97,7 @@ public sealed class PromptLoaderTests
         using var folder = CopyOfBundledPrompt();
         EditSchemaField(folder.Path, "rationale", "pattern", "\"^[A-Z]\"");
 
-        var checker = Stance.Scoring.JsonSchemaChecker.Compile(PromptLoader.Load(folder.Path, "openai").AnswerSchema);
+        var checker = JsonSchemaChecker.Compile(PromptLoader.Load(folder.Path, grammarSchema: false).AnswerSchema);
         var answer = JsonNode.Parse(TestAnswers.For("Armenia welcomed the deal."))!;
         answer["rationale"] = "Starts with a capital.";
         Assert.Empty(checker.Check(JsonSerializer.SerializeToElement(answer)));
@@ -104,7 +105,7 @@ public sealed class PromptLoaderTests
         var problems = checker.Check(JsonSerializer.SerializeToElement(answer));
         Assert.Equal(["$.rationale does not match the pattern ^[A-Z]"], problems);
 
-        var local = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path, "local"));
+        var local = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path, grammarSchema: true));
         Assert.Equal(
             "response_format schema uses \"pattern\" at $.properties.rationale, which the local provider's grammar "
             + "cannot enforce",

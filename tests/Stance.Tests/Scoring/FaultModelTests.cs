@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Scoring;
 using Stance.Scoring.Llm;

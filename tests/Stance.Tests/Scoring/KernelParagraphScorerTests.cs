@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Scoring;
 using Stance.Tests.Support;

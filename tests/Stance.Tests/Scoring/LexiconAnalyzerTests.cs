@@ -1,3 +1,4 @@
+using Stance.Contract;
 using Stance.Scoring;
 using Stance.Scoring.Lexicon;
 using Stance.Tests.Support;

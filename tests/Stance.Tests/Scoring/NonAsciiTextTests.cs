@@ -1,4 +1,5 @@
 using System.Text;
+using Stance.Contract;
 using Stance.Documents;
 using Stance.Paragraphs;
 using Stance.Prompts;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.SemanticKernel;
+using Stance.Contract;
 using Stance.Scoring;
 using Stance.Scoring.Llm;
 

@@ -1,3 +1,4 @@
+using Stance.Contract;
 using Stance.Prompts;
 using Stance.Scoring;
 using Stance.Scoring.Lexicon;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Prompts;
 
@@ -10,6 +11,9 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
     /// <summary>The provider name in the tables.</summary>
     public const string ProviderName = "lexicon";
 
+    /// <summary>The model name in the tables.</summary>
+    public const string ModelName = "stance-lexicon-v1";
+
     private readonly LexiconAnalyzer _analyzer = new(prompt.Targets);
     private readonly AnswerValidator _validator = new(prompt);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LexiconAnalyzer> _focused = new(StringComparer.Ordinal);
@@ -18,7 +22,7 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
     public string Provider => ProviderName;
 
     /// <inheritdoc />
-    public string Model => "stance-lexicon-v1";
+    public string Model => ModelName;
 
     /// <inheritdoc />
     public bool IsMetered => false;

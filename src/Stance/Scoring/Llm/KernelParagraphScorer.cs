@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI.Chat;
+using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Telemetry;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Polly;
 using Polly.Timeout;
+using Stance.Contract;
 using Stance.Scoring.Pacing;
 using Stance.Telemetry;
 

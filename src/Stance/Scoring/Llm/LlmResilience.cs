@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Stance.Hosting;
 using Stance.Telemetry;
 
 namespace Stance.Scoring.Llm;

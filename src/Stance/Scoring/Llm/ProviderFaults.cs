@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.SemanticKernel;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Stance.Contract;
 
 namespace Stance.Scoring.Llm;
 

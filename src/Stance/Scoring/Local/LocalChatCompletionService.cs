@@ -5,6 +5,7 @@ using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAIChatModelFactory = OpenAI.Chat.OpenAIChatModelFactory;
+using Stance.Contract;
 
 namespace Stance.Scoring.Local;
 

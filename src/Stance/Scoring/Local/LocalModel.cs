@@ -6,6 +6,7 @@ using LLama.Exceptions;
 using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.Logging;
+using Stance.Contract;
 
 namespace Stance.Scoring.Local;
 

@@ -1,4 +1,4 @@
-namespace Stance.Output;
+namespace Stance.Storage;
 
 /// <summary>Writes files so that a reader or a crash never sees half of one: temporary name, fsync, atomic rename.</summary>
 internal static class DurableFile

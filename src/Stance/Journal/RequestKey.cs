@@ -1,6 +1,6 @@
 using Stance.Paragraphs;
 
-namespace Stance.Scoring;
+namespace Stance.Journal;
 
 /// <summary>The key of one request's answer, for the result cache and for asking a request once per run. It covers
 /// everything the request depends on: the paragraph's text, its document title and previous paragraph (the context

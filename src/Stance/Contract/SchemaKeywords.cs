@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 
-namespace Stance.Scoring;
+namespace Stance.Contract;
 
 /// <summary>How Stance enforces a JSON Schema keyword of the answer schema.</summary>
 internal enum KeywordSupport

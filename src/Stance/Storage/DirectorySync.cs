@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Stance.Output;
+namespace Stance.Storage;
 
 /// <summary>Flushes a folder's entries to disk (<c>fsync</c> on the folder itself): after a rename, a delete or a new
 /// file, the name change is durable only once its folder is synced, or a power loss can undo a commit already reported.

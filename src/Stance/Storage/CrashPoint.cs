@@ -1,4 +1,4 @@
-namespace Stance.Output;
+namespace Stance.Storage;
 
 /// <summary>Lets the crash tests kill the job at an exact step of a commit. When the environment variable
 /// <c>STANCE_TEST_HOLD</c> names the point reached (e.g. <c>commit-step:3</c>, <c>before-manifest</c>), the process

@@ -1,4 +1,4 @@
-namespace Stance.Scoring;
+namespace Stance.Contract;
 
 /// <summary>The labels and rules of the answer contract; the JSON schema in the prompt folder must agree with them.</summary>
 internal static class StanceContract

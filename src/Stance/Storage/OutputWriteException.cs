@@ -1,4 +1,4 @@
-namespace Stance.Output;
+namespace Stance.Storage;
 
 /// <summary>Writing a table part, the commit or the manifest failed; names the path and the operating system's error.</summary>
 internal sealed class OutputWriteException(string path, Exception inner, string action = "write")

@@ -1,4 +1,4 @@
-namespace Stance.Scoring;
+namespace Stance.Contract;
 
 /// <summary>A validated answer for one paragraph.</summary>
 internal sealed record StanceAnswer(

@@ -1,4 +1,4 @@
-namespace Stance.Output;
+namespace Stance.Storage;
 
 /// <summary>Another run holds the claim; nothing was called or written.</summary>
 internal sealed class ClaimHeldException(string what, string holder, Exception inner)

@@ -1,4 +1,4 @@
-namespace Stance.Scoring;
+namespace Stance.Contract;
 
 /// <summary>The <c>error_kind</c> values: why a paragraph has no answer, or why a run stopped.</summary>
 internal static class FailureKind

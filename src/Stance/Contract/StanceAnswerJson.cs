@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Stance.Scoring;
+namespace Stance.Contract;
 
 /// <summary>Writes an answer in the shape of the prompt's JSON schema (snake_case, all fields present).</summary>
 internal static class StanceAnswerJson

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Stance.Output;
+namespace Stance.Storage;
 
 /// <summary>An exclusive claim on a folder's or a file's use by one run: an operating-system lock on a lock file
 /// (<c>flock</c> on Linux and macOS, a sharing lock on Windows), held open for the run. The kernel drops it when the

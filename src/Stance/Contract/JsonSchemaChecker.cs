@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Stance.Scoring;
+namespace Stance.Contract;
 
 /// <summary>Checks a JSON value against the subset of JSON Schema that strict structured outputs use. The schema is
 /// compiled once into a tree of checks (no schema look-ups, no allocations for a conforming value's paths).</summary>

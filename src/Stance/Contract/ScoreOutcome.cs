@@ -1,0 +1,28 @@
+namespace Stance.Contract;
+
+/// <summary>How scoring one paragraph ended.</summary>
+/// <param name="Answer">The validated answer when <paramref name="Status"/> is ok.</param>
+/// <param name="Error">Why it failed, when it did.</param>
+/// <param name="ErrorKind">A <see cref="FailureKind"/> value when it did not end ok.</param>
+/// <param name="Attempts">Requests sent for this paragraph (retries and re-asks included; 1 for the lexicon).</param>
+/// <param name="FromCache">True when the answer was recorded earlier and no request was sent now.</param>
+internal sealed record ScoreOutcome(
+    ParagraphStatus Status,
+    StanceAnswer? Answer,
+    string? Error,
+    string? ErrorKind,
+    int Attempts,
+    int? InputTokens,
+    int? OutputTokens,
+    double LatencyMs,
+    bool FromCache = false)
+{
+    /// <summary>An ok outcome.</summary>
+    public static ScoreOutcome Ok(StanceAnswer answer, int attempts, int? inputTokens, int? outputTokens, double latencyMs) =>
+        new(ParagraphStatus.Ok, answer, null, null, attempts, inputTokens, outputTokens, latencyMs);
+
+    /// <summary>A failed (or, for <see cref="FailureKind.ContentFilter"/>, filtered) outcome.</summary>
+    public static ScoreOutcome Failed(string kind, string error, int attempts, int? inputTokens, int? outputTokens, double latencyMs) =>
+        new(kind == FailureKind.ContentFilter ? ParagraphStatus.Filtered : ParagraphStatus.Failed, null, error, kind, attempts,
+            inputTokens, outputTokens, latencyMs);
+}

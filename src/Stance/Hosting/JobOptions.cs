@@ -1,0 +1,29 @@
+namespace Stance.Hosting;
+
+/// <summary>What the command line asks the process to do, bound from <c>Stance</c>: one run (the default), a
+/// schedule of runs, a dry-run plan, a prompt check or an evaluation.</summary>
+internal sealed class JobOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Stance";
+
+    /// <summary>Only validate the prompt folder and the settings, then exit (<c>--check-prompts</c>).</summary>
+    public bool CheckPrompts { get; set; }
+
+    /// <summary>Print the plan (documents, paragraphs, cache hits, calls, tokens, cost) and exit without a call
+    /// (<c>--dry-run</c>).</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>A gold JSONL file to evaluate the prompt and provider on, instead of a run (<c>--eval</c>).</summary>
+    public string? Eval { get; set; }
+
+    /// <summary>A cron expression (5 fields, or 6 with seconds): keep running and start a run at each
+    /// occurrence.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The time zone the schedule is read in (IANA or Windows id).</summary>
+    public string ScheduleTimeZone { get; set; } = "UTC";
+
+    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c> nor <c>--check-prompts</c>).</summary>
+    public bool Calls => !DryRun && !CheckPrompts;
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Stance.Documents;
+using Stance.Scoring;
+
+namespace Stance.Hosting;
+
+/// <summary>Checks at start what the command line asks for: the gold file or the input folder, the schedule, and a
+/// key for the provider when the mode makes calls (<c>--dry-run</c> and <c>--check-prompts</c> make none).</summary>
+internal sealed class JobOptionsValidator(IOptions<InputOptions> input, IOptions<LlmOptions> llm)
+    : IValidateOptions<JobOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, JobOptions options)
+    {
+        var errors = new ValidateOptionsResultBuilder();
+        if (options.Eval is { } gold && !File.Exists(gold))
+        {
+            errors.AddError($"Stance:Eval: the gold file '{Path.GetFullPath(gold)}' does not exist");
+        }
+
+        if (options.Eval is null && !Directory.Exists(input.Value.Input))
+        {
+            errors.AddError($"Stance:Input: the folder '{Path.GetFullPath(input.Value.Input)}' does not exist");
+        }
+
+        if (options.Schedule is { } cron)
+        {
+            try
+            {
+                NightlyScheduler.Parse(cron);
+            }
+            catch (Cronos.CronFormatException ex)
+            {
+                errors.AddError($"Stance:Schedule: '{cron}' is not a cron expression ({ex.Message})");
+            }
+        }
+
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(options.ScheduleTimeZone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.AddError($"Stance:ScheduleTimeZone: '{options.ScheduleTimeZone}' is not a known time zone");
+        }
+
+        if (options.Calls && MissingKey() is { } missing)
+        {
+            errors.AddError(missing);
+        }
+
+        return errors.Build();
+    }
+
+    // The LLM settings report their own problems; a key is asked for only when they are valid.
+    private string? MissingKey()
+    {
+        try
+        {
+            return ScoringProviders.Find(llm.Value.Provider)?.MissingKey(llm.Value);
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
+    }
+}
