@@ -13,7 +13,8 @@ using Stance.Output;
 using Stance.Scoring;
 
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
-// Usage: dotnet run -c Release --project bench/Stance.Benchmarks -- [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
+// Usage: dotnet run -c Release --project bench/Stance.Benchmarks --
+//     [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
 var which = args.Length > 0 ? args[0] : "all";
 if (which is "read-child")
 {
@@ -25,19 +26,29 @@ if (which is "read-child")
 
 var repo = FindRepo();
 var prompts = Path.Combine(repo, "prompts");
-var work = Path.Combine(Path.GetTempPath(), "stance-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
+var work = Path.Combine(
+    Path.GetTempPath(), "stance-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
-Console.WriteLine($"# Stance benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+Console.WriteLine(
+    $"# Stance benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+    $"{Environment.OSVersion}, .NET {Environment.Version}");
 
 if (which is "latency" or "all")
 {
-    Console.WriteLine("\n## Latency-bound: achieved requests/s over C/L (L = 200 ms ± 10 %)\n\n| C | paragraphs | requests/s | C/L | ratio |\n|---|---|---|---|---|");
+    Console.WriteLine("\n## Latency-bound: achieved requests/s over C/L (L = 200 ms ± 10 %)\n\n" +
+        "| C | paragraphs | requests/s | C/L | ratio |\n|---|---|---|---|---|");
     foreach (var c in new[] { 8, 32, 128 })
     {
         var n = c * (c >= 128 ? 60 : 100);
         var input = Corpus(work, $"latency-{c}", n);
-        await using var provider = await SimulatedProvider.StartAsync(new ProviderSettings(TimeSpan.FromMilliseconds(200), 0.1, null, null, false, ConstantAnswer));
-        await RunJob(input, Path.Combine(work, $"latency-{c}-out"), provider.Endpoint, "--concurrency", c.ToString(CultureInfo.InvariantCulture));
+        await using var provider = await SimulatedProvider.StartAsync(
+            new ProviderSettings(TimeSpan.FromMilliseconds(200), 0.1, null, null, false, ConstantAnswer));
+        await RunJob(
+            input,
+            Path.Combine(work, $"latency-{c}-out"),
+            provider.Endpoint,
+            "--concurrency",
+            c.ToString(CultureInfo.InvariantCulture));
         var rps = provider.Ok / provider.ActiveSeconds;
         Console.WriteLine($"| {c} | {n} | {rps:F1} | {c / 0.2:F1} | **{rps / (c / 0.2):F3}** |");
     }
@@ -45,15 +56,30 @@ if (which is "latency" or "all")
 
 if (which is "rate" or "all")
 {
-    Console.WriteLine("\n## Rate-bound: RPM limit 1200 (20/s, the server bucket holds 2 s), C = 64, L = 100 ms\n\n| pacing | paragraphs | requests/s | limit/s | ratio | 429 share |\n|---|---|---|---|---|---|");
-    foreach (var (name, extra) in new[] { ("--rpm 1200 configured", new[] { "--rpm", "1200" }), ("server headers only", Array.Empty<string>()) })
+    Console.WriteLine("\n## Rate-bound: RPM limit 1200 (20/s, the server bucket holds 2 s), C = 64, L = 100 ms\n\n" +
+        "| pacing | paragraphs | requests/s | limit/s | ratio | 429 share |\n|---|---|---|---|---|---|");
+    var pacings = new[]
+    {
+        ("--rpm 1200 configured", new[] { "--rpm", "1200" }),
+        ("server headers only", Array.Empty<string>()),
+    };
+    foreach (var (name, extra) in pacings)
     {
         const int n = 600;
         var input = Corpus(work, "rate", n);
-        await using var provider = await SimulatedProvider.StartAsync(new ProviderSettings(TimeSpan.FromMilliseconds(100), 0.1, 1200, null, true, ConstantAnswer) { BurstSeconds = 2 });
-        await RunJob(input, Path.Combine(work, $"rate-{extra.Length}-out"), provider.Endpoint, ["--concurrency", "64", .. extra]);
+        await using var provider = await SimulatedProvider.StartAsync(
+            new ProviderSettings(TimeSpan.FromMilliseconds(100), 0.1, 1200, null, true, ConstantAnswer)
+            {
+                BurstSeconds = 2,
+            });
+        await RunJob(
+            input,
+            Path.Combine(work, $"rate-{extra.Length}-out"),
+            provider.Endpoint,
+            ["--concurrency", "64", .. extra]);
         var rps = provider.Ok / provider.ActiveSeconds;
-        Console.WriteLine($"| {name} | {n} | {rps:F2} | 20 | **{rps / 20:F3}** | **{(double)provider.Limited / (provider.Ok + provider.Limited):P2}** |");
+        var limitedShare = (double)provider.Limited / (provider.Ok + provider.Limited);
+        Console.WriteLine($"| {name} | {n} | {rps:F2} | 20 | **{rps / 20:F3}** | **{limitedShare:P2}** |");
     }
 }
 
@@ -61,66 +87,105 @@ if (which is "local" or "all")
 {
     // Each figure is the lowest of three runs (this VM's neighbours add noise, never subtract it); every run starts
     // from an empty output folder, so the fake LLM's answers are all new (journaled, not cached).
-    Console.WriteLine("\n## Local cost: CPU per paragraph outside the LLM (lowest of 3 runs)\n\n| provider | paragraphs | CPU ms / paragraph | wall s |\n|---|---|---|---|");
+    Console.WriteLine("\n## Local cost: CPU per paragraph outside the LLM (lowest of 3 runs)\n\n" +
+        "| provider | paragraphs | CPU ms / paragraph | wall s |\n|---|---|---|---|");
     const int n = 50_000;
     var input = Corpus(work, "local", n);
     var runs = 0;
-    var lexicon = await Lowest(() => RunJob(input, Path.Combine(work, $"local-lexicon-out-{runs++}"), null, "--provider", "lexicon", "--concurrency", "2"));
+    var lexicon = await Lowest(() => RunJob(
+        input, Path.Combine(work, $"local-lexicon-out-{runs++}"), null, "--provider", "lexicon", "--concurrency", "2"));
     Console.WriteLine($"| lexicon | {n} | **{lexicon.CpuMs / n:F4}** | {lexicon.WallSeconds:F1} |");
-    var fake = await Lowest(() => RunJobWith(input, Path.Combine(work, $"local-fake-out-{runs++}"), "http://127.0.0.1:9/v1", services =>
-        services.AddKeyedSingleton<IChatCompletionService>(ScoringServiceCollectionExtensions.ChatServiceKey, new ZeroLatencyChat()), "--concurrency", "8"));
-    Console.WriteLine($"| zero-latency fake LLM (SK + Polly + validation + journal) | {n} | **{fake.CpuMs / n:F4}** | {fake.WallSeconds:F1} |");
+    var fake = await Lowest(() => RunJobWith(
+        input,
+        Path.Combine(work, $"local-fake-out-{runs++}"),
+        "http://127.0.0.1:9/v1",
+        services => services.AddKeyedSingleton<IChatCompletionService>(
+            ScoringServiceCollectionExtensions.ChatServiceKey, new ZeroLatencyChat()),
+        "--concurrency",
+        "8"));
+    Console.WriteLine(
+        $"| zero-latency fake LLM (SK + Polly + validation + journal) | {n} | **{fake.CpuMs / n:F4}** | " +
+        $"{fake.WallSeconds:F1} |");
 }
 
 if (which is "memory" or "all")
 {
-    Console.WriteLine("\n## Peak memory (lexicon, child process, default RowsPerPart 10,000)\n\n| paragraphs | peak RSS MB | CPU ms / paragraph | wall s |\n|---|---|---|---|");
+    Console.WriteLine("\n## Peak memory (lexicon, child process, default RowsPerPart 10,000)\n\n" +
+        "| paragraphs | peak RSS MB | CPU ms / paragraph | wall s |\n|---|---|---|---|");
     var job = Path.Combine(repo, "src", "Stance", "bin", "Release", "net10.0", "Stance.dll");
     foreach (var n in new[] { 10_000, 100_000, 1_000_000 })
     {
         var input = Corpus(work, $"memory-{n}", n);
-        var (peak, cpu, wall, exit) = await RunChild(job, repo, ["--input", input, "--output", Path.Combine(work, $"memory-{n}-out"), "--Logging:LogLevel:Default=Warning"]);
-        Console.WriteLine($"| {n:N0} | **{peak / 1024.0 / 1024:F0}** | {cpu / n:F4} | {wall:F1}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
+        var (peak, cpu, wall, exit) = await RunChild(
+            job,
+            repo,
+            [
+                "--input", input, "--output", Path.Combine(work, $"memory-{n}-out"),
+                "--Logging:LogLevel:Default=Warning",
+            ]);
+        Console.WriteLine(
+            $"| {n:N0} | **{peak / 1024.0 / 1024:F0}** | {cpu / n:F4} | " +
+            $"{wall:F1}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
     }
 }
 
 if (which is "local-llm" or "all")
 {
-    // The local provider end to end on the bundled data, as a child process (peak RSS = weights + one context + the job).
-    var model = args.Length > 1 ? args[1] : Path.GetFullPath(Path.Combine(repo, "..", "shared", "models", "stories260K.gguf"));
+    // The local provider end to end on the bundled data, as a child process
+    // (peak RSS = weights + one context + the job).
+    var model = args.Length > 1
+        ? args[1]
+        : Path.GetFullPath(Path.Combine(repo, "..", "shared", "models", "stories260K.gguf"));
     if (!File.Exists(model))
     {
         Console.WriteLine($"\n## Local model: skipped, {model} is absent");
     }
     else
     {
-        Console.WriteLine($"\n## Local model ({Path.GetFileName(model)}, {new FileInfo(model).Length / 1048576.0:F1} MB) on data/, child process, --provider local\n\n" +
-            "| threads | paragraphs | ok | prompt tokens / paragraph | output tokens / paragraph | output tokens/s | s / paragraph | peak RSS MB |\n|---|---|---|---|---|---|---|---|");
+        Console.WriteLine(
+            $"\n## Local model ({Path.GetFileName(model)}, {new FileInfo(model).Length / 1048576.0:F1} MB) " +
+            "on data/, child process, --provider local\n\n" +
+            "| threads | paragraphs | ok | prompt tokens / paragraph | output tokens / paragraph | output tokens/s " +
+            "| s / paragraph | peak RSS MB |\n|---|---|---|---|---|---|---|---|");
         var job = Path.Combine(repo, "src", "Stance", "bin", "Release", "net10.0", "Stance.dll");
         foreach (var threads in new[] { 1, 2 })
         {
             var output = Path.Combine(work, $"local-llm-{threads}-out");
-            var (peak, _, wall, exit) = await RunChild(job, repo, ["--provider", "local", "--model-path", model, "--output", output,
-                $"--Stance:Llm:Local:Threads={threads}", "--Logging:LogLevel:Default=Warning"]);
-            var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(output, "runs"), "*.json", SearchOption.AllDirectories)[0])).RootElement;
+            var (peak, _, wall, exit) = await RunChild(
+                job,
+                repo,
+                [
+                    "--provider", "local", "--model-path", model, "--output", output,
+                    $"--Stance:Llm:Local:Threads={threads}", "--Logging:LogLevel:Default=Warning",
+                ]);
+            var manifestFile = Directory.GetFiles(
+                Path.Combine(output, "runs"), "*.json", SearchOption.AllDirectories)[0];
+            var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifestFile)).RootElement;
             var counts = manifest.GetProperty("counts");
             var (paragraphs, ok) = (counts.GetProperty("paragraphs").GetInt32(), counts.GetProperty("ok").GetInt32());
-            var (input, outputTokens) = (counts.GetProperty("input_tokens").GetInt64(), counts.GetProperty("output_tokens").GetInt64());
+            var (input, outputTokens) =
+                (counts.GetProperty("input_tokens").GetInt64(), counts.GetProperty("output_tokens").GetInt64());
             var seconds = manifest.GetProperty("duration_seconds").GetDouble();
-            Console.WriteLine($"| {threads} | {paragraphs} | {ok} | {input / paragraphs} | {outputTokens / paragraphs} | **{outputTokens / seconds:F0}** | {seconds / paragraphs:F1} | {peak / 1048576.0:F0}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
+            Console.WriteLine(
+                $"| {threads} | {paragraphs} | {ok} | {input / paragraphs} | {outputTokens / paragraphs} | " +
+                $"**{outputTokens / seconds:F0}** | {seconds / paragraphs:F1} | " +
+                $"{peak / 1048576.0:F0}{(exit == 0 ? string.Empty : $" (exit {exit})")} |");
         }
     }
 }
 
 if (which is "parquet" or "all")
 {
-    Console.WriteLine("\n## Parquet: the job's writer over a plain Parquet.Net write of the same rows\n\n| rows | job rows/s | plain rows/s | ratio |\n|---|---|---|---|");
+    Console.WriteLine("\n## Parquet: the job's writer over a plain Parquet.Net write of the same rows\n\n" +
+        "| rows | job rows/s | plain rows/s | ratio |\n|---|---|---|---|");
     const int n = 200_000;
-    var run = new RunStamp("bench", DateOnly.FromDateTime(DateTime.UtcNow), "openai", "m", "stance", new string('a', 64));
+    var run = new RunStamp(
+        "bench", DateOnly.FromDateTime(DateTime.UtcNow), "openai", "m", "stance", new string('a', 64));
     var rows = Enumerable.Range(0, n).Select(i => Row(run, i)).ToList();
     var plainFile = Path.Combine(work, "plain.parquet");
     var plain = Stopwatch.StartNew();
-    await ParquetSerializer.SerializeAsync(rows, plainFile, new Parquet.ParquetOptions { CompressionMethod = Parquet.CompressionMethod.Snappy });
+    await ParquetSerializer.SerializeAsync(
+        rows, plainFile, new Parquet.ParquetOptions { CompressionMethod = Parquet.CompressionMethod.Snappy });
     plain.Stop();
     var job = Stopwatch.StartNew();
     var tables = new ParquetOutput(NullLogger<ParquetOutput>.Instance).Begin(Path.Combine(work, "parquet-out"), run);
@@ -131,7 +196,9 @@ if (which is "parquet" or "all")
 
     await tables.CommitAsync(CancellationToken.None);
     job.Stop();
-    Console.WriteLine($"| {n:N0} | {n / job.Elapsed.TotalSeconds:F0} | {n / plain.Elapsed.TotalSeconds:F0} | **{plain.Elapsed.TotalSeconds / job.Elapsed.TotalSeconds:F3}** |");
+    Console.WriteLine(
+        $"| {n:N0} | {n / job.Elapsed.TotalSeconds:F0} | {n / plain.Elapsed.TotalSeconds:F0} | " +
+        $"**{plain.Elapsed.TotalSeconds / job.Elapsed.TotalSeconds:F3}** |");
 }
 
 if (which is "read-memory")
@@ -206,11 +273,19 @@ if (which is "profile")
     Console.WriteLine($"check (object): {sw.Elapsed.TotalMilliseconds / n:F4} ms");
     var run = new RunStamp("profile", DateOnly.FromDateTime(DateTime.UtcNow), "lexicon", "m", "stance", prompt.Sha256);
     sw.Restart();
-    var rows = paragraphs.Select((p, i) => RowMapper.ToParagraphRow(run, p, ScoreOutcome.Ok(answers[i], 1, null, null, 0.1), DateTimeOffset.UtcNow)).ToList();
-    var targetRows = paragraphs.SelectMany((p, i) => RowMapper.ToTargetRows(run, p, ScoreOutcome.Ok(answers[i], 1, null, null, 0.1))).ToList();
-    Console.WriteLine($"rows: {sw.Elapsed.TotalMilliseconds / n:F4} ms ({targetRows.Count / (double)n:F1} target rows per paragraph)");
+    var rows = paragraphs
+        .Select((p, i) => RowMapper.ToParagraphRow(
+            run, p, ScoreOutcome.Ok(answers[i], 1, null, null, 0.1), DateTimeOffset.UtcNow))
+        .ToList();
+    var targetRows = paragraphs
+        .SelectMany((p, i) => RowMapper.ToTargetRows(run, p, ScoreOutcome.Ok(answers[i], 1, null, null, 0.1)))
+        .ToList();
+    Console.WriteLine(
+        $"rows: {sw.Elapsed.TotalMilliseconds / n:F4} ms " +
+        $"({targetRows.Count / (double)n:F1} target rows per paragraph)");
     sw.Restart();
-    await new ParquetOutput(NullLogger<ParquetOutput>.Instance).WriteAsync(Path.Combine(work, "profile-out"), run, rows, targetRows, CancellationToken.None);
+    await new ParquetOutput(NullLogger<ParquetOutput>.Instance).WriteAsync(
+        Path.Combine(work, "profile-out"), run, rows, targetRows, CancellationToken.None);
     Console.WriteLine($"parquet: {sw.Elapsed.TotalMilliseconds / n:F4} ms");
 
     // The LLM path's fixed costs: Semantic Kernel alone, then the whole scorer (SK + Polly + validation), no journal.
@@ -224,14 +299,25 @@ if (which is "profile")
         sw.Restart();
         for (var i = 0; i < n; i++)
         {
-            await kernel.InvokeAsync(function, new KernelArguments(settings) { ["paragraph"] = paragraphs[i].Text, ["title"] = "t", ["previous"] = "", ["targets"] = "x", ["feedback"] = "" });
+            await kernel.InvokeAsync(
+                function,
+                new KernelArguments(settings)
+                {
+                    ["paragraph"] = paragraphs[i].Text,
+                    ["title"] = "t",
+                    ["previous"] = "",
+                    ["targets"] = "x",
+                    ["feedback"] = "",
+                });
         }
     }
 
     Console.WriteLine($"semantic kernel invoke: {sw.Elapsed.TotalMilliseconds / n:F4} ms");
-    var builder = StanceApp.CreateBuilder(["--provider", "openai", "--endpoint", "http://127.0.0.1:9/v1", "--Stance:Llm:ApiKey=x", "--prompts", prompts, "--input", input,
-        "--Logging:LogLevel:Default=Warning"]);
-    builder.Services.AddKeyedSingleton<IChatCompletionService>(ScoringServiceCollectionExtensions.ChatServiceKey, new ZeroLatencyChat());
+    var builder = StanceApp.CreateBuilder([
+        "--provider", "openai", "--endpoint", "http://127.0.0.1:9/v1", "--Stance:Llm:ApiKey=x", "--prompts", prompts,
+        "--input", input, "--Logging:LogLevel:Default=Warning"]);
+    builder.Services.AddKeyedSingleton<IChatCompletionService>(
+        ScoringServiceCollectionExtensions.ChatServiceKey, new ZeroLatencyChat());
     using var host = builder.Build();
     var scorer = host.Services.GetRequiredService<IParagraphScorer>();
     for (var pass = 0; pass < 2; pass++)
@@ -251,13 +337,16 @@ return 0;
 
 static string ConstantAnswer(string paragraph) => BenchCorpus.Answer;
 
-static async Task RunJob(string input, string output, string? endpoint, params string[] extra) => await RunJobWith(input, output, endpoint, null, extra);
+static async Task RunJob(string input, string output, string? endpoint, params string[] extra) =>
+    await RunJobWith(input, output, endpoint, null, extra);
 
-static async Task RunJobWith(string input, string output, string? endpoint, Action<IServiceCollection>? configure, params string[] extra)
+static async Task RunJobWith(
+    string input, string output, string? endpoint, Action<IServiceCollection>? configure, params string[] extra)
 {
     string[] args =
     [
-        "--input", input, "--output", output, "--prompts", Path.Combine(FindRepo(), "prompts"), "--provider", "openai", "--model", "bench",
+        "--input", input, "--output", output, "--prompts", Path.Combine(FindRepo(), "prompts"),
+        "--provider", "openai", "--model", "bench",
         "--Stance:Llm:ApiKey=bench", "--Logging:LogLevel:Default=Warning", "--Stance:Resilience:BaseDelay=00:00:00.050",
         .. endpoint is null ? Array.Empty<string>() : ["--endpoint", endpoint], .. extra,
     ];
@@ -290,13 +379,21 @@ static async Task<(double CpuMs, double WallSeconds)> Measure(Func<Task> run)
     var wall = Stopwatch.StartNew();
     await run();
     process.Refresh();
-    Console.Error.WriteLine($"  (system time {(process.PrivilegedProcessorTime - system).TotalMilliseconds:F0} ms of {(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms CPU, {GC.CollectionCount(0) - gcs} gen-0 GCs)");
+    Console.Error.WriteLine(
+        $"  (system time {(process.PrivilegedProcessorTime - system).TotalMilliseconds:F0} ms of " +
+        $"{(process.TotalProcessorTime - cpu).TotalMilliseconds:F0} ms CPU, {GC.CollectionCount(0) - gcs} gen-0 GCs)");
     return ((process.TotalProcessorTime - cpu).TotalMilliseconds, wall.Elapsed.TotalSeconds);
 }
 
-static async Task<(long PeakBytes, double CpuMs, double Wall, int Exit)> RunChild(string dll, string workingDirectory, string[] args)
+static async Task<(long PeakBytes, double CpuMs, double Wall, int Exit)> RunChild(
+    string dll, string workingDirectory, string[] args)
 {
-    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+    var start = new ProcessStartInfo("dotnet")
+    {
+        WorkingDirectory = workingDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    };
     start.ArgumentList.Add(dll);
     foreach (var arg in args)
     {
@@ -343,7 +440,9 @@ static string Corpus(string work, string name, int paragraphs)
         file.Write($"Commentary {d}\n\n");
         for (var p = 0; p < perDocument && (d * perDocument) + p < paragraphs; p++)
         {
-            file.Write($"Point {(d * perDocument) + p}: {BenchCorpus.Sentence} Observers in several capitals followed the exchange closely.\n\n");
+            file.Write(
+                $"Point {(d * perDocument) + p}: {BenchCorpus.Sentence} " +
+                "Observers in several capitals followed the exchange closely.\n\n");
         }
     }
 
@@ -365,11 +464,14 @@ static string FindRepo()
 
 static ParagraphRow Row(RunStamp run, int i) => new()
 {
-    RunId = run.RunId, RunDate = run.RunDate, ScoredAt = DateTime.UtcNow, DocumentId = $"doc-{i / 100:D6}.txt", DocumentTitle = "Commentary",
-    SourcePath = $"doc-{i / 100:D6}.txt", ParagraphIndex = i % 100, ParagraphId = $"{i:x24}", TextSha256 = new string('b', 64),
-    Text = $"Point {i}: {BenchCorpus.Sentence}", Provider = run.Provider, Model = run.Model, PromptName = run.PromptName, PromptSha256 = run.PromptSha256,
-    Status = "ok", FromCache = false, Attempts = 1, InputTokens = 600, OutputTokens = 120, LatencyMs = 210.5, SentimentScore = -0.6,
-    SentimentLabel = "negative", MainTarget = "United States", StanceLabel = "against", StanceScore = -0.7, Confidence = 0.8,
+    RunId = run.RunId, RunDate = run.RunDate, ScoredAt = DateTime.UtcNow,
+    DocumentId = $"doc-{i / 100:D6}.txt", DocumentTitle = "Commentary",
+    SourcePath = $"doc-{i / 100:D6}.txt", ParagraphIndex = i % 100, ParagraphId = $"{i:x24}",
+    TextSha256 = new string('b', 64), Text = $"Point {i}: {BenchCorpus.Sentence}",
+    Provider = run.Provider, Model = run.Model, PromptName = run.PromptName, PromptSha256 = run.PromptSha256,
+    Status = "ok", FromCache = false, Attempts = 1, InputTokens = 600, OutputTokens = 120, LatencyMs = 210.5,
+    SentimentScore = -0.6, SentimentLabel = "negative", MainTarget = "United States", StanceLabel = "against",
+    StanceScore = -0.7, Confidence = 0.8,
     Rationale = "Criticises the U.S.",
 };
 
@@ -378,24 +480,39 @@ internal static class BenchCorpus
 {
     public const string Sentence = "The U.S. criticised Armenia again, and the talks stalled.";
 
+    // The same text as one raw literal (its long lines split where a literal ends and the next begins).
     public static readonly string Answer = """
-        {"sentiment_label":"negative","sentiment_score":-0.5,"main_target":"United States","stance_label":"against","stance_score":-0.4,
+        {"sentiment_label":"negative","sentiment_score":-0.5,"main_target":"United States",
+        """ + """
+        "stance_label":"against","stance_score":-0.4,
          "confidence":0.7,"rationale":"Reports criticism.","targets":[
-         {"target":"United States","mention":"U.S.","stance_label":"against","stance_score":-0.4,"confidence":0.7,"evidence":"The U.S. criticised Armenia again"},
-         {"target":"Armenia","mention":"Armenia","stance_label":"neutral","stance_score":0,"confidence":0.6,"evidence":"criticised Armenia again"}]}
+         {"target":"United States","mention":"U.S.","stance_label":"against","stance_score":-0.4,"confidence":0.7,
+        """ + """
+        "evidence":"The U.S. criticised Armenia again"},
+         {"target":"Armenia","mention":"Armenia","stance_label":"neutral","stance_score":0,"confidence":0.6,
+        """ + """
+        "evidence":"criticised Armenia again"}]}
         """;
 }
 
-/// <summary>A chat service that answers at once with the corpus's valid answer: what is left is the job's own cost.</summary>
+/// <summary>A chat service that answers at once with the corpus's valid answer: what is left is the job's own
+/// cost.</summary>
 internal sealed class ZeroLatencyChat : IChatCompletionService
 {
     public IReadOnlyDictionary<string, object?> Attributes { get; } = new Dictionary<string, object?>();
 
-    public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null,
-        Kernel? kernel = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ChatMessageContent>>([new ChatMessageContent(AuthorRole.Assistant, BenchCorpus.Answer)]);
+    public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
+        ChatHistory chatHistory,
+        PromptExecutionSettings? executionSettings = null,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ChatMessageContent>>(
+            [new ChatMessageContent(AuthorRole.Assistant, BenchCorpus.Answer)]);
 
-    public IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(ChatHistory chatHistory,
-        PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(
+        ChatHistory chatHistory,
+        PromptExecutionSettings? executionSettings = null,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
 }

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Stance.Benchmarks;
 
 /// <summary>An OpenAI-compatible provider on 127.0.0.1: answers after a latency with jitter, and enforces RPM / TPM
-/// limits with per-minute token buckets, answering 429 (with retry-after-ms and x-ratelimit headers) beyond them.</summary>
+/// limits with per-minute token buckets, answering 429 (with retry-after-ms and x-ratelimit headers) beyond
+/// them.</summary>
 internal sealed class SimulatedProvider : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -40,7 +41,8 @@ internal sealed class SimulatedProvider : IAsyncDisposable
     public long Limited => Interlocked.Read(ref _limited);
 
     /// <summary>Seconds from the first request's arrival to the last answer's departure.</summary>
-    public double ActiveSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _lastTicks) - Interlocked.Read(ref _firstTicks)).TotalSeconds;
+    public double ActiveSeconds =>
+        TimeSpan.FromTicks(Interlocked.Read(ref _lastTicks) - Interlocked.Read(ref _firstTicks)).TotalSeconds;
 
     public static async Task<SimulatedProvider> StartAsync(ProviderSettings settings)
     {
@@ -70,9 +72,12 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         {
             Interlocked.Increment(ref _limited);
             context.Response.StatusCode = 429;
-            var wait = requestLease is { IsAcquired: false } ? 60_000.0 / _settings.Rpm!.Value : 60_000.0 * tokens / _settings.Tpm!.Value;
+            var wait = requestLease is { IsAcquired: false }
+                ? 60_000.0 / _settings.Rpm!.Value
+                : 60_000.0 * tokens / _settings.Tpm!.Value;
             context.Response.Headers["retry-after-ms"] = wait.ToString("F0", CultureInfo.InvariantCulture);
-            await context.Response.WriteAsync("{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}");
+            await context.Response.WriteAsync(
+                "{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}");
             return;
         }
 
@@ -96,25 +101,28 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         if (_settings.Rpm is { } rpm)
         {
             response.Headers["x-ratelimit-limit-requests"] = rpm.ToString(CultureInfo.InvariantCulture);
-            response.Headers["x-ratelimit-remaining-requests"] = (_requests!.GetStatistics()?.CurrentAvailablePermits ?? 0).ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-ratelimit-remaining-requests"] =
+                (_requests!.GetStatistics()?.CurrentAvailablePermits ?? 0).ToString(CultureInfo.InvariantCulture);
             response.Headers["x-ratelimit-reset-requests"] = $"{60.0 / rpm:F3}s";
         }
 
         if (_settings.Tpm is { } tpm)
         {
             response.Headers["x-ratelimit-limit-tokens"] = tpm.ToString(CultureInfo.InvariantCulture);
-            response.Headers["x-ratelimit-remaining-tokens"] = (_tokens!.GetStatistics()?.CurrentAvailablePermits ?? 0).ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-ratelimit-remaining-tokens"] =
+                (_tokens!.GetStatistics()?.CurrentAvailablePermits ?? 0).ToString(CultureInfo.InvariantCulture);
         }
     }
 
-    private static TokenBucketRateLimiter Bucket(int perMinute, double burstSeconds) => new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = Math.Max(1, (int)(perMinute / 60.0 * burstSeconds)),
-        TokensPerPeriod = Math.Max(1, perMinute / 1200),
-        ReplenishmentPeriod = TimeSpan.FromMinutes(Math.Max(1, perMinute / 1200) / (double)perMinute),
-        AutoReplenishment = true,
-        QueueLimit = 0,
-    });
+    private static TokenBucketRateLimiter Bucket(int perMinute, double burstSeconds) =>
+        new(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, (int)(perMinute / 60.0 * burstSeconds)),
+            TokensPerPeriod = Math.Max(1, perMinute / 1200),
+            ReplenishmentPeriod = TimeSpan.FromMinutes(Math.Max(1, perMinute / 1200) / (double)perMinute),
+            AutoReplenishment = true,
+            QueueLimit = 0,
+        });
 
     private static string Completion(string content) => new JsonObject
     {
@@ -140,8 +148,10 @@ internal sealed class SimulatedProvider : IAsyncDisposable
 }
 
 /// <summary>How the simulated provider behaves.</summary>
-internal sealed record ProviderSettings(TimeSpan Latency, double Jitter, int? Rpm, int? Tpm, bool SendHeaders, Func<string, string> Answer)
+internal sealed record ProviderSettings(
+    TimeSpan Latency, double Jitter, int? Rpm, int? Tpm, bool SendHeaders, Func<string, string> Answer)
 {
-    /// <summary>How many seconds of the per-minute limit the provider's buckets hold (its tolerance for bursts).</summary>
+    /// <summary>How many seconds of the per-minute limit the provider's buckets hold (its tolerance for
+    /// bursts).</summary>
     public double BurstSeconds { get; init; } = 10;
 }

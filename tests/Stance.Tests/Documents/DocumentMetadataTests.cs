@@ -15,9 +15,13 @@ public sealed class DocumentMetadataTests : IDisposable
     [Fact]
     public void AJsonlLinesSourceAndPublishedAtAreTypedAndItsOtherFieldsBecomeDocumentMetaJson()
     {
-        _folder.File("feed.jsonl",
+        // One record a line: the first record's line is split where one raw literal ends and the next begins.
+        _folder.File(
+            "feed.jsonl",
             """
-            {"id":"a","title":"T","text":"Body.","source":"Report.az","published_at":"2026-11-29T08:30:00+04:00","url":"https://x.az/1","author":"Ə. Məmmədov","tags":["a","b"],"words":120}
+            {"id":"a","title":"T","text":"Body.","source":"Report.az","published_at":"2026-11-29T08:30:00+04:00",
+            """ + """
+            "url":"https://x.az/1","author":"Ə. Məmmədov","tags":["a","b"],"words":120}
             {"id":"b","text":"Body two."}
             """);
 
@@ -72,7 +76,9 @@ public sealed class DocumentMetadataTests : IDisposable
     [Fact]
     public void AFrontMatterBlockAtTheTopOfAMarkdownOrTextFileGivesItsMetadataAndIsNotPartOfTheBody()
     {
-        _folder.File("a.md", "---\ntitle: \"Başlıq: \\\"iki\\\" nöqtə\"\nsource: 'Report''s desk'\n# a comment\n\n" +
+        _folder.File(
+            "a.md",
+            "---\ntitle: \"Başlıq: \\\"iki\\\" nöqtə\"\nsource: 'Report''s desk'\n# a comment\n\n" +
             "published_at: 2026-11-29\nauthor: Ə. Məmmədov\nlanguage: az\n---\n# Heading\n\nBirinci abzas.\n");
         _folder.File("b.txt", "---\r\nsource: Azertac\r\n---\r\nHeadline\r\n\r\nBody.\r\n");
 

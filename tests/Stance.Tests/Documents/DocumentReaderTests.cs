@@ -35,7 +35,13 @@ public sealed class DocumentReaderTests
         folder.File("empty.txt", "  \n");
         File.WriteAllBytes(folder.File("binary.txt"), [0x50, 0x00, 0x01, 0x02]);
         File.WriteAllBytes(folder.File("latin1.txt"), Encoding.Latin1.GetBytes("Caf\u00e9 cr\u00e8me"));
-        folder.File("feed.jsonl", "not json\n{\"title\":\"no text\"}\n[1,2]\n{\"id\":\"good.txt\",\"text\":\"dup id\"}\n{\"id\":\"ok\",\"text\":\"fine\"}\n");
+        folder.File(
+            "feed.jsonl",
+            "not json\n" +
+            "{\"title\":\"no text\"}\n" +
+            "[1,2]\n" +
+            "{\"id\":\"good.txt\",\"text\":\"dup id\"}\n" +
+            "{\"id\":\"ok\",\"text\":\"fine\"}\n");
 
         var batch = DocumentReader.Read(folder.Path);
 

@@ -4,7 +4,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;
 
-/// <summary><c>--check-prompts</c> validates the prompt folder and exits; a broken prompt is rejected with its file and reason.</summary>
+/// <summary><c>--check-prompts</c> validates the prompt folder and exits; a broken prompt is rejected with its file
+/// and reason.</summary>
 public sealed class CheckPromptsTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -60,20 +61,28 @@ public sealed class CheckPromptsTests : IDisposable
     }
 
     private Task<RunResult> CheckAsync() => StanceRunner.RunAsync(
-        ["--check-prompts", "--prompts", Path.Combine(_folder.Path, "prompts"), "--input", RepoPaths.Data, "--output", Path.Combine(_folder.Path, "out")]);
+        [
+            "--check-prompts", "--prompts", Path.Combine(_folder.Path, "prompts"), "--input", RepoPaths.Data,
+            "--output", Path.Combine(_folder.Path, "out"),
+        ]);
 
     private void Break(string file, string breakage)
     {
         var path = Path.Combine(PromptFolder, file);
         if (file == "skprompt.txt")
         {
-            File.WriteAllText(path, File.ReadAllText(path).Replace("{{$paragraph}}", "{{$text}}", StringComparison.Ordinal));
+            File.WriteAllText(
+                path, File.ReadAllText(path).Replace("{{$paragraph}}", "{{$text}}", StringComparison.Ordinal));
             return;
         }
 
         if (file == "targets.json")
         {
-            File.WriteAllText(path, breakage == "bad-targets" ? "{ targets: [" : "{\"targets\":[{\"name\":\"A\",\"aliases\":[\"X\"]},{\"name\":\"B\",\"aliases\":[\"X\"]}]}");
+            File.WriteAllText(
+                path,
+                breakage == "bad-targets"
+                    ? "{ targets: ["
+                    : "{\"targets\":[{\"name\":\"A\",\"aliases\":[\"X\"]},{\"name\":\"B\",\"aliases\":[\"X\"]}]}");
             return;
         }
 

@@ -3,7 +3,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;
 
-/// <summary>The job as a child process: what a malformed setting or a missing key does to the exit code and the output.</summary>
+/// <summary>The job as a child process: what a malformed setting or a missing key does to the exit code and the
+/// output.</summary>
 public sealed class CommandLineTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -14,7 +15,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("Stance:Resilience:MaxRetries", "abc", "Int32")]
     [InlineData("Stance:Resilience:AttemptTimeout", "ninety seconds", "TimeSpan")]
     [InlineData("Stance:Cache", "perhaps", "Boolean")]
-    public async Task AMalformedValueStopsTheJobWithOneLineNamingTheKeyAndTheValue(string key, string value, string type)
+    public async Task AMalformedValueStopsTheJobWithOneLineNamingTheKeyAndTheValue(
+        string key, string value, string type)
     {
         var (exitCode, output) = await StanceProcess.RunAsync(["--output", OutputFolder, $"--{key}={value}"]);
 

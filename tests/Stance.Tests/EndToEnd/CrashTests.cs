@@ -7,9 +7,9 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;
 
-/// <summary>The job as a child process, killed with SIGKILL while it writes part files, in the middle of a commit and just
-/// before its manifest, then run again: every visible file is whole, no reader ever sees a paragraph twice, and the
-/// rerun leaves each paragraph exactly once.</summary>
+/// <summary>The job as a child process, killed with SIGKILL while it writes part files, in the middle of a commit and
+/// just before its manifest, then run again: every visible file is whole, no reader ever sees a paragraph twice, and
+/// the rerun leaves each paragraph exactly once.</summary>
 public sealed class CrashTests : IAsyncLifetime
 {
     private const int Paragraphs = 240;
@@ -67,10 +67,15 @@ public sealed class CrashTests : IAsyncLifetime
         AssertEachParagraphOnce(Paragraphs);
         Assert.Equal(Paragraphs, _delivered.Count);
         var paidTwice = _delivered.Count(p => p.Value > 1);
-        Assert.True(paidTwice <= Concurrency, $"{paidTwice} paragraphs were answered twice; at most {Concurrency} were in flight at the kill");
-        var manifest = RunManifest.Read(Assert.Single(Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)));
+        Assert.True(
+            paidTwice <= Concurrency,
+            $"{paidTwice} paragraphs were answered twice; at most {Concurrency} were in flight at the kill");
+        var manifest = RunManifest.Read(Assert.Single(
+            Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)));
         Assert.Equal(Paragraphs, manifest.Counts.Ok);
-        Assert.Equal(manifest.Files.Order(StringComparer.Ordinal), VisibleParts().Select(p => Path.GetRelativePath(Output, p).Replace('\\', '/')));
+        Assert.Equal(
+            manifest.Files.Order(StringComparer.Ordinal),
+            VisibleParts().Select(p => Path.GetRelativePath(Output, p).Replace('\\', '/')));
     }
 
     [Theory]
@@ -79,11 +84,13 @@ public sealed class CrashTests : IAsyncLifetime
     [InlineData("second rename")]
     public async Task AKillInTheMiddleOfACommitIsRolledForwardAndNoReaderSeesAParagraphTwice(string moment)
     {
-        // Night one commits its parts; night two (a snapshot of the same date, answers from the cache) is killed in its commit.
+        // Night one commits its parts; night two (a snapshot of the same date, answers from the cache) is killed in its
+        // commit.
         var (first, firstLog) = await RunJobAsync();
         Assert.True(first == ExitCodes.Ok, firstLog);
         var deletes = VisibleParts().Length;
-        Assert.True(deletes >= 2 * (Paragraphs / RowsPerPart), $"{deletes} parts: too few to kill a commit in its middle");
+        Assert.True(
+            deletes >= 2 * (Paragraphs / RowsPerPart), $"{deletes} parts: too few to kill a commit in its middle");
         var step = moment switch
         {
             "first delete" => 1,
@@ -105,7 +112,8 @@ public sealed class CrashTests : IAsyncLifetime
 
         if (visible.Any(f => f.Contains("paragraphs", StringComparison.Ordinal)))
         {
-            var counts = DuckDb.Query($"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids FROM {DuckDb.Table(Output, "paragraphs")}");
+            var counts = DuckDb.Query(
+                $"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids FROM {DuckDb.Table(Output, "paragraphs")}");
             Assert.Equal(counts[0]["n"], counts[0]["ids"]);
         }
 
@@ -123,11 +131,14 @@ public sealed class CrashTests : IAsyncLifetime
     [Fact]
     public async Task TheManifestIsWrittenOnlyAfterEveryPartIsCommitted()
     {
-        // Stopped just before its manifest: the parts are all in place, the commit is done, and there is no manifest yet.
+        // Stopped just before its manifest: the parts are all in place, the commit is done, and there is no manifest
+        // yet.
         await HoldAndKillAsync("before-manifest");
 
-        Assert.False(Directory.Exists(Path.Combine(Output, "runs")) &&
-            Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories).Length > 0, "a manifest came before the parts");
+        Assert.False(
+            Directory.Exists(Path.Combine(Output, "runs")) &&
+                Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories).Length > 0,
+            "a manifest came before the parts");
         Assert.False(File.Exists(Path.Combine(Output, ".stance", "commit.json")));
         Assert.Empty(HiddenParts());
         AssertEachParagraphOnce(Paragraphs);
@@ -136,8 +147,11 @@ public sealed class CrashTests : IAsyncLifetime
         var (exitCode, log) = await RunJobAsync();
         Assert.True(exitCode == ExitCodes.Ok, log);
         Assert.Contains("Resuming unfinished run", log, StringComparison.Ordinal);
-        var manifest = RunManifest.Read(Assert.Single(Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)));
-        Assert.Equal(manifest.Files.Order(StringComparer.Ordinal), VisibleParts().Select(p => Path.GetRelativePath(Output, p).Replace('\\', '/')));
+        var manifest = RunManifest.Read(Assert.Single(
+            Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)));
+        Assert.Equal(
+            manifest.Files.Order(StringComparer.Ordinal),
+            VisibleParts().Select(p => Path.GetRelativePath(Output, p).Replace('\\', '/')));
         AssertEachParagraphOnce(Paragraphs);
         Assert.All(_delivered, d => Assert.Equal(1, d.Value));
     }
@@ -167,9 +181,12 @@ public sealed class CrashTests : IAsyncLifetime
 
     private void AssertEachParagraphOnce(int expected)
     {
-        var rows = DuckDb.Query($"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids, count(*) FILTER (WHERE status = 'ok') AS ok " +
+        var rows = DuckDb.Query(
+            $"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids, count(*) FILTER (WHERE status = 'ok') AS ok " +
             $"FROM {DuckDb.Table(Output, "paragraphs")}");
-        Assert.Equal(((long)expected, (long)expected, (long)expected), ((long)rows[0]["n"]!, (long)rows[0]["ids"]!, (long)rows[0]["ok"]!));
+        Assert.Equal(
+            ((long)expected, (long)expected, (long)expected),
+            ((long)rows[0]["n"]!, (long)rows[0]["ids"]!, (long)rows[0]["ok"]!));
     }
 
     private string[] VisibleParts() => Directory.Exists(Output)
@@ -183,12 +200,14 @@ public sealed class CrashTests : IAsyncLifetime
     private string[] Args(params string[] extra) =>
     [
         "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
-        "--endpoint", _server.Endpoint, "--model", "crash-model", "--concurrency", Concurrency.ToString(CultureInfo.InvariantCulture),
+        "--endpoint", _server.Endpoint, "--model", "crash-model",
+        "--concurrency", Concurrency.ToString(CultureInfo.InvariantCulture),
         "--Stance:RowsPerPart=" + RowsPerPart.ToString(CultureInfo.InvariantCulture), .. extra,
     ];
 
     private Task<(int ExitCode, string Output)> RunJobAsync(params string[] extra) =>
-        StanceProcess.RunAsync(Args(extra), TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["OPENAI_API_KEY"] = "test-key" });
+        StanceProcess.RunAsync(
+            Args(extra), TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["OPENAI_API_KEY"] = "test-key" });
 
     private Process StartJob(string? hold = null, params string[] extra)
     {

@@ -5,7 +5,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;
 
-/// <summary>Several runs of one date into one output folder, as nightly operators make them (lexicon, in-process).</summary>
+/// <summary>Several runs of one date into one output folder, as nightly operators make them (lexicon,
+/// in-process).</summary>
 public sealed class DatePartitionTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -39,8 +40,10 @@ public sealed class DatePartitionTests : IDisposable
         Assert.Equal(0L, Count("count(*) FILTER (WHERE text = 'Armenia answered.')"));
         Assert.Equal(18L, Count("count(DISTINCT paragraph_id)"));
         // Targets follow their paragraphs: none left for a replaced paragraph, none twice.
-        var orphans = DuckDb.Query($"SELECT count(*) AS n FROM {DuckDb.Table(Output, "targets")} t " +
-            $"WHERE NOT EXISTS (SELECT 1 FROM {DuckDb.Table(Output, "paragraphs")} p WHERE p.paragraph_id = t.paragraph_id)");
+        var orphans = DuckDb.Query(
+            $"SELECT count(*) AS n FROM {DuckDb.Table(Output, "targets")} t " +
+            $"WHERE NOT EXISTS (SELECT 1 FROM {DuckDb.Table(Output, "paragraphs")} p " +
+            "WHERE p.paragraph_id = t.paragraph_id)");
         Assert.Equal(0L, orphans[0]["n"]);
         Assert.Equal(Count("count(*)", "targets"), Count("count(DISTINCT (paragraph_id, target))", "targets"));
         Assert.Equal(1L, Count("count(*) FILTER (WHERE document_id = 'new.txt')", "targets"));
@@ -119,18 +122,26 @@ public sealed class DatePartitionTests : IDisposable
         var run = await Run(Folder("data"), "--Stance:Output:Replace=everything");
 
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
-        Assert.Contains("Stance:Output:Replace: 'everything' is not one of documents, date", run.LogText, StringComparison.Ordinal);
+        Assert.Contains(
+            "Stance:Output:Replace: 'everything' is not one of documents, date", run.LogText, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task RowsOfAnOlderSchemaAreCarriedForwardWhenTheirPartIsRewritten()
     {
-        // A part of today's date written before schema version 2, holding a document this run reads and one it does not.
+        // A part of today's date written before schema version 2, holding a document this run reads and one it does
+        // not.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var part = Path.Combine(Output, "paragraphs", $"run_date={today:yyyy-MM-dd}", "part-20261120T020000Z-0123abcd-00000.parquet");
+        var part = Path.Combine(
+            Output, "paragraphs", $"run_date={today:yyyy-MM-dd}", "part-20261120T020000Z-0123abcd-00000.parquet");
         Directory.CreateDirectory(Path.GetDirectoryName(part)!);
         await ParquetSerializer.SerializeAsync(
-            new[] { ParagraphRowV1.Row("kept.txt", 0, "favor", 0.4, today), ParagraphRowV1.Row("new.txt", 0, "against", -0.5, today) }, part);
+            new[]
+            {
+                ParagraphRowV1.Row("kept.txt", 0, "favor", 0.4, today),
+                ParagraphRowV1.Row("new.txt", 0, "against", -0.5, today),
+            },
+            part);
         var input = Folder("in");
         File.WriteAllText(Path.Combine(input, "new.txt"), "A new note\n\nAzerbaijan spoke first.");
 
@@ -138,7 +149,9 @@ public sealed class DatePartitionTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.False(File.Exists(part));
-        var rows = DuckDb.Query($"SELECT document_id, run_id, text, source, stance_label FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY document_id");
+        var rows = DuckDb.Query(
+            "SELECT document_id, run_id, text, source, stance_label " +
+            $"FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY document_id");
         Assert.Equal(["kept.txt", "new.txt"], rows.Select(r => (string)r["document_id"]!));
         Assert.Equal(("20261120T020000Z-0123abcd", "Old paragraph 0 of kept.txt.", "favor"),
             ((string)rows[0]["run_id"]!, (string)rows[0]["text"]!, (string)rows[0]["stance_label"]!));

@@ -29,7 +29,9 @@ public sealed class IncrementalRunTests : JobTestBase
         Assert.Equal(firstNight, Server.Requests.Count);
         var rows = DuckDb.Query($"SELECT from_cache, attempts, status FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.Equal(17, rows.Count);
-        Assert.All(rows, r => Assert.Equal((true, 0, "ok"), ((bool)r["from_cache"]!, (int)r["attempts"]!, (string)r["status"]!)));
+        Assert.All(
+            rows,
+            r => Assert.Equal((true, 0, "ok"), ((bool)r["from_cache"]!, (int)r["attempts"]!, (string)r["status"]!)));
         Assert.Equal(27L, DuckDb.Query($"SELECT count(*) AS n FROM {DuckDb.Table(Output, "targets")}")[0]["n"]);
         Assert.Contains("17 from cache", second.LogText);
     }
@@ -40,7 +42,8 @@ public sealed class IncrementalRunTests : JobTestBase
         await RunAsync();
         var before = Server.Requests.Count;
         var file = Path.Combine(Input, "peace-talks-statement.md");
-        File.WriteAllText(file, File.ReadAllText(file).Replace("real progress", "genuine progress", StringComparison.Ordinal));
+        File.WriteAllText(
+            file, File.ReadAllText(file).Replace("real progress", "genuine progress", StringComparison.Ordinal));
 
         var run = await RunAsync();
 
@@ -49,8 +52,10 @@ public sealed class IncrementalRunTests : JobTestBase
         Assert.Equal(before + 2, Server.Requests.Count);
         var asked = Server.Requests.Skip(before).ToList();
         Assert.Contains(asked, r => r.Paragraph.Contains("genuine progress", StringComparison.Ordinal));
-        Assert.Contains(asked, r => r.Paragraph.StartsWith("We regret the one-sided statements", StringComparison.Ordinal)
-            && r.Message("user").Contains("genuine progress", StringComparison.Ordinal));
+        Assert.Contains(
+            asked,
+            r => r.Paragraph.StartsWith("We regret the one-sided statements", StringComparison.Ordinal)
+                && r.Message("user").Contains("genuine progress", StringComparison.Ordinal));
         var fresh = DuckDb.Query($"SELECT paragraph_index FROM {DuckDb.Table(Output, "paragraphs")} " +
             "WHERE NOT from_cache ORDER BY paragraph_index");
         Assert.Equal([1, 2], fresh.Select(r => (int)r["paragraph_index"]!));
@@ -59,9 +64,15 @@ public sealed class IncrementalRunTests : JobTestBase
     [Fact]
     public async Task TheSameSentenceUnderAnotherContextIsAskedAgain()
     {
-        File.WriteAllText(Path.Combine(Input, "a.txt"), "Gas deal criticised\n\nThe European Union signed the gas deal.\n\nThey must stop this campaign.");
-        File.WriteAllText(Path.Combine(Input, "b.txt"), "Mines kill civilians\n\nArmenia left mines behind.\n\nThey must stop this campaign.");
-        File.WriteAllText(Path.Combine(Input, "c.txt"), "Mines kill civilians\n\nArmenia left mines behind.\n\nThey must stop this campaign.");
+        File.WriteAllText(
+            Path.Combine(Input, "a.txt"),
+            "Gas deal criticised\n\nThe European Union signed the gas deal.\n\nThey must stop this campaign.");
+        File.WriteAllText(
+            Path.Combine(Input, "b.txt"),
+            "Mines kill civilians\n\nArmenia left mines behind.\n\nThey must stop this campaign.");
+        File.WriteAllText(
+            Path.Combine(Input, "c.txt"),
+            "Mines kill civilians\n\nArmenia left mines behind.\n\nThey must stop this campaign.");
         await RunAsync();
         var first = Server.Requests.Select(r => r.Paragraph).Where(p => p == "They must stop this campaign.").Count();
 
@@ -97,13 +108,16 @@ public sealed class IncrementalRunTests : JobTestBase
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Equal(34, Server.Requests.Count);
-        Assert.All(DuckDb.Query($"SELECT from_cache FROM {DuckDb.Table(Output, "paragraphs")}"), r => Assert.False((bool)r["from_cache"]!));
+        Assert.All(
+            DuckDb.Query($"SELECT from_cache FROM {DuckDb.Table(Output, "paragraphs")}"),
+            r => Assert.False((bool)r["from_cache"]!));
     }
 
     [Fact]
     public async Task ADryRunMakesNoCallWritesNoTableAndEstimatesTheCost()
     {
-        var first = await StanceRunner.RunWithConsoleAsync(Args("--dry-run", "--Stance:Pricing:InputPerMillion=0.15", "--Stance:Pricing:OutputPerMillion=0.6"));
+        var first = await StanceRunner.RunWithConsoleAsync(
+            Args("--dry-run", "--Stance:Pricing:InputPerMillion=0.15", "--Stance:Pricing:OutputPerMillion=0.6"));
 
         Assert.Equal(ExitCodes.Ok, first.ExitCode);
         Assert.Empty(Server.Requests);
@@ -122,13 +136,17 @@ public sealed class IncrementalRunTests : JobTestBase
     }
 
     private RunManifest ReadManifest() =>
-        RunManifest.Read(Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories).OrderBy(File.GetLastWriteTimeUtc).Last());
+        RunManifest.Read(Directory
+            .GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)
+            .OrderBy(File.GetLastWriteTimeUtc)
+            .Last());
 
     private Task<RunResult> RunAsync(params string[] extra) => StanceRunner.RunAsync(Args(extra));
 
     private string[] Args(params string[] extra) =>
     [
-        "--input", Input, "--output", Output, "--prompts", Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
+        "--input", Input, "--output", Output, "--prompts", Prompts,
+        "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "test-model", "--Stance:Llm:ApiKey=k", .. extra,
     ];
 }

@@ -19,11 +19,15 @@ public sealed class LocalModelJobTests : JobTestBase
         Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
         File.Copy(RepoPaths.Seed!, Path.Combine(Input, "commentary.txt"));
 
-        var run = await StanceRunner.RunAsync(["--provider", "local", "--model-path", RepoPaths.TestModel!, "--input", Input, "--output", Output,
+        var run = await StanceRunner.RunAsync([
+            "--provider", "local", "--model-path", RepoPaths.TestModel!, "--input", Input, "--output", Output,
             "--prompts", RepoPaths.Prompts, "--Logging:LogLevel:Default=Information"]);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
-        Assert.Contains(run.Log, line => line.Contains("Local model stories260K.gguf loaded", StringComparison.Ordinal) && line.Contains("chat format chatml", StringComparison.Ordinal));
+        Assert.Contains(
+            run.Log,
+            line => line.Contains("Local model stories260K.gguf loaded", StringComparison.Ordinal)
+                && line.Contains("chat format chatml", StringComparison.Ordinal));
         var rows = DuckDb.Query($"SELECT * FROM {DuckDb.Table(Output, "paragraphs")} ORDER BY paragraph_index");
         Assert.Equal(10, rows.Count);
         Assert.All(rows, r =>
@@ -32,39 +36,52 @@ public sealed class LocalModelJobTests : JobTestBase
             Assert.Equal("local", r["provider"]);
             Assert.Equal($"stories260K.gguf@{Sha256(RepoPaths.TestModel!)[..12]}", r["model"]);
             Assert.Equal(1, r["attempts"]);
-            Assert.True((int)r["input_tokens"]! > 500 && (int)r["output_tokens"]! > 20, $"tokens {r["input_tokens"]} / {r["output_tokens"]}");
+            Assert.True(
+                (int)r["input_tokens"]! > 500 && (int)r["output_tokens"]! > 20,
+                $"tokens {r["input_tokens"]} / {r["output_tokens"]}");
             Assert.True(StanceContract.Agrees((string)r["stance_label"]!, (double)r["stance_score"]!));
             Assert.True(StanceContract.Agrees((string)r["sentiment_label"]!, (double)r["sentiment_score"]!));
             Assert.InRange((double)r["confidence"]!, 0, 1);
         });
 
-        var targets = DuckDb.Query($"SELECT t.*, p.text FROM {DuckDb.Table(Output, "targets")} t JOIN {DuckDb.Table(Output, "paragraphs")} p USING (paragraph_id)");
+        var targets = DuckDb.Query(
+            $"SELECT t.*, p.text FROM {DuckDb.Table(Output, "targets")} t " +
+            $"JOIN {DuckDb.Table(Output, "paragraphs")} p USING (paragraph_id)");
         Assert.All(targets, t =>
         {
             Assert.Contains((string)t["evidence"]!, (string)t["text"]!);
             Assert.True(StanceContract.Agrees((string)t["stance_label"]!, (double)t["stance_score"]!));
         });
-        Assert.Superset(new HashSet<string>(["Armenia", "Azerbaijan", "United States"]), targets.Select(t => (string)t["target"]!).ToHashSet());
+        Assert.Superset(
+            new HashSet<string>(["Armenia", "Azerbaijan", "United States"]),
+            targets.Select(t => (string)t["target"]!).ToHashSet());
     }
 
     [SkippableFact]
     public async Task AModelPinnedOnTheHubIsDownloadedVerifiedCachedAndUsed()
     {
         Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
-        await File.WriteAllTextAsync(Path.Combine(Input, "short.txt"), "A title\n\nThe U.S. criticised Azerbaijan again, and Armenia said nothing.\n");
+        await File.WriteAllTextAsync(
+            Path.Combine(Input, "short.txt"),
+            "A title\n\nThe U.S. criticised Azerbaijan again, and Armenia said nothing.\n");
         await using var hub = await ModelFileServer.StartAsync();
         hub.Content = await File.ReadAllBytesAsync(RepoPaths.TestModel!);
         var cache = Path.Combine(Folder.Path, "models");
         string[] args = ["--provider", "local", "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts,
-            "--Stance:Llm:Local:HuggingFace:Repo=karpathy/tinyllamas", "--Stance:Llm:Local:HuggingFace:File=stories260K.gguf",
-            $"--Stance:Llm:Local:HuggingFace:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(hub.Content))}",
+            "--Stance:Llm:Local:HuggingFace:Repo=karpathy/tinyllamas",
+            "--Stance:Llm:Local:HuggingFace:File=stories260K.gguf",
+            "--Stance:Llm:Local:HuggingFace:Sha256=" +
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(hub.Content)),
             $"--Stance:Llm:Local:HuggingFace:Endpoint={hub.Endpoint}", $"--Stance:Llm:Local:CacheFolder={cache}"];
 
         var run = await StanceRunner.RunAsync(args);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
         Assert.True(File.Exists(Path.Combine(cache, "karpathy", "tinyllamas", "main", "stories260K.gguf")));
-        Assert.Contains(run.Log, line => line.Contains("Model stories260K.gguf downloaded and its SHA-256 verified", StringComparison.Ordinal));
+        Assert.Contains(
+            run.Log,
+            line => line.Contains(
+                "Model stories260K.gguf downloaded and its SHA-256 verified", StringComparison.Ordinal));
         Assert.Single(hub.Requests);
         var model = DuckDb.Query($"SELECT DISTINCT model FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.Equal($"stories260K.gguf@{Sha256(RepoPaths.TestModel!)[..12]}", Assert.Single(model)["model"]);
@@ -108,19 +125,25 @@ public sealed class LocalModelJobTests : JobTestBase
     public async Task AParagraphWhosePromptDoesNotFitTheContextIsAFailedRowNotACrash()
     {
         Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
-        await File.WriteAllTextAsync(Path.Combine(Input, "short.txt"), "A title\n\nThe U.S. criticised Azerbaijan.\n\nArmenia said nothing.\n");
+        await File.WriteAllTextAsync(
+            Path.Combine(Input, "short.txt"), "A title\n\nThe U.S. criticised Azerbaijan.\n\nArmenia said nothing.\n");
 
-        var run = await StanceRunner.RunAsync(["--provider", "local", "--model-path", RepoPaths.TestModel!, "--input", Input, "--output", Output,
+        var run = await StanceRunner.RunAsync([
+            "--provider", "local", "--model-path", RepoPaths.TestModel!, "--input", Input, "--output", Output,
             "--prompts", RepoPaths.Prompts, "--Stance:Llm:Local:ContextSize=1024"]);
 
         Assert.Equal(ExitCodes.CompletedWithFailures, run.ExitCode);
-        var rows = DuckDb.Query($"SELECT status, error_kind, error, attempts FROM {DuckDb.Table(Output, "paragraphs")}");
+        var rows = DuckDb.Query(
+            $"SELECT status, error_kind, error, attempts FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r =>
         {
             Assert.Equal("failed", r["status"]);
             Assert.Equal(FailureKind.ContextTooLong, r["error_kind"]);
-            Assert.Contains("does not fit the context of 1024 (Stance:Llm:Local:ContextSize)", (string)r["error"]!, StringComparison.Ordinal);
+            Assert.Contains(
+                "does not fit the context of 1024 (Stance:Llm:Local:ContextSize)",
+                (string)r["error"]!,
+                StringComparison.Ordinal);
             Assert.Equal(1, r["attempts"]);
         });
     }
@@ -132,10 +155,15 @@ public sealed class LocalModelJobTests : JobTestBase
         var notAModel = Path.Combine(Folder.Path, "broken.gguf");
         await File.WriteAllTextAsync(notAModel, "this is not a GGUF file");
 
-        var run = await StanceRunner.RunAsync(["--provider", "local", "--model-path", notAModel, "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts]);
+        var run = await StanceRunner.RunAsync([
+            "--provider", "local", "--model-path", notAModel, "--input", Input, "--output", Output,
+            "--prompts", RepoPaths.Prompts]);
 
         Assert.Equal(ExitCodes.ModelUnavailable, run.ExitCode);
-        Assert.Contains(run.Log, line => line.Contains("The local model is unavailable, nothing was scored", StringComparison.Ordinal) && line.Contains("broken.gguf", StringComparison.Ordinal));
+        Assert.Contains(
+            run.Log,
+            line => line.Contains("The local model is unavailable, nothing was scored", StringComparison.Ordinal)
+                && line.Contains("broken.gguf", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(Output, "paragraphs")));
     }
 
@@ -144,10 +172,15 @@ public sealed class LocalModelJobTests : JobTestBase
     {
         CopyFolder(RepoPaths.Data, Input);
 
-        var run = await StanceRunner.RunAsync(["--provider", "local", "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts]);
+        var run = await StanceRunner.RunAsync(
+            ["--provider", "local", "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts]);
 
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
-        Assert.Contains(run.Log, line => line.Contains("Stance:Llm:Local:ModelPath: the local provider needs a GGUF file (--model-path)", StringComparison.Ordinal));
+        Assert.Contains(
+            run.Log,
+            line => line.Contains(
+                "Stance:Llm:Local:ModelPath: the local provider needs a GGUF file (--model-path)",
+                StringComparison.Ordinal));
     }
 
     private static string Sha256(string path) =>

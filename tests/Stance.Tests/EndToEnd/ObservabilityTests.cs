@@ -19,40 +19,58 @@ public sealed class ObservabilityTests : JobTestBase
     [Fact]
     public async Task WhenOutputIsNotATerminalProgressIsPlainLogLinesWithoutControlCodes()
     {
-        Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Delay = TimeSpan.FromMilliseconds(30) };
+        Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with
+        {
+            Delay = TimeSpan.FromMilliseconds(30),
+        };
 
-        var (exitCode, output) = await StanceProcess.RunAsync(Args("--concurrency", "2", "--Stance:ProgressInterval=00:00:00.100"));
+        var (exitCode, output) = await StanceProcess.RunAsync(
+            Args("--concurrency", "2", "--Stance:ProgressInterval=00:00:00.100"));
 
         Assert.True(exitCode == ExitCodes.Ok, output);
-        Assert.Matches(@"Progress: \d+/60 paragraphs \(ok \d+, failed 0, filtered 0, cached 0\) from 10 documents, [\d.]+ requests/s, ETA \d\d:\d\d:\d\d", output);
+        Assert.Matches(
+            @"Progress: \d+/60 paragraphs \(ok \d+, failed 0, filtered 0, cached 0\) from 10 documents, " +
+            @"[\d.]+ requests/s, ETA \d\d:\d\d:\d\d",
+            output);
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain('\r', output);
-        Assert.Matches(@"retries: none, tokens 7200 in / 2700 out, estimated cost [\d.]+ USD, [\d.]+ s \([\d.]+ paragraphs/s\)", output);
+        Assert.Matches(
+            @"retries: none, tokens 7200 in / 2700 out, estimated cost [\d.]+ USD, [\d.]+ s \([\d.]+ paragraphs/s\)",
+            output);
     }
 
     [Fact]
     public async Task TheRunsMetricsAreMeasuredIncludingRetriesByReasonAndPollysTelemetry()
     {
-        Server.Responder = request => request.Number % 4 == 1 ? Reply.Status(503) : Reply.Answer(request.DefaultAnswer());
+        Server.Responder = request => request.Number % 4 == 1
+            ? Reply.Status(503)
+            : Reply.Answer(request.DefaultAnswer());
         var measurements = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener();
         IMeterFactory? factory = null;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Polly" || (instrument.Meter.Name == StanceMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)))
+            if (instrument.Meter.Name == "Polly"
+                || (instrument.Meter.Name == StanceMetrics.MeterName
+                    && ReferenceEquals(instrument.Meter.Scope, factory)))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         void Count(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var tag = string.Join(",", tags.ToArray().Where(t => t.Key is "status" or "reason" or "direction" or "event.name").Select(t => $"{t.Key}={t.Value}"));
+            var tag = string.Join(
+                ",",
+                tags.ToArray()
+                    .Where(t => t.Key is "status" or "reason" or "direction" or "event.name")
+                    .Select(t => $"{t.Key}={t.Value}"));
             measurements.AddOrUpdate($"{instrument.Name}[{tag}]", value, (_, n) => n + value);
         }
 
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Count(instrument, value, tags));
         listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Count(instrument, value, tags));
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, 1, (_, n) => n + 1));
+        listener.SetMeasurementEventCallback<double>(
+            (instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, 1, (_, n) => n + 1));
 
         var builder = StanceApp.CreateBuilder(Args("--concurrency", "1", "--Stance:Resilience:BaseDelay=00:00:00.005"));
         using var host = builder.Build();
@@ -63,11 +81,18 @@ public sealed class ObservabilityTests : JobTestBase
 
         Assert.Equal(ExitCodes.Ok, exitCode);
         Assert.Equal(60, measurements["stance.paragraphs[status=ok]"]);
-        Assert.Equal(Server.Requests.Count, measurements.Where(m => m.Key.StartsWith("stance.llm.requests", StringComparison.Ordinal)).Sum(m => m.Value));
+        Assert.Equal(
+            Server.Requests.Count,
+            measurements
+                .Where(m => m.Key.StartsWith("stance.llm.requests", StringComparison.Ordinal))
+                .Sum(m => m.Value));
         Assert.Equal(Server.Requests.Count - 60, measurements["stance.llm.retries[reason=server_error]"]);
         Assert.Equal(60 * 120, measurements["stance.llm.tokens[direction=input]"]);
         Assert.Equal(Server.Requests.Count, measurements["stance.llm.duration"]);
-        Assert.Contains(measurements.Keys, k => k.StartsWith("resilience.polly.strategy.events", StringComparison.Ordinal) && k.Contains("OnRetry", StringComparison.Ordinal));
+        Assert.Contains(
+            measurements.Keys,
+            k => k.StartsWith("resilience.polly.strategy.events", StringComparison.Ordinal)
+                && k.Contains("OnRetry", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -82,7 +107,8 @@ public sealed class ObservabilityTests : JobTestBase
 
     private string[] Args(params string[] extra) =>
     [
-        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
+        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts,
+        "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "test-model", "--Stance:Llm:ApiKey=k", .. extra,
     ];
 }

@@ -6,7 +6,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;
 
-/// <summary>The job as a child process whose output cannot be written: it must stop, not hang, and lose nothing paid.</summary>
+/// <summary>The job as a child process whose output cannot be written: it must stop, not hang, and lose nothing
+/// paid.</summary>
 public sealed class OutputFailureTests : JobTestBase
 {
     private const int Paragraphs = 200;
@@ -37,13 +38,16 @@ public sealed class OutputFailureTests : JobTestBase
         Assert.True(exitCode == ExitCodes.OutputFailed, $"exit code {exitCode}\n{log}");
         Assert.Contains(blocker, log, StringComparison.Ordinal);
         Assert.Contains("Writing the tables failed", log, StringComparison.Ordinal);
-        // The writer fails at its first part (RowsPerPart = 10 rows). Besides those, at most the rows waiting in the channel
-        // (2 x concurrency), the answers waiting for their journal commit and the calls in flight (concurrency each) were
-        // asked: no call starts after the failure.
+        // The writer fails at its first part (RowsPerPart = 10 rows). Besides those, at most the rows waiting in the
+        // channel (2 x concurrency), the answers waiting for their journal commit and the calls in flight (concurrency
+        // each) were asked: no call starts after the failure.
         const int bound = 10 + (2 * 4) + 4 + 4;
-        Assert.True(Server.Requests.Count <= bound, $"{Server.Requests.Count} requests: the run went on calling after its writer failed");
+        Assert.True(
+            Server.Requests.Count <= bound,
+            $"{Server.Requests.Count} requests: the run went on calling after its writer failed");
         Assert.Empty(Directory.GetFiles(Output, "*.parquet", SearchOption.AllDirectories));
-        Assert.False(Directory.Exists(Path.Combine(Output, "runs")), "a manifest was written for a run whose tables were not");
+        Assert.False(
+            Directory.Exists(Path.Combine(Output, "runs")), "a manifest was written for a run whose tables were not");
         var journaled = JournaledAnswers(journal);
         Assert.Equal(delivered.Count, journaled);
         Assert.All(delivered, d => Assert.Equal(1, d.Value));
@@ -63,7 +67,8 @@ public sealed class OutputFailureTests : JobTestBase
 
     private string[] Args(string journal) =>
     [
-        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
+        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts,
+        "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "writer-model", "--Stance:Llm:ApiKey=k", "--concurrency", "4", "--Stance:RowsPerPart=10",
         "--Stance:Journal=" + journal,
     ];

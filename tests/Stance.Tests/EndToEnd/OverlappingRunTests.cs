@@ -3,7 +3,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;
 
-/// <summary>Two runs on one output folder and journal: the second stops before any call; a killed run's claim is taken over.</summary>
+/// <summary>Two runs on one output folder and journal: the second stops before any call; a killed run's claim is
+/// taken over.</summary>
 public sealed class OverlappingRunTests : JobTestBase
 {
     private const int Paragraphs = 60;
@@ -35,7 +36,8 @@ public sealed class OverlappingRunTests : JobTestBase
         await first.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         Assert.True(first.ExitCode == ExitCodes.Ok, await firstOutput);
         Assert.Equal(Paragraphs, Server.Requests.Count);
-        var rows = DuckDb.Query($"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids FROM {DuckDb.Table(Output, "paragraphs")}");
+        var rows = DuckDb.Query(
+            $"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids FROM {DuckDb.Table(Output, "paragraphs")}");
         Assert.Equal(((long)Paragraphs, (long)Paragraphs), ((long)rows[0]["n"]!, (long)rows[0]["ids"]!));
     }
 
@@ -65,7 +67,8 @@ public sealed class OverlappingRunTests : JobTestBase
 
     private string[] Args() =>
     [
-        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai", "--endpoint", Server.Endpoint,
+        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts,
+        "--provider", "openai", "--endpoint", Server.Endpoint,
         "--model", "overlap-model", "--Stance:Llm:ApiKey=k", "--concurrency", "4",
     ];
 }

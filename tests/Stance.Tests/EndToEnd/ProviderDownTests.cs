@@ -5,7 +5,8 @@ using Stance.Tests.Support;
 namespace Stance.Tests.EndToEnd;
 
 /// <summary>A provider that accepts requests and never answers, or asks to come back in an hour: the run stops as
-/// provider_down (exit 6) in a time that does not grow with the number of paragraphs, keeping the finished work.</summary>
+/// provider_down (exit 6) in a time that does not grow with the number of paragraphs, keeping the finished
+/// work.</summary>
 public sealed class ProviderDownTests : JobTestBase
 {
     [Fact]
@@ -56,7 +57,8 @@ public sealed class ProviderDownTests : JobTestBase
             "the provider asks to wait 3600 s (Retry-After), more than Stance:Resilience:MaxRetryAfter 00:05:00",
             aborted.Reason);
         var statuses = DuckDb.Query(
-            $"SELECT status, error_kind, count(*) AS n FROM {DuckDb.Table(Output, "paragraphs")} GROUP BY ALL ORDER BY ALL");
+            $"SELECT status, error_kind, count(*) AS n FROM {DuckDb.Table(Output, "paragraphs")} " +
+            "GROUP BY ALL ORDER BY ALL");
         Assert.Equal(3L, statuses.Single(s => (string)s["status"]! == "ok")["n"]);
         Assert.Equal(7L, statuses.Single(s => (string?)s["error_kind"] == "aborted")["n"]);
     }
@@ -77,7 +79,8 @@ public sealed class ProviderDownTests : JobTestBase
     }
 
     private RunManifest ReadManifest() =>
-        RunManifest.Read(Assert.Single(Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)));
+        RunManifest.Read(Assert.Single(
+            Directory.GetFiles(Path.Combine(Output, "runs"), "*.json", SearchOption.AllDirectories)));
 
     private Task<RunResult> RunAsync(params string[] extra) => StanceRunner.RunAsync(
     [

@@ -15,12 +15,14 @@ public sealed class ZeroSetupDefaultTests
 
         Assert.True(exitCode == 0, log);
         Assert.Contains("No LLM is used", log);
-        var paragraphs = DuckDb.Query($"SELECT provider, status, count(*) AS n FROM {DuckDb.Table(folder.Path, "paragraphs")} GROUP BY ALL");
+        var paragraphs = DuckDb.Query(
+            $"SELECT provider, status, count(*) AS n FROM {DuckDb.Table(folder.Path, "paragraphs")} GROUP BY ALL");
         var row = Assert.Single(paragraphs);
         Assert.Equal("lexicon", row["provider"]);
         Assert.Equal("ok", row["status"]);
         Assert.Equal(17L, row["n"]);
         Assert.NotEmpty(DuckDb.Query($"SELECT * FROM {DuckDb.Table(folder.Path, "targets")}"));
-        Assert.Single(Directory.GetFiles(Path.Combine(folder.Path, "runs"), "*.report.html", SearchOption.AllDirectories));
+        Assert.Single(
+            Directory.GetFiles(Path.Combine(folder.Path, "runs"), "*.report.html", SearchOption.AllDirectories));
     }
 }

@@ -14,8 +14,11 @@ public sealed partial class EvalRunTests
         using var folder = new TempFolder();
         var gold = Path.Combine(RepoPaths.Data, "gold", "stance-gold.jsonl");
 
-        await StanceRunner.RunWithConsoleAsync(["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]);
-        var run = await StanceRunner.RunWithConsoleAsync(["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]); // replaces the first
+        await StanceRunner.RunWithConsoleAsync(
+            ["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]);
+        // This run replaces the first.
+        var run = await StanceRunner.RunWithConsoleAsync(
+            ["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts]);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Console + run.Log);
         var printed = double.Parse(FAvg().Match(run.Console).Groups[1].Value, CultureInfo.InvariantCulture);
@@ -36,8 +39,16 @@ public sealed partial class EvalRunTests
             """)[0];
         Assert.Equal(20L, f["n"]);
         Assert.Equal(Math.Round(Convert.ToDouble(f["f_avg"], CultureInfo.InvariantCulture), 4), printed, 4);
-        var columns = DuckDb.Query($"DESCRIBE SELECT * FROM {table}").Select(r => (string)r["column_name"]!).ToHashSet();
-        Assert.Superset(new HashSet<string> { "id", "target", "gold_label", "predicted_label", "stance_score", "confidence", "provider", "model", "prompt_sha256" }, columns);
+        var columns = DuckDb.Query($"DESCRIBE SELECT * FROM {table}")
+            .Select(r => (string)r["column_name"]!)
+            .ToHashSet();
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "id", "target", "gold_label", "predicted_label", "stance_score", "confidence", "provider", "model",
+                "prompt_sha256",
+            },
+            columns);
     }
 
     [Fact]
@@ -45,19 +56,31 @@ public sealed partial class EvalRunTests
     {
         await using var server = await OpenAiTestServer.StartAsync();
         using var folder = new TempFolder();
-        var gold = folder.File("gold.jsonl", "{\"id\":\"n1\",\"target\":\"NATO\",\"text\":\"NATO has been useless in this crisis.\",\"label\":\"against\"}\n");
+        var gold = folder.File(
+            "gold.jsonl",
+            "{\"id\":\"n1\",\"target\":\"NATO\",\"text\":\"NATO has been useless in this crisis.\"," +
+            "\"label\":\"against\"}\n");
+        // One answer, its long lines split where one raw literal ends and the next begins (the text is unchanged).
         server.Responder = _ => Reply.Answer("""
-            {"sentiment_label":"negative","sentiment_score":-0.6,"main_target":"NATO","stance_label":"against","stance_score":-0.7,"confidence":0.8,
-             "rationale":"Calls NATO useless.","targets":[{"target":"NATO","mention":"NATO","stance_label":"against","stance_score":-0.7,"confidence":0.8,"evidence":"NATO has been useless"}]}
+            {"sentiment_label":"negative","sentiment_score":-0.6,"main_target":"NATO","stance_label":"against",
+            """ + """
+            "stance_score":-0.7,"confidence":0.8,
+             "rationale":"Calls NATO useless.","targets":[{"target":"NATO","mention":"NATO","stance_label":"against",
+            """ + """
+            "stance_score":-0.7,"confidence":0.8,"evidence":"NATO has been useless"}]}
             """);
 
-        var run = await StanceRunner.RunWithConsoleAsync(["--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts, "--provider", "openai",
+        var run = await StanceRunner.RunWithConsoleAsync([
+            "--eval", gold, "--output", folder.Path, "--prompts", RepoPaths.Prompts, "--provider", "openai",
             "--endpoint", server.Endpoint, "--Stance:Llm:ApiKey=k"]);
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("- NATO: NATO (asked about specifically", Assert.Single(server.Requests).Message("system"));
         Assert.Contains("F_avg: 0.5000", run.Console); // F1 against 1, F1 favor 0 (never occurs)
-        Assert.Equal("against", DuckDb.Query($"SELECT predicted_label FROM read_parquet('{folder.Path}/eval/**/*.parquet')")[0]["predicted_label"]);
+        Assert.Equal(
+            "against",
+            DuckDb.Query(
+                $"SELECT predicted_label FROM read_parquet('{folder.Path}/eval/**/*.parquet')")[0]["predicted_label"]);
     }
 
     [GeneratedRegex(@"F_avg: (\d+\.\d+)")]

@@ -10,7 +10,11 @@ public sealed class EvalScoresTests
     {
         // gold → predicted: favor→favor, favor→against, against→against ×2, none→favor, none→none
         // favor: P 1/2, R 1/2, F1 .5 · against: P 2/3, R 1, F1 .8 · none: P 1, R 1/2, F1 2/3
-        var scores = EvalScores.Compute([("favor", "favor"), ("favor", "against"), ("against", "against"), ("against", "against"), ("none", "favor"), ("none", "none")]);
+        var scores = EvalScores.Compute(
+        [
+            ("favor", "favor"), ("favor", "against"), ("against", "against"), ("against", "against"),
+            ("none", "favor"), ("none", "none"),
+        ]);
 
         Assert.Equal(0.65, scores.FAvg, 10);
         Assert.Equal((0.5 + 0.8 + (2.0 / 3)) / 3, scores.MacroF1, 10);

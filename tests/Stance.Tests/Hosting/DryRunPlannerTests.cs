@@ -6,7 +6,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.Hosting;
 
-/// <summary>The dry-run plan over a feed larger than it lists, and the fixed-memory set of requests it counts once.</summary>
+/// <summary>The dry-run plan over a feed larger than it lists, and the fixed-memory set of requests it counts
+/// once.</summary>
 public sealed class DryRunPlannerTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -20,14 +21,17 @@ public sealed class DryRunPlannerTests : IDisposable
         for (var d = 0; d < 250; d++)
         {
             // Documents 200..249 repeat documents 0..49 exactly (same title-less text, no previous paragraph): twins.
-            feed.Append(CultureInfo.InvariantCulture, $"{{\"id\":\"doc-{d:D3}\",\"text\":\"Azerbaijan and Armenia, note {d % 200}.\"}}\n");
+            feed.Append(
+                CultureInfo.InvariantCulture,
+                $"{{\"id\":\"doc-{d:D3}\",\"text\":\"Azerbaijan and Armenia, note {d % 200}.\"}}\n");
         }
 
         File.WriteAllText(Path.Combine(input, "feed.jsonl"), feed.ToString());
 
         var run = await StanceRunner.RunWithConsoleAsync(
         [
-            "--input", input, "--output", Path.Combine(_folder.Path, "out"), "--prompts", RepoPaths.Prompts, "--provider", "openai",
+            "--input", input, "--output", Path.Combine(_folder.Path, "out"), "--prompts", RepoPaths.Prompts,
+            "--provider", "openai",
             "--endpoint", "http://127.0.0.1:9/v1", "--dry-run",
         ]);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Stance.Hosting;
 using Stance.Tests.Support;
@@ -14,8 +15,8 @@ public sealed class NightlySchedulerTests
     {
         var time = new SchedulerClock(DateTimeOffset.Parse("2026-11-29T01:55:00Z", CultureInfo.InvariantCulture));
         var job = new ControlledJob();
-        var logs = new CapturingLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var logs = new FakeLogCollector();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         var scheduler = new NightlyScheduler(job, time, factory.CreateLogger<NightlyScheduler>());
         using var stop = new CancellationTokenSource();
 
@@ -24,11 +25,13 @@ public sealed class NightlySchedulerTests
         await Eventually.WaitUntil(() => job.Started == 1);
 
         await time.AdvanceWhenWaitingAsync(TimeSpan.FromDays(1));      // 02:00 next day, the first run still going
-        await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("skipped: the previous run is still going", StringComparison.Ordinal)));
+        await Eventually.WaitUntil(() => LogLines.Of(logs)
+            .Any(l => l.Contains("skipped: the previous run is still going", StringComparison.Ordinal)));
         Assert.Equal(1, job.Started);
 
         job.Finish();
-        await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("ended with exit code", StringComparison.Ordinal)));
+        await Eventually.WaitUntil(() => LogLines.Of(logs)
+            .Any(l => l.Contains("ended with exit code", StringComparison.Ordinal)));
         await time.AdvanceWhenWaitingAsync(TimeSpan.FromDays(1));      // the third night runs again
         await Eventually.WaitUntil(() => job.Started == 2);
 
@@ -43,15 +46,18 @@ public sealed class NightlySchedulerTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-07-01T00:00:00Z", CultureInfo.InvariantCulture));
         var job = new ControlledJob();
-        var logs = new CapturingLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var logs = new FakeLogCollector();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         using var stop = new CancellationTokenSource();
 
         var running = new NightlyScheduler(job, time, factory.CreateLogger<NightlyScheduler>())
             .RunAsync("30 3 * * *", TimeZoneInfo.FindSystemTimeZoneById("Asia/Baku"), stop.Token);
-        await Eventually.WaitUntil(() => logs.Lines.Any(l => l.Contains("Next scheduled run", StringComparison.Ordinal)));
+        await Eventually.WaitUntil(() => LogLines.Of(logs)
+            .Any(l => l.Contains("Next scheduled run", StringComparison.Ordinal)));
 
-        Assert.Contains(logs.Lines, l => l.Contains("2026-07-02T03:30:00.0000000+04:00", StringComparison.Ordinal)); // 03:30 in Baku is 23:30 UTC
+        // 03:30 in Baku is 23:30 UTC.
+        Assert.Contains(
+            LogLines.Of(logs), l => l.Contains("2026-07-02T03:30:00.0000000+04:00", StringComparison.Ordinal));
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, job.Started);
@@ -89,7 +95,8 @@ public sealed class NightlySchedulerTests
 
         public int MaxConcurrent;
 
-        public void Finish() => Interlocked.Exchange(ref _finish, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        public void Finish() =>
+            Interlocked.Exchange(ref _finish, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
         public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
         {

@@ -56,7 +56,9 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
         var oldNight = Path.Combine(
             Output, "paragraphs", "run_date=2026-11-20", "part-20261120T020000Z-0123abcd-00000.parquet");
         Directory.CreateDirectory(Path.GetDirectoryName(oldNight)!);
-        await ParquetSerializer.SerializeAsync(new[] { ParagraphRowV1.Row("old.txt", 0, "against", -0.6), ParagraphRowV1.Row("old.txt", 1, "favor", 0.4) }, oldNight);
+        await ParquetSerializer.SerializeAsync(
+            new[] { ParagraphRowV1.Row("old.txt", 0, "against", -0.6), ParagraphRowV1.Row("old.txt", 1, "favor", 0.4) },
+            oldNight);
 
         var run = await StanceRunner.RunAsync(["--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts]);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
@@ -82,9 +84,13 @@ public sealed class DocumentMetadataColumnsTests : IDisposable
     private void WriteInput()
     {
         Directory.CreateDirectory(Input);
-        File.WriteAllText(Path.Combine(Input, "feed.jsonl"),
+        // One record a line: the first record's line is split where one raw literal ends and the next begins.
+        File.WriteAllText(
+            Path.Combine(Input, "feed.jsonl"),
             """
-            {"id":"a","text":"The U.S. was wrong to blame Azerbaijan.","source":"Report.az","published_at":"2026-11-29T08:30:00+04:00","url":"https://x.az/1","language":"az"}
+            {"id":"a","text":"The U.S. was wrong to blame Azerbaijan.","source":"Report.az",
+            """ + """
+            "published_at":"2026-11-29T08:30:00+04:00","url":"https://x.az/1","language":"az"}
             {"id":"b","text":"Armenia agreed with the U.S. plan."}
 
             """);

@@ -4,7 +4,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.Output;
 
-/// <summary>The logical types notebooks rely on, read by ParquetSharp (Arrow C++, what pyarrow uses) and by DuckDB.</summary>
+/// <summary>The logical types notebooks rely on, read by ParquetSharp (Arrow C++, what pyarrow uses) and by
+/// DuckDB.</summary>
 public sealed class SchemaGuaranteeTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -19,7 +20,8 @@ public sealed class SchemaGuaranteeTests : IDisposable
     [Fact]
     public async Task EveryColumnHasItsDocumentedLogicalTypeAndEachFileCarriesTheRunMetadata()
     {
-        var run = await StanceRunner.RunAsync(["--input", RepoPaths.Data, "--output", _folder.Path, "--prompts", RepoPaths.Prompts]);
+        var run = await StanceRunner.RunAsync(
+            ["--input", RepoPaths.Data, "--output", _folder.Path, "--prompts", RepoPaths.Prompts]);
         Assert.Equal(0, run.ExitCode);
 
         var paragraphs = Columns("paragraphs");
@@ -28,13 +30,21 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.True(scoredAt.IsAdjustedToUtc);
         Assert.Equal(TimeUnit.Micros, scoredAt.TimeUnit);
         Assert.IsType<DateLogicalType>(paragraphs["run_date"].LogicalType);
-        Assert.Equal((32, true), (Assert.IsType<IntLogicalType>(paragraphs["paragraph_index"].LogicalType).BitWidth, ((IntLogicalType)paragraphs["paragraph_index"].LogicalType).IsSigned));
+        Assert.Equal(
+            (32, true),
+            (Assert.IsType<IntLogicalType>(paragraphs["paragraph_index"].LogicalType).BitWidth,
+                ((IntLogicalType)paragraphs["paragraph_index"].LogicalType).IsSigned));
         foreach (var score in new[] { "sentiment_score", "stance_score", "confidence", "latency_ms" })
         {
             Assert.Equal(PhysicalType.Double, paragraphs[score].PhysicalType);
         }
 
-        foreach (var text in new[] { "run_id", "document_id", "paragraph_id", "text", "status", "error", "stance_label", "provider", "model", "prompt_sha256" })
+        var texts = new[]
+        {
+            "run_id", "document_id", "paragraph_id", "text", "status", "error", "stance_label", "provider", "model",
+            "prompt_sha256",
+        };
+        foreach (var text in texts)
         {
             Assert.IsType<StringLogicalType>(paragraphs[text].LogicalType);
         }
@@ -80,14 +90,19 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal("TIMESTAMP WITH TIME ZONE", DuckDb.Types(_folder.Path, "targets")["published_at"]);
         // The run_date stored in each file agrees with its Hive partition folder.
         var agree = DuckDb.Query(
-            "SELECT count(*) FILTER (WHERE run_date = CAST(regexp_extract(filename, 'run_date=([0-9-]+)', 1) AS DATE)) AS agree, count(*) AS n " +
-            $"FROM read_parquet('{_folder.Path}/paragraphs/**/*.parquet', hive_partitioning = false, filename = true)")[0];
+            "SELECT count(*) FILTER " +
+            "(WHERE run_date = CAST(regexp_extract(filename, 'run_date=([0-9-]+)', 1) AS DATE)) AS agree, " +
+            "count(*) AS n " +
+            $"FROM read_parquet('{_folder.Path}/paragraphs/**/*.parquet', " +
+            "hive_partitioning = false, filename = true)")[0];
         Assert.Equal((17L, 17L), ((long)agree["agree"]!, (long)agree["n"]!));
     }
 
     private Dictionary<string, ColumnDescriptor> Columns(string table)
     {
-        var file = Directory.GetFiles(Path.Combine(_folder.Path, table), "*.parquet", SearchOption.AllDirectories).First();
+        var file = Directory
+            .GetFiles(Path.Combine(_folder.Path, table), "*.parquet", SearchOption.AllDirectories)
+            .First();
         var reader = new ParquetFileReader(file); // kept open: descriptors point into it
         _readers.Add(reader);
         var schema = reader.FileMetaData.Schema;

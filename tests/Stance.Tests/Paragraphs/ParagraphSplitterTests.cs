@@ -13,7 +13,8 @@ public sealed class ParagraphSplitterTests
         Skip.If(RepoPaths.Seed is null, RepoPaths.NoSeed);
         var text = DocumentReader.Decode(File.ReadAllBytes(RepoPaths.Seed!));
 
-        var (title, paragraphs, _) = ParagraphSplitter.Split(new SourceDocument("commentary.txt", "commentary.txt", null, text, DocumentFormat.PlainText));
+        var (title, paragraphs, _) = ParagraphSplitter.Split(
+            new SourceDocument("commentary.txt", "commentary.txt", null, text, DocumentFormat.PlainText));
 
         Assert.StartsWith("It is entirely unacceptable for the U.S.", title);
         Assert.EndsWith("- COMMENTARY", title);
@@ -56,7 +57,9 @@ public sealed class ParagraphSplitterTests
     [Fact]
     public void LineBreaksInsideAParagraphCollapseAndEmptyBlocksDrop()
     {
-        var paragraphs = ParagraphSplitter.Split(PlainText("Title\n\n\n\nOne line\n  continues here.\n \n\t\n\nTwo.\n\n\n")).Paragraphs;
+        var paragraphs = ParagraphSplitter
+            .Split(PlainText("Title\n\n\n\nOne line\n  continues here.\n \n\t\n\nTwo.\n\n\n"))
+            .Paragraphs;
 
         Assert.Equal(["One line continues here.", "Two."], paragraphs.Select(p => p.Text));
     }
@@ -73,7 +76,12 @@ public sealed class ParagraphSplitterTests
     [Fact]
     public void MarkdownTakesTheLeadingHeadingAsTitleAndDropsOtherHeadings()
     {
-        var doc = new SourceDocument("a.md", "a.md", null, "# The title\n\nIntro text.\n\n## A section\n\nBody **bold**.\n\n### Lone heading\n## Another\n\nEnd.", DocumentFormat.Markdown);
+        var doc = new SourceDocument(
+            "a.md",
+            "a.md",
+            null,
+            "# The title\n\nIntro text.\n\n## A section\n\nBody **bold**.\n\n### Lone heading\n## Another\n\nEnd.",
+            DocumentFormat.Markdown);
 
         var (title, paragraphs, _) = ParagraphSplitter.Split(doc);
 
@@ -85,7 +93,9 @@ public sealed class ParagraphSplitterTests
     [Fact]
     public void BomAndCrlfAndLoneCrAreNormalised()
     {
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("Headline\r\n\r\nLine one\r\nline two.\r\rThird\rline.")).ToArray();
+        var bytes = Encoding.UTF8.GetPreamble()
+            .Concat(Encoding.UTF8.GetBytes("Headline\r\n\r\nLine one\r\nline two.\r\rThird\rline."))
+            .ToArray();
 
         var text = DocumentReader.Decode(bytes);
         var (title, paragraphs, _) = ParagraphSplitter.Split(PlainText(text));
@@ -97,7 +107,8 @@ public sealed class ParagraphSplitterTests
     [Fact]
     public void AJsonRecordKeepsItsOwnTitleAndEveryBlockIsAParagraph()
     {
-        var doc = new SourceDocument("id-1", "feed.jsonl", "Given title", "Single line first.\n\nSecond.", DocumentFormat.JsonRecord);
+        var doc = new SourceDocument(
+            "id-1", "feed.jsonl", "Given title", "Single line first.\n\nSecond.", DocumentFormat.JsonRecord);
 
         var (title, paragraphs, _) = ParagraphSplitter.Split(doc);
 
@@ -105,5 +116,6 @@ public sealed class ParagraphSplitterTests
         Assert.Equal(2, paragraphs.Count);
     }
 
-    private static SourceDocument PlainText(string text) => new("doc.txt", "doc.txt", null, text, DocumentFormat.PlainText);
+    private static SourceDocument PlainText(string text) =>
+        new("doc.txt", "doc.txt", null, text, DocumentFormat.PlainText);
 }

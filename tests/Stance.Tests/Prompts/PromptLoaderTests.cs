@@ -36,7 +36,10 @@ public sealed class PromptLoaderTests
     [InlineData("skprompt.txt", "no variable here", "{{$paragraph}}")]
     [InlineData("config.json", "{ not json", "not a valid Semantic Kernel prompt config")]
     [InlineData("targets.json", "{\"targets\":[{\"aliases\":[\"x\"]}]}", "has no \"name\"")]
-    [InlineData("targets.json", "{\"targets\":[{\"name\":\"A\",\"aliases\":[\"X\"]},{\"name\":\"B\",\"aliases\":[\"X\"]}]}", "belongs to both")]
+    [InlineData(
+        "targets.json",
+        "{\"targets\":[{\"name\":\"A\",\"aliases\":[\"X\"]},{\"name\":\"B\",\"aliases\":[\"X\"]}]}",
+        "belongs to both")]
     public void ABrokenFileIsRejectedWithItsNameAndTheReason(string file, string content, string reason)
     {
         using var folder = CopyOfBundledPrompt();
@@ -129,7 +132,9 @@ public sealed class PromptLoaderTests
     {
         var targets = PromptLoader.Load(RepoPaths.StancePrompt).Targets;
 
-        var mentions = targets.FindMentions("The U.S. Congress and Azerbaijanis, not USAID or Armenia’s army.").ToList();
+        var mentions = targets
+            .FindMentions("The U.S. Congress and Azerbaijanis, not USAID or Armenia’s army.")
+            .ToList();
 
         Assert.Equal(["United States", "United States", "Azerbaijan", "Armenia"], mentions.Select(m => m.Target));
         Assert.Equal(["U.S.", "Congress", "Azerbaijanis", "Armenia"], mentions.Select(m => m.Mention));

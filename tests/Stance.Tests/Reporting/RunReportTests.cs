@@ -4,7 +4,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.Reporting;
 
-/// <summary>Every run writes a self-contained HTML report beside its manifest, and a real browser draws its charts.</summary>
+/// <summary>Every run writes a self-contained HTML report beside its manifest, and a real browser draws its
+/// charts.</summary>
 public sealed partial class RunReportTests
 {
     private const string Chromium = "/usr/bin/chromium";
@@ -30,14 +31,18 @@ public sealed partial class RunReportTests
     [SkippableFact]
     public async Task HeadlessChromiumDrawsTheCharts()
     {
-        Skip.IfNot(File.Exists(Chromium), "Debian's chromium is not installed (.ci/run installs it with apt-get when it can)");
+        Skip.IfNot(
+            File.Exists(Chromium), "Debian's chromium is not installed (.ci/run installs it with apt-get when it can)");
         using var folder = new TempFolder();
         await RunAndReadReportAsync(folder);
-        var report = Directory.GetFiles(Path.Combine(folder.Path, "out", "runs"), "*.report.html", SearchOption.AllDirectories).Single();
+        var report = Directory
+            .GetFiles(Path.Combine(folder.Path, "out", "runs"), "*.report.html", SearchOption.AllDirectories)
+            .Single();
         var screenshot = Path.Combine(folder.Path, "report.png");
 
         var dom = await ChromiumAsync(folder.Path, "--dump-dom", new Uri(report).AbsoluteUri);
-        await ChromiumAsync(folder.Path, $"--screenshot={screenshot}", "--window-size=1200,1600", new Uri(report).AbsoluteUri);
+        await ChromiumAsync(
+            folder.Path, $"--screenshot={screenshot}", "--window-size=1200,1600", new Uri(report).AbsoluteUri);
 
         Assert.True(Regex.Count(dom, "<rect class=\"cell\"") >= 17, dom.Length > 500 ? dom[..500] : dom);
         Assert.Equal(4, Regex.Count(dom, "<svg class=\"chart strip\""));
@@ -48,9 +53,12 @@ public sealed partial class RunReportTests
 
     private static async Task<string> RunAndReadReportAsync(TempFolder folder)
     {
-        var run = await StanceRunner.RunAsync(["--input", RepoPaths.Data, "--output", Path.Combine(folder.Path, "out"), "--prompts", RepoPaths.Prompts]);
+        var run = await StanceRunner.RunAsync(
+            ["--input", RepoPaths.Data, "--output", Path.Combine(folder.Path, "out"), "--prompts", RepoPaths.Prompts]);
         Assert.Equal(0, run.ExitCode);
-        var manifest = Directory.GetFiles(Path.Combine(folder.Path, "out", "runs"), "*.json", SearchOption.AllDirectories).Single();
+        var manifest = Directory
+            .GetFiles(Path.Combine(folder.Path, "out", "runs"), "*.json", SearchOption.AllDirectories)
+            .Single();
         var report = Path.ChangeExtension(manifest, ".report.html");
         Assert.True(File.Exists(report), "no report beside " + manifest);
         return await File.ReadAllTextAsync(report);
@@ -59,8 +67,13 @@ public sealed partial class RunReportTests
     private static async Task<string> ChromiumAsync(string work, params string[] args)
     {
         var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", $"--user-data-dir={Path.Combine(work, "chromium-profile")}", .. args])
+        string[] arguments =
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            $"--user-data-dir={Path.Combine(work, "chromium-profile")}", .. args,
+        ];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }

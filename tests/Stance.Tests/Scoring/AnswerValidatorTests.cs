@@ -7,7 +7,8 @@ namespace Stance.Tests.Scoring;
 
 public sealed class AnswerValidatorTests
 {
-    private const string Text = "It is “entirely unacceptable” for the U.S. to raise concerns against Azerbaijan, the MP said.";
+    private const string Text =
+        "It is “entirely unacceptable” for the U.S. to raise concerns against Azerbaijan, the MP said.";
     private static readonly Paragraph s_paragraph = new("d", null, "d.txt", 0, "p", "sha", Text, null);
     private readonly AnswerValidator _validator = new(TestAnswers.Prompt);
 
@@ -27,7 +28,8 @@ public sealed class AnswerValidatorTests
     [Fact]
     public void ProseAndCodeFencesAroundTheJsonAreCutAway()
     {
-        var check = _validator.Validate($"Sure! Here is the JSON:\n```json\n{Answer().ToJsonString()}\n```\nHope it helps.", s_paragraph);
+        var check = _validator.Validate(
+            $"Sure! Here is the JSON:\n```json\n{Answer().ToJsonString()}\n```\nHope it helps.", s_paragraph);
 
         Assert.NotNull(check.Answer);
     }
@@ -71,7 +73,8 @@ public sealed class AnswerValidatorTests
         var answer = Answer();
         answer["targets"]![1]!["evidence"] = "Azerbaijan is a threat";
 
-        Assert.Contains("evidence for Azerbaijan is not a quote", _validator.Validate(answer.ToJsonString(), s_paragraph).Reason);
+        Assert.Contains(
+            "evidence for Azerbaijan is not a quote", _validator.Validate(answer.ToJsonString(), s_paragraph).Reason);
     }
 
     [Fact]
@@ -80,8 +83,12 @@ public sealed class AnswerValidatorTests
         var answer = Answer();
         answer["targets"]!.AsArray().RemoveAt(1);
 
-        Assert.Contains("Azerbaijan is mentioned (\"Azerbaijan\") but not scored", _validator.Validate(answer.ToJsonString(), s_paragraph).Reason);
-        Assert.NotNull(new AnswerValidator(TestAnswers.Prompt, requireMentionedTargets: false).Validate(answer.ToJsonString(), s_paragraph).Answer);
+        Assert.Contains(
+            "Azerbaijan is mentioned (\"Azerbaijan\") but not scored",
+            _validator.Validate(answer.ToJsonString(), s_paragraph).Reason);
+        Assert.NotNull(new AnswerValidator(TestAnswers.Prompt, requireMentionedTargets: false)
+            .Validate(answer.ToJsonString(), s_paragraph)
+            .Answer);
     }
 
     [Fact]
@@ -90,7 +97,8 @@ public sealed class AnswerValidatorTests
         var answer = Answer();
         answer["main_target"] = "Armenia";
 
-        Assert.Contains("main_target Armenia is not among", _validator.Validate(answer.ToJsonString(), s_paragraph).Reason);
+        Assert.Contains(
+            "main_target Armenia is not among", _validator.Validate(answer.ToJsonString(), s_paragraph).Reason);
     }
 
     private static JsonObject Answer() => new()
@@ -110,8 +118,8 @@ public sealed class AnswerValidatorTests
             },
             new JsonObject
             {
-                ["target"] = "Azerbaijan", ["mention"] = "Azerbaijan", ["stance_label"] = "favor", ["stance_score"] = 0.5,
-                ["confidence"] = 0.7, ["evidence"] = "raise concerns against Azerbaijan",
+                ["target"] = "Azerbaijan", ["mention"] = "Azerbaijan", ["stance_label"] = "favor",
+                ["stance_score"] = 0.5, ["confidence"] = 0.7, ["evidence"] = "raise concerns against Azerbaijan",
             }),
     };
 }

@@ -24,7 +24,9 @@ public sealed class FaultModelTests : IAsyncLifetime
     [InlineData(408)]
     public async Task WhenTheProviderAnswersAnotherTransientStatusItRetries(int status)
     {
-        _server.Responder = request => request.Number == 1 ? Reply.Status(status) : Reply.Answer(request.DefaultAnswer());
+        _server.Responder = request => request.Number == 1
+            ? Reply.Status(status)
+            : Reply.Answer(request.DefaultAnswer());
         using var host = ScorerHost.Create(_server);
 
         var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
@@ -72,7 +74,9 @@ public sealed class FaultModelTests : IAsyncLifetime
     public async Task A429SlowsTheWholeRunNotJustTheRefusedRequest()
     {
         var time = new WaitingClock(DateTimeOffset.Parse("2026-11-29T01:00:00Z", CultureInfo.InvariantCulture));
-        _server.Responder = request => request.Number == 1 ? Reply.Status(429, ("retry-after", "10")) : Reply.Answer(request.DefaultAnswer());
+        _server.Responder = request => request.Number == 1
+            ? Reply.Status(429, ("retry-after", "10"))
+            : Reply.Answer(request.DefaultAnswer());
         // Attempts time out after 20 s, so the only timers due 10 to 11 s from now are the retry's and the gate's.
         using var host = ScorerHost.Create(_server, ["--Stance:Resilience:AttemptTimeout=00:00:20"],
             configure: s => s.AddSingleton<TimeProvider>(time));
@@ -98,13 +102,16 @@ public sealed class FaultModelTests : IAsyncLifetime
         {
             Headers = new Dictionary<string, string>
             {
-                ["x-ratelimit-limit-requests"] = "500", ["x-ratelimit-remaining-requests"] = request.Number == 1 ? "0" : "400",
+                ["x-ratelimit-limit-requests"] = "500",
+                ["x-ratelimit-remaining-requests"] = request.Number == 1 ? "0" : "400",
                 ["x-ratelimit-reset-requests"] = "8s",
             },
         };
         using var host = ScorerHost.Create(_server, configure: s => s.AddSingleton<TimeProvider>(time));
 
-        Assert.Equal(ParagraphStatus.Ok, (await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None)).Status);
+        Assert.Equal(
+            ParagraphStatus.Ok,
+            (await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None)).Status);
         var second = host.Scorer.ScoreAsync(Paragraph("Armenia spoke."), CancellationToken.None);
         await time.WaitForTimersDueWithinAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8)); // held at the gate
         Assert.Single(_server.Requests); // no 429 was needed to hold it back
@@ -118,8 +125,11 @@ public sealed class FaultModelTests : IAsyncLifetime
     [Fact]
     public async Task ManyRateLimitRefusalsDoNotOpenTheCircuit()
     {
-        _server.Responder = request => request.Number <= 15 ? Reply.Status(429, ("retry-after-ms", "1")) : Reply.Answer(request.DefaultAnswer());
-        using var host = ScorerHost.Create(_server, ["--Stance:Resilience:BreakerMinimumThroughput=5", "--Stance:Resilience:MaxRetries=20"]);
+        _server.Responder = request => request.Number <= 15
+            ? Reply.Status(429, ("retry-after-ms", "1"))
+            : Reply.Answer(request.DefaultAnswer());
+        using var host = ScorerHost.Create(
+            _server, ["--Stance:Resilience:BreakerMinimumThroughput=5", "--Stance:Resilience:MaxRetries=20"]);
 
         var outcome = await host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None);
 
@@ -150,7 +160,9 @@ public sealed class FaultModelTests : IAsyncLifetime
         };
         using var host = ScorerHost.Create(_server);
 
-        var all = Enumerable.Range(0, 4).Select(i => host.Scorer.ScoreAsync(Paragraph($"The U.S. spoke {i}."), CancellationToken.None)).ToList();
+        var all = Enumerable.Range(0, 4)
+            .Select(i => host.Scorer.ScoreAsync(Paragraph($"The U.S. spoke {i}."), CancellationToken.None))
+            .ToList();
         await Task.WhenAll(all).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Empty(arrivedBeforeTheProbesAnswer); // the probe went first; the rest waited for its headers
@@ -163,11 +175,13 @@ public sealed class FaultModelTests : IAsyncLifetime
     {
         _server.Responder = _ => Reply.Status(429) with
         {
-            Body = "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}",
+            Body = "{\"error\":{\"message\":\"You exceeded your current quota\"," +
+                "\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}",
         };
         using var host = ScorerHost.Create(_server);
 
-        var error = await Assert.ThrowsAsync<RunAbortedException>(() => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RunAbortedException>(
+            () => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
 
         Assert.Equal(FailureKind.Quota, error.Kind);
         Assert.Contains("quota is exhausted", error.Message);
@@ -185,7 +199,8 @@ public sealed class FaultModelTests : IAsyncLifetime
 
         Assert.Equal(FailureKind.ProviderDown, error.Kind);
         Assert.Contains(
-            "the provider asks to wait 3600 s (Retry-After), more than Stance:Resilience:MaxRetryAfter 00:05:00", error.Message);
+            "the provider asks to wait 3600 s (Retry-After), more than Stance:Resilience:MaxRetryAfter 00:05:00",
+            error.Message);
         Assert.Single(_server.Requests);
     }
 
@@ -195,7 +210,8 @@ public sealed class FaultModelTests : IAsyncLifetime
         _server.Responder = _ => Reply.Status(403);
         using var host = ScorerHost.Create(_server);
 
-        var error = await Assert.ThrowsAsync<RunAbortedException>(() => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RunAbortedException>(
+            () => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
 
         Assert.Equal(FailureKind.Auth, error.Kind);
         Assert.Single(_server.Requests);
@@ -206,7 +222,8 @@ public sealed class FaultModelTests : IAsyncLifetime
     {
         _server.Responder = _ => Reply.Status(400) with
         {
-            Body = "{\"error\":{\"message\":\"The response was filtered\",\"type\":null,\"code\":\"content_filter\",\"status\":400}}",
+            Body = "{\"error\":{\"message\":\"The response was filtered\",\"type\":null," +
+                "\"code\":\"content_filter\",\"status\":400}}",
         };
         using var host = ScorerHost.Create(_server);
 
@@ -236,7 +253,8 @@ public sealed class FaultModelTests : IAsyncLifetime
     {
         _server.Responder = _ => Reply.Status(400) with
         {
-            Body = "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\",\"code\":\"context_length_exceeded\"}}",
+            Body = "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\"," +
+                "\"code\":\"context_length_exceeded\"}}",
         };
         using var host = ScorerHost.Create(_server);
 
@@ -266,7 +284,10 @@ public sealed class FaultModelTests : IAsyncLifetime
     {
         // A breaker this sensitive opens on the second counted failure of two attempts.
         _server.Responder = request => request.Paragraph.StartsWith("POISON", StringComparison.Ordinal)
-            ? Reply.Status(500) with { Body = "{\"error\":{\"message\":\"chat template failed\",\"type\":\"server_error\"}}" }
+            ? Reply.Status(500) with
+            {
+                Body = "{\"error\":{\"message\":\"chat template failed\",\"type\":\"server_error\"}}",
+            }
             : Reply.Answer(request.DefaultAnswer());
         using var host = ScorerHost.Create(_server,
             ["--Stance:Resilience:BreakerMinimumThroughput=2", "--Stance:Resilience:BreakerFailureRatio=0.5"]);
@@ -311,9 +332,11 @@ public sealed class FaultModelTests : IAsyncLifetime
     public async Task WhenTheProviderIsDownForGoodTheCircuitOpensAndTheRunStops()
     {
         _server.Responder = _ => Reply.Drop();
-        using var host = ScorerHost.Create(_server, ["--Stance:Resilience:BreakerMinimumThroughput=5", "--Stance:Resilience:MaxRetries=20"]);
+        using var host = ScorerHost.Create(
+            _server, ["--Stance:Resilience:BreakerMinimumThroughput=5", "--Stance:Resilience:MaxRetries=20"]);
 
-        var error = await Assert.ThrowsAsync<RunAbortedException>(() => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RunAbortedException>(
+            () => host.Scorer.ScoreAsync(Paragraph("The U.S. spoke."), CancellationToken.None));
 
         Assert.Equal(FailureKind.ProviderDown, error.Kind);
         Assert.Contains("circuit breaker open", error.Message);
@@ -340,9 +363,18 @@ public sealed class FaultModelTests : IAsyncLifetime
     }
 
     private const string LlamaCppKvSizeError =
-        "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\","
+        "{\"error\":{\"code\":500,"
+        + "\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\","
         + "\"type\":\"server_error\"}}";
 
     private static Paragraph Paragraph(string text) =>
-        new("doc.txt", "Title", "doc.txt", 0, ParagraphSplitter.Sha256Hex(text)[..24], ParagraphSplitter.Sha256Hex(text), text, null);
+        new(
+            "doc.txt",
+            "Title",
+            "doc.txt",
+            0,
+            ParagraphSplitter.Sha256Hex(text)[..24],
+            ParagraphSplitter.Sha256Hex(text),
+            text,
+            null);
 }

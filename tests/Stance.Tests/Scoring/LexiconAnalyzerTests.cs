@@ -12,7 +12,8 @@ public sealed class LexiconAnalyzerTests
     [Fact]
     public void NegativeWordsGiveNegativeSentimentAndStanceTowardTheTargetOfThatSentence()
     {
-        var answer = _analyzer.Analyze("The U.S. has consistently taken harmful and hostile steps. Armenia was mentioned too.");
+        var answer = _analyzer.Analyze(
+            "The U.S. has consistently taken harmful and hostile steps. Armenia was mentioned too.");
 
         Assert.Equal("negative", answer.SentimentLabel);
         var us = answer.Targets.Single(t => t.Target == "United States");
@@ -47,9 +48,14 @@ public sealed class LexiconAnalyzerTests
     public void TheAnswerAlwaysPassesTheSameValidatorAsAnLlmAnswer()
     {
         var validator = new AnswerValidator(TestAnswers.Prompt);
-        foreach (var text in new[] { "", "!!! ???", "Congress and the State Department, Blinken and Baku.", "Plain words without targets." })
+        var texts = new[]
         {
-            var paragraph = new Stance.Paragraphs.Paragraph("d", null, "d", 0, "p", "s", text.Length == 0 ? "." : text, null);
+            "", "!!! ???", "Congress and the State Department, Blinken and Baku.", "Plain words without targets.",
+        };
+        foreach (var text in texts)
+        {
+            var paragraph = new Stance.Paragraphs.Paragraph(
+                "d", null, "d", 0, "p", "s", text.Length == 0 ? "." : text, null);
             var check = validator.Validate(StanceAnswerJson.Serialize(_analyzer.Analyze(paragraph.Text)), paragraph);
             Assert.True(check.Answer is not null, check.Reason);
         }
@@ -58,8 +64,10 @@ public sealed class LexiconAnalyzerTests
     [Fact]
     public void AFullStopInsideAnInitialismDoesNotEndASentence()
     {
-        var sentences = Stance.Paragraphs.Sentences.Split("The U.S. Congress voted. Mr. Smith left! Then “quoted.” End")
-            .Select(s => "The U.S. Congress voted. Mr. Smith left! Then “quoted.” End".Substring(s.Start, s.Length).Trim()).ToList();
+        const string text = "The U.S. Congress voted. Mr. Smith left! Then “quoted.” End";
+        var sentences = Stance.Paragraphs.Sentences.Split(text)
+            .Select(s => text.Substring(s.Start, s.Length).Trim())
+            .ToList();
 
         Assert.Equal(["The U.S. Congress voted.", "Mr. Smith left!", "Then “quoted.”", "End"], sentences);
     }

@@ -46,12 +46,15 @@ public sealed class NonAsciiTextTests
     [Fact]
     public void SoftHyphensZeroWidthAndNonBreakingSpacesInTheParagraphAreKeptInTheEvidenceButIgnoredInTheMatch()
     {
-        const string text = "Министр заявил:\u00A0«переговоры за\u00ADшли в ту\u200Bпик», — и\u2009ушёл.";
+        const string text = "Министр заявил:\u00A0«переговоры " +
+            "за\u00ADшли в ту\u200Bпик», — и\u2009ушёл.";
 
         var evidence = AnswerValidator.FindVerbatim(text, "«Переговоры зашли в тупик»");
 
         Assert.Equal("переговоры за\u00ADшли в ту\u200Bпик", evidence);
-        Assert.Equal("заявил:\u00A0«переговоры", AnswerValidator.FindVerbatim(text, "заявил: \"переговоры"));
+        Assert.Equal(
+            "заявил:\u00A0«переговоры",
+            AnswerValidator.FindVerbatim(text, "заявил: \"переговоры"));
         Assert.Equal("— и\u2009ушёл", AnswerValidator.FindVerbatim(text, "- и ушёл"));
     }
 
@@ -60,7 +63,9 @@ public sealed class NonAsciiTextTests
     {
         const string text = "Վարչապետը ասաց. «Խաղաղությունը հնարավոր է»։";
 
-        Assert.Equal("ասաց. «Խաղաղությունը", AnswerValidator.FindVerbatim(text, "ԱՍԱՑ. \"Խաղաղությունը"));
+        Assert.Equal(
+            "ասաց. «Խաղաղությունը",
+            AnswerValidator.FindVerbatim(text, "ԱՍԱՑ. \"Խաղաղությունը"));
         Assert.Null(AnswerValidator.FindVerbatim(text, "Խաղաղությունը անհնար է"));
         Assert.Null(AnswerValidator.FindVerbatim(text, "\u200B\u00AD"));
     }
@@ -97,7 +102,8 @@ public sealed class NonAsciiTextTests
     [Fact]
     public void CyrillicAndArmenianAliasesMatchWholeWordsOnlyAndNotInsideALongerWord()
     {
-        const string text = "Россия и Հայաստան подписали; Россиянин и Հայաստանցի — нет. Азербайджан\u00ADский нет.";
+        const string text = "Россия и Հայաստան подписали; " +
+            "Россиянин и Հայաստանցի — нет. Азербайджан\u00ADский нет.";
 
         var mentions = s_targets.FindMentions(text).ToList();
 
@@ -133,8 +139,12 @@ public sealed class NonAsciiTextTests
     [Fact]
     public void ALineHoldingOnlyNonBreakingOrIdeographicSpacesSeparatesParagraphs()
     {
-        var document = new SourceDocument("a.txt", "a.txt", null,
-            "Başlıq\n\nBirinci abzas.\n\u00A0\nİkinci abzas.\n\u3000\u00A0\nÜçüncü abzas.", DocumentFormat.PlainText);
+        var document = new SourceDocument(
+            "a.txt",
+            "a.txt",
+            null,
+            "Başlıq\n\nBirinci abzas.\n\u00A0\nİkinci abzas.\n\u3000\u00A0\nÜçüncü abzas.",
+            DocumentFormat.PlainText);
 
         var split = ParagraphSplitter.Split(document);
 
@@ -145,13 +155,16 @@ public sealed class NonAsciiTextTests
     [Fact]
     public void AnNfdDocumentIsSplitWithoutChangingItsTextSoItsHashesStayThoseOfTheSource()
     {
-        var body = Nfd("Заголовок\n\nПервый абзац: её позиция.\n\nԵրկրորդ պարբերություն։");
+        var body = Nfd(
+            "Заголовок\n\nПервый абзац: её позиция.\n\n" +
+            "Երկրորդ պարբերություն։");
         var document = new SourceDocument("r.txt", "r.txt", null, body, DocumentFormat.PlainText);
 
         var split = ParagraphSplitter.Split(document);
 
         Assert.Equal("Заголовок", split.Title);
-        Assert.Equal([Nfd("Первый абзац: её позиция."), "Երկրորդ պարբերություն։"],
+        Assert.Equal(
+            [Nfd("Первый абзац: её позиция."), "Երկրորդ պարբերություն։"],
             split.Paragraphs.Select(p => p.Text));
         Assert.Equal(ParagraphSplitter.Sha256Hex(split.Paragraphs[0].Text), split.Paragraphs[0].TextSha256);
     }
@@ -163,7 +176,8 @@ public sealed class NonAsciiTextTests
 
         var sentences = Sentences.Split(text).Select(s => text.Substring(s.Start, s.Length).Trim()).ToList();
 
-        Assert.Equal(["Հայաստանը համաձայնեց։", "Ադրբեջանը մերժեց։", "Վերջ"], sentences);
+        Assert.Equal(
+            ["Հայաստանը համաձայնեց։", "Ադրբեջանը մերժեց։", "Վերջ"], sentences);
     }
 
     /// <summary>Canonical decomposition of the letters these tests use, written out (string.Normalize does not

@@ -5,10 +5,12 @@ using Stance.Scoring.Llm;
 
 namespace Stance.Tests.Scoring;
 
-/// <summary>The run-level watchdog on a fake clock: its timer exists from construction, so every advance is seen.</summary>
+/// <summary>The run-level watchdog on a fake clock: its timer exists from construction, so every advance is
+/// seen.</summary>
 public sealed class ProgressWatchdogTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-01T02:00:00Z", CultureInfo.InvariantCulture));
+    private readonly FakeTimeProvider _time =
+        new(DateTimeOffset.Parse("2026-12-01T02:00:00Z", CultureInfo.InvariantCulture));
     private readonly ProgressWatchdog _watchdog;
 
     public ProgressWatchdogTests() => _watchdog = new ProgressWatchdog(TimeSpan.FromSeconds(3), _time);

@@ -14,46 +14,54 @@ public sealed class ProviderFaultsTests
     {
         {
             "OpenAI", 400,
-            "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens. However, your messages resulted in "
+            "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens. "
+                + "However, your messages resulted in "
                 + "131072 tokens. Please reduce the length of the messages.\",\"type\":\"invalid_request_error\","
                 + "\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}"
         },
         {
             "llama.cpp, KV cache full (500)", 500,
-            "{\"error\":{\"code\":500,\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\","
+            "{\"error\":{\"code\":500,"
+                + "\"message\":\"Input prompt is too big compared to KV size. Please try increasing KV size.\","
                 + "\"type\":\"server_error\"}}"
         },
         {
             "llama.cpp, non-causal input (500)", 500,
-            "{\"error\":{\"code\":500,\"message\":\"input is larger than the max context size. skipping\",\"type\":\"server_error\"}}"
+            "{\"error\":{\"code\":500,\"message\":\"input is larger than the max context size. skipping\","
+                + "\"type\":\"server_error\"}}"
         },
         {
             "llama.cpp, context shift disabled (400)", 400,
-            "{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size. try increasing the context "
+            "{\"error\":{\"code\":400,"
+                + "\"message\":\"the request exceeds the available context size. try increasing the context "
                 + "size or enable context shift\",\"type\":\"invalid_request_error\"}}"
         },
         {
             "llama.cpp, exceed_context_size_error (400)", 400,
-            "{\"error\":{\"code\":400,\"message\":\"request (9412 tokens) exceeds the available context size (8192 tokens), try "
+            "{\"error\":{\"code\":400,"
+                + "\"message\":\"request (9412 tokens) exceeds the available context size (8192 tokens), try "
                 + "increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":9412,\"n_ctx\":8192}}"
         },
         {
             "vLLM, OpenAI server (400)", 400,
-            "{\"object\":\"error\",\"message\":\"This model's maximum context length is 4096 tokens. However, you requested 5296 "
+            "{\"object\":\"error\","
+                + "\"message\":\"This model's maximum context length is 4096 tokens. However, you requested 5296 "
                 + "tokens (4096 in the messages, 1200 in the completion). Please reduce the length of the messages or "
                 + "completion.\",\"type\":\"BadRequestError\",\"param\":null,\"code\":400}"
         },
         {
             "vLLM, engine (400)", 400,
-            "{\"object\":\"error\",\"message\":\"The decoder prompt (length 8825) is longer than the maximum model length of 8192. "
-                + "Make sure that `max_model_len` is no smaller than the number of text tokens.\",\"type\":\"BadRequestError\","
-                + "\"param\":null,\"code\":400}"
+            "{\"object\":\"error\","
+                + "\"message\":\"The decoder prompt (length 8825) is longer than the maximum model length of 8192. "
+                + "Make sure that `max_model_len` is no smaller than the number of text tokens.\","
+                + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}"
         },
     };
 
     [Theory]
     [MemberData(nameof(ContextOverflows))]
-    public void APromptThatDoesNotFitIsContextTooLongAndNeitherRetriedNorAServerFault(string dialect, int status, string body)
+    public void APromptThatDoesNotFitIsContextTooLongAndNeitherRetriedNorAServerFault(
+        string dialect, int status, string body)
     {
         var error = new HttpOperationException((HttpStatusCode)status, body, "Service request failed.", null);
 
@@ -67,7 +75,10 @@ public sealed class ProviderFaultsTests
     }
 
     [Theory]
-    [InlineData(500, "{\"error\":{\"message\":\"The server had an error while processing your request.\",\"type\":\"server_error\"}}")]
+    [InlineData(
+        500,
+        "{\"error\":{\"message\":\"The server had an error while processing your request.\","
+            + "\"type\":\"server_error\"}}")]
     [InlineData(503, "{\"error\":{\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}}")]
     [InlineData(502, "<html><body>Bad Gateway</body></html>")]
     public void AnyOtherServerErrorStaysARetriedServerFault(int status, string body)
@@ -82,8 +93,11 @@ public sealed class ProviderFaultsTests
     [Fact]
     public void ARateLimitIsRetriedButIsNoServerFault()
     {
-        var error = new HttpOperationException(HttpStatusCode.TooManyRequests, "{\"error\":{\"code\":\"rate_limit_exceeded\"}}",
-            "Service request failed.", null);
+        var error = new HttpOperationException(
+            HttpStatusCode.TooManyRequests,
+            "{\"error\":{\"code\":\"rate_limit_exceeded\"}}",
+            "Service request failed.",
+            null);
 
         Assert.True(ProviderFaults.IsTransient(error));
         Assert.False(ProviderFaults.IsServerFault(error));
@@ -93,8 +107,10 @@ public sealed class ProviderFaultsTests
     public void TheSame500BodyThreeTimesInARowGivesUpButAnotherBodyStartsTheCountAgain()
     {
         var repeats = new RepeatedServerErrors();
-        var same = new HttpOperationException(HttpStatusCode.InternalServerError, "{\"error\":\"template error\"}", "failed", null);
-        var other = new HttpOperationException(HttpStatusCode.InternalServerError, "{\"error\":\"out of memory\"}", "failed", null);
+        var same = new HttpOperationException(
+            HttpStatusCode.InternalServerError, "{\"error\":\"template error\"}", "failed", null);
+        var other = new HttpOperationException(
+            HttpStatusCode.InternalServerError, "{\"error\":\"out of memory\"}", "failed", null);
 
         repeats.Observe(same);
         Assert.False(repeats.IsRepeat);

@@ -4,7 +4,8 @@ using System.Text;
 
 namespace Stance.Tests.Support;
 
-/// <summary>Writes synthetic commentaries: distinct paragraphs that name the watched targets, in several files.</summary>
+/// <summary>Writes synthetic commentaries: distinct paragraphs that name the watched targets, in several
+/// files.</summary>
 internal static class Corpus
 {
     private static readonly string[] s_sentences =
@@ -17,7 +18,8 @@ internal static class Corpus
         "Observers in Washington said the talks were useful, although no agreement was reached.",
     ];
 
-    /// <summary>Writes <paramref name="paragraphs"/> paragraphs, <paramref name="perDocument"/> per file, and returns their texts.</summary>
+    /// <summary>Writes <paramref name="paragraphs"/> paragraphs, <paramref name="perDocument"/> per file, and returns
+    /// their texts.</summary>
     public static IReadOnlyList<string> Write(string folder, int paragraphs, int perDocument = 10)
     {
         Directory.CreateDirectory(folder);
@@ -28,8 +30,10 @@ internal static class Corpus
             for (var p = 0; p < perDocument && texts.Count < paragraphs; p++)
             {
                 var n = texts.Count;
-                var text = string.Create(CultureInfo.InvariantCulture,
-                    $"Point {n}: {s_sentences[n % s_sentences.Length]} {s_sentences[(n / s_sentences.Length) % s_sentences.Length]}");
+                var text = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Point {n}: {s_sentences[n % s_sentences.Length]} " +
+                    $"{s_sentences[(n / s_sentences.Length) % s_sentences.Length]}");
                 texts.Add(text);
                 body.Append(text).Append("\n\n");
             }
@@ -40,7 +44,8 @@ internal static class Corpus
         return texts;
     }
 
-    /// <summary>A number in [0, 1) fixed by the text and a counter, the same in every process (unlike string hash codes).</summary>
+    /// <summary>A number in [0, 1) fixed by the text and a counter, the same in every process (unlike string hash
+    /// codes).</summary>
     public static double Chance(string text, int counter)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{counter}:{text}"));

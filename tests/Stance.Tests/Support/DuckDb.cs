@@ -7,7 +7,8 @@ internal static class DuckDb
 {
     /// <summary>The <c>read_parquet</c> call over a table's Hive-partitioned part files.</summary>
     public static string Table(string outputFolder, string table) =>
-        $"read_parquet('{Path.Combine(outputFolder, table).Replace("'", "''", StringComparison.Ordinal)}/**/*.parquet', hive_partitioning = true)";
+        $"read_parquet('{Path.Combine(outputFolder, table).Replace("'", "''", StringComparison.Ordinal)}" +
+        "/**/*.parquet', hive_partitioning = true)";
 
     /// <summary>Runs a query and returns its rows as column → value maps.</summary>
     public static List<Dictionary<string, object?>> Query(string sql)

@@ -13,7 +13,8 @@ internal static class GbnfRegex
         var rules = grammar.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(" ::= ", 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
-        return new Regex("^" + Expand(rules["root"], rules, 0) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+        return new Regex(
+            "^" + Expand(rules["root"], rules, 0) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
     }
 
     private static string Expand(string body, Dictionary<string, string> rules, int depth)

@@ -60,7 +60,8 @@ internal static class GgufFile
 
     private static long Align(long position, long alignment) => (position + alignment - 1) / alignment * alignment;
 
-    private static string ReadString(BinaryReader reader) => Encoding.UTF8.GetString(reader.ReadBytes((int)reader.ReadUInt64()));
+    private static string ReadString(BinaryReader reader) =>
+        Encoding.UTF8.GetString(reader.ReadBytes((int)reader.ReadUInt64()));
 
     private static void WriteString(BinaryWriter writer, string text)
     {

@@ -1,6 +1,7 @@
 namespace Stance.Tests.Support;
 
-/// <summary>A scripted OpenAI-compatible server and a temporary folder with <c>in/</c> and <c>out/</c>, per test.</summary>
+/// <summary>A scripted OpenAI-compatible server and a temporary folder with <c>in/</c> and <c>out/</c>, per
+/// test.</summary>
 public abstract class JobTestBase : IAsyncLifetime
 {
     private protected OpenAiTestServer Server { get; private set; } = null!;
@@ -18,7 +19,8 @@ public abstract class JobTestBase : IAsyncLifetime
         Directory.CreateDirectory(Input);
     }
 
-    /// <summary>Copies every file below <paramref name="from"/> to <paramref name="to"/>, keeping relative paths.</summary>
+    /// <summary>Copies every file below <paramref name="from"/> to <paramref name="to"/>, keeping relative
+    /// paths.</summary>
     private protected static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))

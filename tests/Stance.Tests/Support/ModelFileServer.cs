@@ -21,7 +21,8 @@ internal sealed class ModelFileServer : IAsyncDisposable
     /// <summary>The bytes served for every path.</summary>
     public byte[] Content { get; set; } = [];
 
-    /// <summary>When set, the next this-many responses stop after sending this many bytes of their body and abort.</summary>
+    /// <summary>When set, the next this-many responses stop after sending this many bytes of their body and
+    /// abort.</summary>
     public (int Responses, int Bytes) CutShort { get; set; }
 
     /// <summary>Every request: its path, its Range header and the Authorization header's scheme.</summary>
@@ -41,14 +42,17 @@ internal sealed class ModelFileServer : IAsyncDisposable
     {
         var range = context.Request.Headers.Range.ToString();
         var authorization = context.Request.Headers.Authorization.ToString();
-        Requests.Enqueue((context.Request.Path, range.Length > 0 ? range : null, authorization.Length > 0 ? authorization : null));
+        Requests.Enqueue(
+            (context.Request.Path, range.Length > 0 ? range : null, authorization.Length > 0 ? authorization : null));
         if (!context.Request.Path.Value!.Contains("/resolve/", StringComparison.Ordinal) || Content.Length == 0)
         {
             context.Response.StatusCode = 404;
             return;
         }
 
-        var from = range.StartsWith("bytes=", StringComparison.Ordinal) ? long.Parse(range[6..].TrimEnd('-'), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var from = range.StartsWith("bytes=", StringComparison.Ordinal)
+            ? long.Parse(range[6..].TrimEnd('-'), System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
         if (from >= Content.Length && from > 0)
         {
             context.Response.StatusCode = 416;
@@ -61,7 +65,8 @@ internal sealed class ModelFileServer : IAsyncDisposable
         if (cut.Responses > 0)
         {
             CutShort = (cut.Responses - 1, cut.Bytes);
-            await context.Response.Body.WriteAsync(Content.AsMemory((int)from, Math.Min(cut.Bytes, Content.Length - (int)from)));
+            await context.Response.Body.WriteAsync(
+                Content.AsMemory((int)from, Math.Min(cut.Bytes, Content.Length - (int)from)));
             await context.Response.Body.FlushAsync();
 
             // Let the client read what was sent before the reset (a reset discards data the client has not read).

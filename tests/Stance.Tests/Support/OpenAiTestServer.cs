@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Stance.Tests.Support;
 
 /// <summary>An OpenAI-compatible chat completions server on 127.0.0.1 that tests script: each request gets the reply
-/// the <see cref="Responder"/> returns, which may be an answer, an HTTP error, a broken body or a dropped connection.</summary>
+/// the <see cref="Responder"/> returns, which may be an answer, an HTTP error, a broken body or a dropped
+/// connection.</summary>
 internal sealed class OpenAiTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -75,11 +76,13 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
                 }
 
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(reply.Body ?? "{\"error\":{\"message\":\"test error\",\"type\":\"server_error\"}}");
+                await context.Response.WriteAsync(
+                    reply.Body ?? "{\"error\":{\"message\":\"test error\",\"type\":\"server_error\"}}");
                 return;
             case ReplyKind.MalformedBody:
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync("{\"id\":\"chatcmpl-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"mess");
+                await context.Response.WriteAsync(
+                    "{\"id\":\"chatcmpl-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"mess");
                 return;
             default:
                 foreach (var (name, value) in reply.Headers)
@@ -89,7 +92,8 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
 
                 context.Response.ContentType = "application/json";
                 reply.BeforeReply?.Invoke();
-                await context.Response.WriteAsync(Completion(reply.Body!, reply.FinishReason, request.Number), context.RequestAborted);
+                await context.Response.WriteAsync(
+                    Completion(reply.Body!, reply.FinishReason, request.Number), context.RequestAborted);
                 await context.Response.CompleteAsync();
                 reply.OnDelivered?.Invoke();
                 return;
@@ -143,7 +147,8 @@ internal sealed record RecordedRequest(int Number, string Path, string Body, str
         }
     }
 
-    /// <summary>A schema-valid answer for this request's paragraph, from the lexicon baseline (so evidence is verbatim).</summary>
+    /// <summary>A schema-valid answer for this request's paragraph, from the lexicon baseline (so evidence is
+    /// verbatim).</summary>
     public string DefaultAnswer() => TestAnswers.For(Paragraph);
 }
 
@@ -166,7 +171,8 @@ internal sealed record Reply(ReplyKind Kind, int StatusCode = 200, string? Body 
     public Action? OnDelivered { get; init; }
 
     /// <summary>A 200 completion whose message content is <paramref name="content"/>.</summary>
-    public static Reply Answer(string content, string finishReason = "stop") => new(ReplyKind.Answer, 200, content, finishReason);
+    public static Reply Answer(string content, string finishReason = "stop") =>
+        new(ReplyKind.Answer, 200, content, finishReason);
 
     /// <summary>An HTTP error status with optional headers.</summary>
     public static Reply Status(int status, params (string Name, string Value)[] headers) =>

@@ -7,17 +7,19 @@ namespace Stance.Tests.Support;
 internal sealed class ParagraphRowV1
 {
     /// <summary>A v1 row of document <paramref name="document"/> scored on 2026-11-20.</summary>
-    public static ParagraphRowV1 Row(string document, int index, string label, double score, DateOnly? runDate = null) => new()
-    {
-        RunId = "20261120T020000Z-0123abcd", RunDate = runDate ?? new DateOnly(2026, 11, 20),
-        ScoredAt = new DateTime(2026, 11, 20, 2, 0, 1, DateTimeKind.Utc),
-        DocumentId = document, DocumentTitle = "Old", SourcePath = document, ParagraphIndex = index,
-        ParagraphId = $"{document}#{index}", TextSha256 = new string('0', 64), Text = $"Old paragraph {index} of {document}.",
-        Provider = "lexicon", Model = "stance-lexicon-v1",
-        PromptName = "stance", PromptSha256 = new string('1', 64), Status = "ok", FromCache = false, Attempts = 1,
-        SentimentScore = score, SentimentLabel = score < 0 ? "negative" : "positive", MainTarget = "United States",
-        StanceLabel = label, StanceScore = score, Confidence = 0.5, Rationale = "Old.",
-    };
+    public static ParagraphRowV1 Row(
+        string document, int index, string label, double score, DateOnly? runDate = null) => new()
+        {
+            RunId = "20261120T020000Z-0123abcd", RunDate = runDate ?? new DateOnly(2026, 11, 20),
+            ScoredAt = new DateTime(2026, 11, 20, 2, 0, 1, DateTimeKind.Utc),
+            DocumentId = document, DocumentTitle = "Old", SourcePath = document, ParagraphIndex = index,
+            ParagraphId = $"{document}#{index}", TextSha256 = new string('0', 64),
+            Text = $"Old paragraph {index} of {document}.",
+            Provider = "lexicon", Model = "stance-lexicon-v1",
+            PromptName = "stance", PromptSha256 = new string('1', 64), Status = "ok", FromCache = false, Attempts = 1,
+            SentimentScore = score, SentimentLabel = score < 0 ? "negative" : "positive", MainTarget = "United States",
+            StanceLabel = label, StanceScore = score, Confidence = 0.5, Rationale = "Old.",
+        };
 
     [JsonPropertyName("run_id")] public required string RunId { get; init; }
     [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }

@@ -15,7 +15,8 @@ internal static class RepoPaths
     /// <summary>The bundled sample data.</summary>
     public static string Data => Path.Combine(Root, "data");
 
-    /// <summary>The job's own build output (src/Stance/bin/CONFIGURATION/net10.0/Stance.dll), built with the tests.</summary>
+    /// <summary>The job's own build output (src/Stance/bin/CONFIGURATION/net10.0/Stance.dll), built with the
+    /// tests.</summary>
     public static string JobAssembly
     {
         get
@@ -36,7 +37,8 @@ internal static class RepoPaths
         }
     }
 
-    /// <summary>The test GGUF model in ../shared (stories260K, gibberish but real), or null when it is not there.</summary>
+    /// <summary>The test GGUF model in ../shared (stories260K, gibberish but real), or null when it is not
+    /// there.</summary>
     public static string? TestModel
     {
         get
@@ -47,10 +49,12 @@ internal static class RepoPaths
     }
 
     /// <summary>The reason a local-model test skips.</summary>
-    public const string NoTestModel = "../shared/models/stories260K.gguf is absent: the local-model tests need the shared folder beside the repository";
+    public const string NoTestModel = "../shared/models/stories260K.gguf is absent: " +
+        "the local-model tests need the shared folder beside the repository";
 
     /// <summary>The reason a seed test skips.</summary>
-    public const string NoSeed = "../shared/seed/commentary.txt is absent: the seed tests need the shared folder beside the repository";
+    public const string NoSeed = "../shared/seed/commentary.txt is absent: " +
+        "the seed tests need the shared folder beside the repository";
 
     private static string FindRoot()
     {
@@ -73,7 +77,8 @@ internal sealed class TempFolder : IDisposable
     public TempFolder() => Directory.CreateDirectory(Path);
 
     /// <summary>The folder's full path.</summary>
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stance-tests", Guid.NewGuid().ToString("N"));
+    public string Path { get; } =
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "stance-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>A path inside the folder, with parents created.</summary>
     public string File(string relative, string? content = null)

@@ -11,7 +11,10 @@ namespace Stance.Tests.Support;
 internal sealed class SchemaSampler(int seed)
 {
     private const string Letters = "abcdefghijklmnopqrstuvwxyz ABC.,;'()-éü€\"\\";
-    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions s_relaxed = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
     private readonly Random _random = new(seed);
 
     public string Sample(JsonNode schema)
@@ -51,7 +54,9 @@ internal sealed class SchemaSampler(int seed)
             text.Append('{');
             foreach (var (name, property) in properties)
             {
-                text.Append(text[^1] == '{' ? string.Empty : ",").Append(JsonSerializer.Serialize(name, s_relaxed)).Append(':');
+                text.Append(text[^1] == '{' ? string.Empty : ",")
+                    .Append(JsonSerializer.Serialize(name, s_relaxed))
+                    .Append(':');
                 Write(property!.AsObject(), text);
             }
 
@@ -67,7 +72,9 @@ internal sealed class SchemaSampler(int seed)
         else if (Type(schema) == "string")
         {
             var length = _random.Next(((int?)schema["maxLength"] ?? 20) + 1);
-            text.Append(JsonSerializer.Serialize(new string([.. Enumerable.Range(0, length).Select(_ => Letters[_random.Next(Letters.Length)])]), s_relaxed));
+            var value = new string(
+                [.. Enumerable.Range(0, length).Select(_ => Letters[_random.Next(Letters.Length)])]);
+            text.Append(JsonSerializer.Serialize(value, s_relaxed));
         }
         else
         {
@@ -75,5 +82,6 @@ internal sealed class SchemaSampler(int seed)
         }
     }
 
-    private static string? Type(JsonObject schema) => schema["type"] is JsonValue value ? value.GetValue<string>() : null;
+    private static string? Type(JsonObject schema) =>
+        schema["type"] is JsonValue value ? value.GetValue<string>() : null;
 }

@@ -1,24 +1,31 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Stance.Hosting;
 
 namespace Stance.Tests.Support;
 
-/// <summary>Runs the real host in-process, as <c>dotnet run --project src/Stance -- args</c> would, and captures its log.</summary>
+/// <summary>Runs the real host in-process, as <c>dotnet run --project src/Stance -- args</c> would, and captures its
+/// log.</summary>
 internal static class StanceRunner
 {
     /// <summary>Runs one batch; <paramref name="configure"/> may replace services (e.g. the time provider).</summary>
     public static async Task<RunResult> RunAsync(string[] args, Action<IServiceCollection>? configure = null)
     {
         var builder = StanceApp.CreateBuilder(args);
-        var logs = new CapturingLoggerProvider();
+        var logs = new FakeLogCollector();
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         configure?.Invoke(builder.Services);
-        using var host = builder.Build();
-        var exitCode = await StanceApp.RunAsync(host);
-        return new RunResult(exitCode, logs.Lines);
+        int exitCode;
+        using (var host = builder.Build())
+        {
+            exitCode = await StanceApp.RunAsync(host);
+        }
+
+        // Read once the host is gone, so what it logs while stopping is in too.
+        return new RunResult(exitCode, LogLines.Of(logs));
     }
 
     private static readonly SemaphoreSlim s_console = new(1, 1);
@@ -46,11 +53,16 @@ internal static class StanceRunner
 /// <summary>Runs the job as a child process from the repository root, as the README's command does.</summary>
 internal static class StanceProcess
 {
-    /// <summary>Starts the built job with <paramref name="args"/>, standard output redirected (read it, or the pipe fills),
-    /// for a test that kills it or runs another beside it.</summary>
-    public static System.Diagnostics.Process Start(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the built job with <paramref name="args"/>, standard output redirected (read it, or the pipe
+    /// fills), for a test that kills it or runs another beside it.</summary>
+    public static System.Diagnostics.Process Start(
+        string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, WorkingDirectory = RepoPaths.Root };
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
         start.ArgumentList.Add(RepoPaths.JobAssembly);
         foreach (var arg in args)
         {
@@ -65,8 +77,10 @@ internal static class StanceProcess
         return System.Diagnostics.Process.Start(start)!;
     }
 
-    /// <summary>Runs the built job with <paramref name="args"/>; returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs the built job with <paramref name="args"/>; returns its exit code and everything it
+    /// printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string[] args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -80,7 +94,11 @@ internal static class StanceProcess
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Stance__", StringComparison.OrdinalIgnoreCase) || k.EndsWith("OPENAI_API_KEY", StringComparison.Ordinal)).ToList())
+        var inherited = start.Environment.Keys
+            .Where(k => k.StartsWith("Stance__", StringComparison.OrdinalIgnoreCase)
+                || k.EndsWith("OPENAI_API_KEY", StringComparison.Ordinal))
+            .ToList();
+        foreach (var key in inherited)
         {
             start.Environment.Remove(key);
         }
@@ -102,7 +120,8 @@ internal static class StanceProcess
             // A hung job must not outlive its test: kill it, and fail with what it printed.
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            throw new TimeoutException($"the job did not exit within {timeout ?? TimeSpan.FromMinutes(2)}:\n{await stdout}{await stderr}");
+            throw new TimeoutException(
+                $"the job did not exit within {timeout ?? TimeSpan.FromMinutes(2)}:\n{await stdout}{await stderr}");
         }
 
         return (process.ExitCode, await stdout + await stderr);
@@ -119,28 +138,16 @@ internal sealed record RunResult(int ExitCode, IReadOnlyCollection<string> Log)
 /// <summary>The exit code, what was printed to standard output, and the log.</summary>
 internal sealed record ConsoleRunResult(int ExitCode, string Console, string Log);
 
-/// <summary>Keeps every formatted log line (with exceptions) in memory.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>The captured log as text lines, one per record, formatted "{level} {category}: {message}" with the
+/// exception's text after a space when there is one.</summary>
+internal static class LogLines
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    /// <summary>Every record collected so far, as lines, in the order logged.</summary>
+    public static IReadOnlyList<string> Of(FakeLogCollector logs) =>
+        logs.GetSnapshot().Select(Format).ToList();
 
-    /// <summary>The lines logged so far.</summary>
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception)}");
-    }
+    /// <summary>One record as one line.</summary>
+    public static string Format(FakeLogRecord record) =>
+        $"{record.Level} {record.Category}: {record.Message}" +
+        (record.Exception is null ? string.Empty : " " + record.Exception);
 }

@@ -5,7 +5,8 @@ using Stance.Scoring.Lexicon;
 
 namespace Stance.Tests.Support;
 
-/// <summary>Realistic, schema-valid answers for the test server: the lexicon's analysis of the paragraph as JSON.</summary>
+/// <summary>Realistic, schema-valid answers for the test server: the lexicon's analysis of the paragraph as
+/// JSON.</summary>
 internal static class TestAnswers
 {
     private static readonly Lazy<StancePrompt> s_prompt = new(() => PromptLoader.Load(RepoPaths.StancePrompt));

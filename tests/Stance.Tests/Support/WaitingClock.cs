@@ -4,7 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Stance.Tests.Support;
 
 /// <summary>A fake clock that knows which of its timers are still live and when they are due, so a test advances it
-/// only once the code under test is waiting on it (a Polly delay, the rate-limit gate), never after a guessed sleep.</summary>
+/// only once the code under test is waiting on it (a Polly delay, the rate-limit gate), never after a guessed
+/// sleep.</summary>
 internal sealed class WaitingClock(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private readonly ConcurrentDictionary<TrackedTimer, byte> _live = new();

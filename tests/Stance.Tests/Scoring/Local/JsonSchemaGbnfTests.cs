@@ -15,9 +15,16 @@ public sealed class JsonSchemaGbnfTests
 
         var root = grammar.Split('\n')[0];
         var order = Regex.Matches(root, "\\\\\"([a-z_]+)\\\\\"").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(["sentiment_label", "sentiment_score", "main_target", "stance_label", "stance_score", "confidence", "rationale", "targets"], order);
-        Assert.Contains("root-stance-label ::= (\"\\\"favor\\\"\" | \"\\\"against\\\"\" | \"\\\"neutral\\\"\")", grammar);
-        Assert.Contains("root-targets ::= \"[\" ws (root-targets-item (\",\" ws root-targets-item){0,11})? ws \"]\"", grammar);
+        Assert.Equal(
+            [
+                "sentiment_label", "sentiment_score", "main_target", "stance_label", "stance_score", "confidence",
+                "rationale", "targets",
+            ],
+            order);
+        Assert.Contains(
+            "root-stance-label ::= (\"\\\"favor\\\"\" | \"\\\"against\\\"\" | \"\\\"neutral\\\"\")", grammar);
+        Assert.Contains(
+            "root-targets ::= \"[\" ws (root-targets-item (\",\" ws root-targets-item){0,11})? ws \"]\"", grammar);
         Assert.Contains("root-rationale ::= \"\\\"\" char{0,400} \"\\\"\"", grammar);
         Assert.Contains("root-main-target ::= (\"\\\"\" char{0,80} \"\\\"\" | \"null\")", grammar);
         Assert.StartsWith("root ::= \"{\" ws", grammar);
@@ -30,7 +37,9 @@ public sealed class JsonSchemaGbnfTests
     [InlineData("""{"type":"string","maxLength":5}""", "\"\\\"\" char{0,5} \"\\\"\"")]
     [InlineData("""{"type":"boolean"}""", "(\"true\" | \"false\")")]
     [InlineData("""{"enum":["a","b"]}""", "(\"\\\"a\\\"\" | \"\\\"b\\\"\")")]
-    [InlineData("""{"type":"array","items":{"type":"boolean"},"maxItems":3}""", "\"[\" ws (root-item (\",\" ws root-item){0,2})? ws \"]\"")]
+    [InlineData(
+        """{"type":"array","items":{"type":"boolean"},"maxItems":3}""",
+        "\"[\" ws (root-item (\",\" ws root-item){0,2})? ws \"]\"")]
     [InlineData("""{"type":"array","items":{"type":"boolean"}}""", "{0,7}")]
     public void EachConstructIsBounded(string schema, string expected)
     {
@@ -55,7 +64,9 @@ public sealed class JsonSchemaGbnfTests
         for (var hundredths = -1500; hundredths <= 1500; hundredths++)
         {
             var written = (hundredths / 100.0).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(grammar.IsMatch(written) == (hundredths >= lowest && hundredths <= highest), $"{written} in [{lowest}, {highest}] hundredths");
+            Assert.True(
+                grammar.IsMatch(written) == (hundredths >= lowest && hundredths <= highest),
+                $"{written} in [{lowest}, {highest}] hundredths");
         }
 
         Assert.DoesNotMatch(grammar, "-0.00");
@@ -68,7 +79,11 @@ public sealed class JsonSchemaGbnfTests
         using var json = JsonDocument.Parse("""{"type":"integer","minimum":-7,"maximum":120}""");
         var grammar = GbnfRegex.Compile(JsonSchemaGbnf.Convert(json.RootElement));
 
-        Assert.All(Enumerable.Range(-300, 600), i => Assert.Equal(i is >= -7 and <= 120, grammar.IsMatch(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(
+            Enumerable.Range(-300, 600),
+            i => Assert.Equal(
+                i is >= -7 and <= 120,
+                grammar.IsMatch(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
     [Fact]
@@ -76,8 +91,10 @@ public sealed class JsonSchemaGbnfTests
     {
         using var json = JsonDocument.Parse("""
             {"anyOf":[
-              {"type":"object","properties":{"k":{"const":"a"},"v":{"type":"array","prefixItems":[{"enum":["x","y"]},{"type":"boolean"}],"items":false}}},
-              {"type":"object","properties":{"k":{"const":"b"},"v":{"type":"array","items":{"type":"null"},"minItems":2,"maxItems":3}}}]}
+              {"type":"object","properties":{"k":{"const":"a"},
+                "v":{"type":"array","prefixItems":[{"enum":["x","y"]},{"type":"boolean"}],"items":false}}},
+              {"type":"object","properties":{"k":{"const":"b"},
+                "v":{"type":"array","items":{"type":"null"},"minItems":2,"maxItems":3}}}]}
             """);
         var grammar = GbnfRegex.Compile(JsonSchemaGbnf.Convert(json.RootElement));
 
@@ -93,7 +110,8 @@ public sealed class JsonSchemaGbnfTests
     [Fact]
     public void StringsAreBoundedInCharactersAndTheBoundInBytesCoversTheLongest()
     {
-        using var json = JsonDocument.Parse("""{"type":"object","properties":{"s":{"type":"string","minLength":1,"maxLength":3}}}""");
+        using var json = JsonDocument.Parse(
+            """{"type":"object","properties":{"s":{"type":"string","minLength":1,"maxLength":3}}}""");
         var built = JsonSchemaGbnf.Build(json.RootElement);
         var grammar = GbnfRegex.Compile(built.Text);
 
@@ -107,11 +125,16 @@ public sealed class JsonSchemaGbnfTests
     [Fact]
     public void AnObjectListsEveryRequiredPropertyWithItsOwnRule()
     {
-        using var json = JsonDocument.Parse("""{"type":"object","additionalProperties":false,"required":["a","b"],"properties":{"a":{"type":"boolean"},"b":{"type":"null"}}}""");
+        using var json = JsonDocument.Parse("""
+            {"type":"object","additionalProperties":false,"required":["a","b"],
+             "properties":{"a":{"type":"boolean"},"b":{"type":"null"}}}
+            """);
 
         var grammar = JsonSchemaGbnf.Convert(json.RootElement);
 
-        Assert.Contains("root ::= \"{\" ws \"\\\"a\\\"\" ws \":\" ws root-a ws \",\" ws \"\\\"b\\\"\" ws \":\" ws root-b ws \"}\"", grammar);
+        Assert.Contains(
+            "root ::= \"{\" ws \"\\\"a\\\"\" ws \":\" ws root-a ws \",\" ws \"\\\"b\\\"\" ws \":\" ws root-b ws \"}\"",
+            grammar);
         Assert.Contains("root-a ::= (\"true\" | \"false\")", grammar);
         Assert.Contains("root-b ::= \"null\"", grammar);
     }

@@ -9,7 +9,8 @@ namespace Stance.Tests.Scoring.Local;
 [Collection(RunsAlone.Name)]
 public sealed class LocalModelTests
 {
-    private static readonly (string, string)[] s_chat = [("system", "Answer in JSON."), ("user", "Say \"yes\" & <mean> it.")];
+    private static readonly (string, string)[] s_chat =
+        [("system", "Answer in JSON."), ("user", "Say \"yes\" & <mean> it.")];
 
     [SkippableFact]
     public async Task AModelWithoutAChatTemplateGetsChatMl()
@@ -19,7 +20,11 @@ public sealed class LocalModelTests
         await model.LoadAsync(default);
 
         Assert.Equal("chatml", model.ChatFormat);
-        Assert.Equal("<|im_start|>system\nAnswer in JSON.<|im_end|>\n<|im_start|>user\nSay \"yes\" & <mean> it.<|im_end|>\n<|im_start|>assistant\n", model.Format(s_chat));
+        Assert.Equal(
+            "<|im_start|>system\nAnswer in JSON.<|im_end|>\n" +
+            "<|im_start|>user\nSay \"yes\" & <mean> it.<|im_end|>\n" +
+            "<|im_start|>assistant\n",
+            model.Format(s_chat));
     }
 
     [SkippableFact]
@@ -47,8 +52,10 @@ public sealed class LocalModelTests
         Skip.If(RepoPaths.TestModel is null, RepoPaths.NoTestModel);
         using var model = Load(RepoPaths.TestModel!);
         using var schema = JsonDocument.Parse("""
-            {"type":"object","properties":{"label":{"enum":["a","b"]},"score":{"type":"number","minimum":-1,"maximum":1},
-             "note":{"type":"string","maxLength":30},"tags":{"type":"array","items":{"type":"string","maxLength":5},"maxItems":3}}}
+            {"type":"object","properties":{"label":{"enum":["a","b"]},
+             "score":{"type":"number","minimum":-1,"maximum":1},
+             "note":{"type":"string","maxLength":30},
+             "tags":{"type":"array","items":{"type":"string","maxLength":5},"maxItems":3}}}
             """);
         var grammar = JsonSchemaGbnf.Build(schema.RootElement);
         var pattern = GbnfRegex.Compile(grammar.Text);
@@ -73,16 +80,23 @@ public sealed class LocalModelTests
         var grammar = JsonSchemaGbnf.Build(schema.RootElement);
         var instructions = string.Concat(Enumerable.Repeat("Answer with a label for the paragraph. ", 20));
 
-        var first = await model.GenerateAsync([("system", instructions), ("user", "One paragraph.")], grammar, 64, 0, default);
-        var second = await model.GenerateAsync([("system", instructions), ("user", "Another, longer paragraph.")], grammar, 64, 0, default);
-        var other = await model.GenerateAsync([("system", "Something else entirely."), ("user", "One paragraph.")], grammar, 64, 0, default);
+        var first = await model.GenerateAsync(
+            [("system", instructions), ("user", "One paragraph.")], grammar, 64, 0, default);
+        var second = await model.GenerateAsync(
+            [("system", instructions), ("user", "Another, longer paragraph.")], grammar, 64, 0, default);
+        var other = await model.GenerateAsync(
+            [("system", "Something else entirely."), ("user", "One paragraph.")], grammar, 64, 0, default);
 
         Assert.Equal(0, first.ReusedTokens);
         Assert.InRange(second.ReusedTokens, first.InputTokens / 2, first.InputTokens - 1);
-        Assert.InRange(other.ReusedTokens, 0, "<|im_start|>system\n".Length); // only the chat format's opening is shared
+        // Only the chat format's opening is shared.
+        Assert.InRange(other.ReusedTokens, 0, "<|im_start|>system\n".Length);
         Assert.All(new[] { first, second, other }, g => Assert.Matches(GbnfRegex.Compile(grammar.Text), g.Text));
     }
 
     private static LocalModel Load(string path) =>
-        new(new LocalModelOptions { ModelPath = path, Threads = 1 }, _ => Task.FromResult(path), NullLogger<LocalModel>.Instance);
+        new(
+            new LocalModelOptions { ModelPath = path, Threads = 1 },
+            _ => Task.FromResult(path),
+            NullLogger<LocalModel>.Instance);
 }

@@ -44,9 +44,13 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
         var model = Model();
         model.Sha256 = new string('0', 64);
 
-        var refused = await Assert.ThrowsAsync<ModelUnavailableException>(() => Downloader().EnsureAsync(model, _cache.Path, default));
+        var refused = await Assert.ThrowsAsync<ModelUnavailableException>(
+            () => Downloader().EnsureAsync(model, _cache.Path, default));
 
-        Assert.Contains($"SHA-256 {Convert.ToHexStringLower(SHA256.HashData(_model))}, not the configured {model.Sha256}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"SHA-256 {Convert.ToHexStringLower(SHA256.HashData(_model))}, not the configured {model.Sha256}",
+            refused.Message,
+            StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_cache.Path, "*", SearchOption.AllDirectories));
     }
 
@@ -70,12 +74,18 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
     {
         _server.CutShort = (10, 50_000);
 
-        var failed = await Assert.ThrowsAsync<ModelUnavailableException>(() => Downloader(resumes: 1).EnsureAsync(Model(), _cache.Path, default));
+        var failed = await Assert.ThrowsAsync<ModelUnavailableException>(
+            () => Downloader(resumes: 1).EnsureAsync(Model(), _cache.Path, default));
 
-        Assert.Contains("the partial file is kept and the next run resumes it", failed.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "the partial file is kept and the next run resumes it", failed.Message, StringComparison.Ordinal);
         var files = Directory.GetFiles(_cache.Path, "*", SearchOption.AllDirectories);
         var parts = files.Where(f => f.EndsWith(".part", StringComparison.Ordinal)).ToList();
-        Assert.True(parts.Count == 1, failed.Message + " | " + string.Join(", ", Directory.GetFileSystemEntries(_cache.Path, "*", SearchOption.AllDirectories)) + " | " + string.Join(", ", _server.Requests));
+        Assert.True(
+            parts.Count == 1,
+            failed.Message + " | "
+                + string.Join(", ", Directory.GetFileSystemEntries(_cache.Path, "*", SearchOption.AllDirectories))
+                + " | " + string.Join(", ", _server.Requests));
         var part = parts[0];
         Assert.Equal(100_000, new FileInfo(part).Length);
 
@@ -92,9 +102,11 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
         var model = Model();
         model.Endpoint = "http://127.0.0.1:9";
 
-        var failed = await Assert.ThrowsAsync<ModelUnavailableException>(() => Downloader(resumes: 1).EnsureAsync(model, _cache.Path, default));
+        var failed = await Assert.ThrowsAsync<ModelUnavailableException>(
+            () => Downloader(resumes: 1).EnsureAsync(model, _cache.Path, default));
 
-        Assert.Contains("could not download tiny.gguf from http://127.0.0.1:9", failed.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "could not download tiny.gguf from http://127.0.0.1:9", failed.Message, StringComparison.Ordinal);
         Assert.Contains("pass --model-path", failed.Message, StringComparison.Ordinal);
     }
 
@@ -106,7 +118,8 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
         model.Token = "hf_secret_canary";
         _server.Content = [];
 
-        var failed = await Assert.ThrowsAsync<ModelUnavailableException>(() => Downloader().EnsureAsync(model, _cache.Path, default));
+        var failed = await Assert.ThrowsAsync<ModelUnavailableException>(
+            () => Downloader().EnsureAsync(model, _cache.Path, default));
 
         Assert.Contains("does not exist", failed.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hf_secret_canary", failed.Message, StringComparison.Ordinal);
@@ -122,5 +135,9 @@ public sealed class ModelDownloaderTests : IAsyncLifetime
     };
 
     private static ModelDownloader Downloader(int resumes = 4) =>
-        new(new HttpClient(), TimeProvider.System, NullLogger<ModelDownloader>.Instance) { MaxResumes = resumes, ResumeDelay = TimeSpan.FromMilliseconds(10) };
+        new(new HttpClient(), TimeProvider.System, NullLogger<ModelDownloader>.Instance)
+        {
+            MaxResumes = resumes,
+            ResumeDelay = TimeSpan.FromMilliseconds(10),
+        };
 }

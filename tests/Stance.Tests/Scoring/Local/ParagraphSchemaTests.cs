@@ -22,7 +22,8 @@ public sealed class ParagraphSchemaTests
         var checkedAnswers = 0;
         foreach (var paragraph in s_paragraphs)
         {
-            var narrowed = ParagraphSchema.Narrow(TestAnswers.Prompt.AnswerSchema, paragraph, TestAnswers.Prompt.Targets);
+            var narrowed = ParagraphSchema.Narrow(
+                TestAnswers.Prompt.AnswerSchema, paragraph, TestAnswers.Prompt.Targets);
             var built = JsonSchemaGbnf.Build(JsonSerializer.SerializeToElement(narrowed));
             var grammar = GbnfRegex.Compile(built.Text);
             for (var i = 0; i < 20; i++)
@@ -45,7 +46,8 @@ public sealed class ParagraphSchemaTests
     [Fact]
     public void TheTargetsAreExactlyTheWatchedTargetsTheParagraphNamesEachWithItsOwnWordsAndSentences()
     {
-        var paragraph = Paragraph("Washington keeps lecturing Baku. The U.S. should look at itself. Nobody asked Armenia.");
+        var paragraph = Paragraph(
+            "Washington keeps lecturing Baku. The U.S. should look at itself. Nobody asked Armenia.");
 
         var narrowed = ParagraphSchema.Narrow(TestAnswers.Prompt.AnswerSchema, paragraph, TestAnswers.Prompt.Targets);
 
@@ -55,23 +57,46 @@ public sealed class ParagraphSchemaTests
         var first = targets["prefixItems"]![0]!["anyOf"]![0]!["properties"]!;
         Assert.Equal("United States", (string?)first["target"]!["enum"]![0]);
         Assert.Equal(["Washington", "U.S."], first["mention"]!["enum"]!.AsArray().Select(m => (string?)m));
-        Assert.Equal(["Washington keeps lecturing Baku.", "The U.S. should look at itself."], first["evidence"]!["enum"]!.AsArray().Select(m => (string?)m));
-        Assert.Equal([null, "United States", "Azerbaijan", "Armenia"], narrowed["anyOf"]![0]!["properties"]!["main_target"]!["enum"]!.AsArray().Select(m => (string?)m));
+        Assert.Equal(
+            ["Washington keeps lecturing Baku.", "The U.S. should look at itself."],
+            first["evidence"]!["enum"]!.AsArray().Select(m => (string?)m));
+        Assert.Equal(
+            [null, "United States", "Azerbaijan", "Armenia"],
+            narrowed["anyOf"]![0]!["properties"]!["main_target"]!["enum"]!.AsArray().Select(m => (string?)m));
     }
 
     [Theory]
-    [InlineData("\"sentiment_label\":\"negative\"", "\"sentiment_label\":\"positive\"", "a positive label with a negative score")]
-    [InlineData("\"sentiment_label\":\"negative\",\"sentiment_score\":-0.50", "\"sentiment_label\":\"neutral\",\"sentiment_score\":0.30", "a neutral label outside ±0.25")]
-    [InlineData("\"evidence\":\"The U.S. should look at itself.\"", "\"evidence\":\"Nobody asked Armenia.\"", "evidence from a sentence that does not name the target")]
+    [InlineData(
+        "\"sentiment_label\":\"negative\"",
+        "\"sentiment_label\":\"positive\"",
+        "a positive label with a negative score")]
+    [InlineData(
+        "\"sentiment_label\":\"negative\",\"sentiment_score\":-0.50",
+        "\"sentiment_label\":\"neutral\",\"sentiment_score\":0.30",
+        "a neutral label outside ±0.25")]
+    [InlineData(
+        "\"evidence\":\"The U.S. should look at itself.\"",
+        "\"evidence\":\"Nobody asked Armenia.\"",
+        "evidence from a sentence that does not name the target")]
     [InlineData("\"target\":\"Armenia\"", "\"target\":\"Russia\"", "a target the paragraph does not name")]
     [InlineData("\"main_target\":\"United States\"", "\"main_target\":\"France\"", "a main target that is not scored")]
-    [InlineData("\"stance_score\":-0.60,\"confidence\":0.70,\"rationale\"", "\"stance_score\":-0.6,\"confidence\":0.70,\"rationale\"", "a number written with one decimal")]
+    [InlineData(
+        "\"stance_score\":-0.60,\"confidence\":0.70,\"rationale\"",
+        "\"stance_score\":-0.6,\"confidence\":0.70,\"rationale\"",
+        "a number written with one decimal")]
     public void TheGrammarRejectsWhatTheAnswerRulesWouldReject(string part, string broken, string what)
     {
         var paragraph = Paragraph("The U.S. should look at itself. Nobody asked Armenia.");
         var narrowed = ParagraphSchema.Narrow(TestAnswers.Prompt.AnswerSchema, paragraph, TestAnswers.Prompt.Targets);
         var grammar = GbnfRegex.Compile(JsonSchemaGbnf.Convert(JsonSerializer.SerializeToElement(narrowed)));
-        var valid = """{"sentiment_label":"negative","sentiment_score":-0.50,"main_target":"United States","stance_label":"against","stance_score":-0.60,"confidence":0.70,"rationale":"r","targets":[{"target":"United States","mention":"U.S.","stance_label":"against","stance_score":-0.60,"confidence":0.70,"evidence":"The U.S. should look at itself."},{"target":"Armenia","mention":"Armenia","stance_label":"neutral","stance_score":0.00,"confidence":0.50,"evidence":"Nobody asked Armenia."}]}""";
+        var valid =
+            """{"sentiment_label":"negative","sentiment_score":""" +
+            """-0.50,"main_target":"United States","stance_label":"against","stance_score":""" +
+            """-0.60,"confidence":0.70,"rationale":"r","targets":[""" +
+            """{"target":"United States","mention":"U.S.","stance_label":"against","stance_score":""" +
+            """-0.60,"confidence":0.70,"evidence":"The U.S. should look at itself."},""" +
+            """{"target":"Armenia","mention":"Armenia","stance_label":"neutral","stance_score":""" +
+            """0.00,"confidence":0.50,"evidence":"Nobody asked Armenia."}]}""";
         var at = valid.IndexOf(part, StringComparison.Ordinal);
         Assert.True(at >= 0, $"the valid answer has no {part}");
         var mutated = valid[..at] + broken + valid[(at + part.Length)..];
