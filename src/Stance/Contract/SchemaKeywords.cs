@@ -3,21 +3,6 @@ using System.Text.Json;
 
 namespace Stance.Contract;
 
-/// <summary>How Stance enforces a JSON Schema keyword of the answer schema.</summary>
-internal enum KeywordSupport
-{
-    /// <summary>A note for people and models (<c>description</c>, <c>title</c>); nothing to enforce.</summary>
-    Annotation,
-
-    /// <summary>The answer validator (<see cref="JsonSchemaChecker"/>) rejects an answer that breaks it, and the local
-    /// provider's grammar (<see cref="Local.JsonSchemaGbnf"/>) never lets the model write one.</summary>
-    Everywhere,
-
-    /// <summary>The answer validator rejects an answer that breaks it, but a GBNF grammar cannot express it, so the
-    /// local provider refuses a schema that uses it.</summary>
-    ValidatorOnly,
-}
-
 /// <summary>The JSON Schema keywords an answer schema may use: the one list that the prompt check
 /// (<see cref="Prompts.PromptLoader"/>), the answer validator (<see cref="JsonSchemaChecker"/>) and the local grammar
 /// (<see cref="Local.JsonSchemaGbnf"/>) all read. A keyword not listed here is refused, never silently
@@ -135,12 +120,4 @@ internal static class SchemaKeywords
             .All(t => t.ValueKind == JsonValueKind.String && Types.Contains(t.GetString()!)),
         _ => false,
     };
-}
-
-/// <summary>A keyword of an answer schema that Stance would not enforce, at <see cref="Path"/> in the schema.</summary>
-internal sealed record UnsupportedKeyword(string Path, string? Keyword, string Reason)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        Keyword is null ? $"at {Path} {Reason}" : $"uses \"{Keyword}\" at {Path}, {Reason}";
 }

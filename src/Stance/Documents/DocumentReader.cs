@@ -266,9 +266,3 @@ internal static class DocumentReader
 
     private static ReadItem Problem(string where, string reason) => new(null, new DocumentProblem(where, reason));
 }
-
-/// <summary>What one read of the input folder found.</summary>
-internal sealed record DocumentBatch(IReadOnlyList<SourceDocument> Documents, IReadOnlyList<DocumentProblem> Problems);
-
-/// <summary>One item of a folder read: a document, or a file or record that could not be used.</summary>
-internal sealed record ReadItem(SourceDocument? Document, DocumentProblem? Problem);

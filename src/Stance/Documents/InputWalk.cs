@@ -191,6 +191,3 @@ internal static class InputWalk
         private static string Shown(string relative) => relative.Length == 0 ? "." : relative;
     }
 }
-
-/// <summary>A file to read (<paramref name="Problem"/> null), or an entry skipped with the reason.</summary>
-internal sealed record WalkEntry(string Relative, string FullPath, string? Problem);

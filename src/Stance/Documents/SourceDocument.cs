@@ -18,19 +18,3 @@ internal sealed record SourceDocument(
     string? Source = null,
     DateTime? PublishedAt = null,
     string? Meta = null);
-
-/// <summary>The layout rules that apply when a body is split into paragraphs.</summary>
-internal enum DocumentFormat
-{
-    /// <summary>Plain text: the first block is the title when it is one line.</summary>
-    PlainText,
-
-    /// <summary>Markdown: a leading <c># </c> heading is the title, other headings are dropped.</summary>
-    Markdown,
-
-    /// <summary>A JSONL record: the title comes from its own field, every block is a paragraph.</summary>
-    JsonRecord,
-}
-
-/// <summary>A file or record that could not be read; it is reported and skipped, never fatal.</summary>
-internal sealed record DocumentProblem(string SourcePath, string Reason);

@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parquet.Serialization;
-using Parquet.Serialization.Attributes;
 using Stance.Contract;
 using Stance.Output;
 using Stance.Paragraphs;
@@ -162,26 +160,4 @@ internal sealed partial class EvalRunner(
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Information, Message = "Evaluation done: {Count} items, F_avg {FAvg:F4}, macro-F1 {MacroF1:F4}, accuracy {Accuracy:F4}; predictions in {Path}")]
     private static partial void LogDone(ILogger logger, int count, double fAvg, double macroF1, double accuracy, string path);
-}
-
-/// <summary>One gold item.</summary>
-internal sealed record GoldItem(string? Id, string Target, string Text, string Label);
-
-/// <summary>One row of the <c>eval</c> table.</summary>
-internal sealed class EvalRow
-{
-    [JsonPropertyName("run_id")] public required string RunId { get; init; }
-    [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
-    [JsonPropertyName("id")] public required string Id { get; init; }
-    [JsonPropertyName("target")] public required string Target { get; init; }
-    [JsonPropertyName("text")] public required string Text { get; init; }
-    [JsonPropertyName("gold_label")] public required string GoldLabel { get; init; }
-    [JsonPropertyName("predicted_label")] public required string PredictedLabel { get; init; }
-    [JsonPropertyName("stance_score")] public double? StanceScore { get; init; }
-    [JsonPropertyName("confidence")] public double? Confidence { get; init; }
-    [JsonPropertyName("status")] public required string Status { get; init; }
-    [JsonPropertyName("error")] public string? Error { get; init; }
-    [JsonPropertyName("provider")] public required string Provider { get; init; }
-    [JsonPropertyName("model")] public required string Model { get; init; }
-    [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
 }

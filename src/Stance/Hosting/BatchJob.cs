@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Stance.Documents;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;

@@ -6,6 +6,3 @@ internal sealed class RunOutcome
     /// <summary>The code the process exits with.</summary>
     public int ExitCode { get; set; } = ExitCodes.Crashed;
 }
-
-/// <summary>The outcome of one run: its id, its manifest and the exit code.</summary>
-internal sealed record RunSummary(string RunId, Output.RunManifest Manifest, int ExitCode);

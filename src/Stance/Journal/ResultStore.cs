@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Stance.Contract;
-using Stance.Scoring;
 using Stance.Storage;
 
 namespace Stance.Journal;
@@ -259,23 +258,5 @@ internal sealed class ResultStore : IAsyncDisposable
     private sealed record PendingWrite(Action<SqliteCommand>? Prepare, object[]? Answer = null)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-}
-
-/// <summary>An answer found in the store, with what it cost when it was paid for.</summary>
-internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? InputTokens, int? OutputTokens, double LatencyMs, DateTimeOffset ScoredAt, string RunId, string Session);
-
-/// <summary>A journal opened for look-ups only.</summary>
-internal sealed class ReadOnlyResultStore(SqliteConnection connection) : IDisposable
-{
-    private readonly SqliteCommand _find = ResultStore.PrepareFind(connection);
-
-    /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
-    public StoredAnswer? Find(string cacheKey) => ResultStore.Find(_find, cacheKey);
-
-    public void Dispose()
-    {
-        _find.Dispose();
-        connection.Dispose();
     }
 }

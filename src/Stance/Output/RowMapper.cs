@@ -1,7 +1,6 @@
 using Stance.Contract;
 using Stance.Journal;
 using Stance.Paragraphs;
-using Stance.Scoring;
 
 namespace Stance.Output;
 

@@ -82,6 +82,3 @@ internal static partial class ParagraphSplitter
     [GeneratedRegex(@"^\s{0,3}#{1,6}(\s|$)")]
     private static partial Regex MarkdownHeading();
 }
-
-/// <summary>A document split into paragraphs.</summary>
-internal sealed record SplitDocument(string? Title, IReadOnlyList<Paragraph> Paragraphs, IReadOnlyList<string> Skipped);

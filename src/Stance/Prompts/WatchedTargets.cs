@@ -132,9 +132,3 @@ internal sealed class WatchedTargets
 
     private sealed record WatchedTargetEntry(string? Name, List<string>? Aliases);
 }
-
-/// <summary>A canonical target and its aliases.</summary>
-internal sealed record WatchedTarget(string Name, IReadOnlyList<string> Aliases);
-
-/// <summary>A literal mention of a watched target at a character offset.</summary>
-internal sealed record TargetMention(string Target, string Mention, int Index);

@@ -167,13 +167,3 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
         return text[from..to];
     }
 }
-
-/// <summary>The outcome of validating one answer.</summary>
-internal sealed record AnswerCheck(StanceAnswer? Answer, string? Reason)
-{
-    /// <summary>An accepted answer.</summary>
-    public static AnswerCheck Accept(StanceAnswer answer) => new(answer, null);
-
-    /// <summary>A rejected answer and why.</summary>
-    public static AnswerCheck Reject(string reason) => new(null, reason);
-}

@@ -1,17 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using Polly;
-using Polly.Registry;
 using Stance.Prompts;
 using Stance.Scoring.Llm;
 using Stance.Scoring.Local;
 using Stance.Scoring.Pacing;
-using Stance.Telemetry;
 
 namespace Stance.Scoring;
 

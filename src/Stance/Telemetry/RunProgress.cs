@@ -78,17 +78,3 @@ internal sealed class RunProgress(StanceMetrics metrics, TimeProvider time)
             elapsed.TotalSeconds > 0 ? requests / elapsed.TotalSeconds : 0, elapsed, eta);
     }
 }
-
-/// <summary>The counts of a run at one moment.</summary>
-internal sealed record ProgressSnapshot(
-    int Documents,
-    int Paragraphs,
-    int Done,
-    int Ok,
-    int Failed,
-    int Filtered,
-    int Cached,
-    int Requests,
-    double RequestsPerSecond,
-    TimeSpan Elapsed,
-    TimeSpan? Eta);

@@ -1,6 +1,5 @@
 using Stance.Contract;
 using Stance.Hosting;
-using Stance.Scoring;
 using Stance.Tests.Support;
 
 namespace Stance.Tests.EndToEnd;

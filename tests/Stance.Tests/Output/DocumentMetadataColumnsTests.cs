@@ -1,6 +1,4 @@
-using System.Text.Json.Serialization;
 using Parquet.Serialization;
-using Parquet.Serialization.Attributes;
 using Stance.Hosting;
 using Stance.Tests.Support;
 

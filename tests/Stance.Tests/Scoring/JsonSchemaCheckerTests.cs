@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Stance.Contract;
-using Stance.Scoring;
 
 namespace Stance.Tests.Scoring;
 

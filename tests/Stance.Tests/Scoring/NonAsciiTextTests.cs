@@ -1,4 +1,3 @@
-using System.Text;
 using Stance.Contract;
 using Stance.Documents;
 using Stance.Paragraphs;

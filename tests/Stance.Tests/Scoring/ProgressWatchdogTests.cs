@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
-using Stance.Hosting;
 using Stance.Scoring.Llm;
 
 namespace Stance.Tests.Scoring;

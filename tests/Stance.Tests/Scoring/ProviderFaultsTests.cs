@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.SemanticKernel;
 using Stance.Contract;
-using Stance.Scoring;
 using Stance.Scoring.Llm;
 
 namespace Stance.Tests.Scoring;

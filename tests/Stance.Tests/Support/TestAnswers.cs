@@ -1,6 +1,5 @@
 using Stance.Contract;
 using Stance.Prompts;
-using Stance.Scoring;
 using Stance.Scoring.Lexicon;
 
 namespace Stance.Tests.Support;

@@ -51,15 +51,3 @@ internal sealed class RepeatedServerErrors
         (int)status >= 500 && status is not (HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable
             or HttpStatusCode.GatewayTimeout);
 }
-
-/// <summary>The server gave one paragraph the same 5xx answer <see cref="RepeatedServerErrors.Limit"/> times in a
-/// row; the paragraph fails as <c>server_error</c> and the run goes on.</summary>
-internal sealed class RepeatedServerErrorException(int times, Exception inner)
-    : Exception(
-        $"the server gave the same answer {times} times in a row for this paragraph, so it was not asked again "
-        + $"(a request it cannot serve, not counted as the provider being down): {ProviderFaults.Describe(inner)}",
-        inner);
-
-/// <summary>The provider asked to wait longer than <c>Stance:Resilience:MaxRetryAfter</c>: the run stops at
-/// once.</summary>
-internal sealed class ProviderWaitTooLongException(string message, Exception inner) : Exception(message, inner);

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
-using OpenAIChatModelFactory = OpenAI.Chat.OpenAIChatModelFactory;
 using Stance.Contract;
+using OpenAIChatModelFactory = OpenAI.Chat.OpenAIChatModelFactory;
 
 namespace Stance.Scoring.Local;
 

@@ -164,6 +164,3 @@ internal sealed partial class ModelDownloader(HttpClient http, TimeProvider time
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Model {File} downloaded and its SHA-256 verified: {Path}")]
     private static partial void LogVerified(ILogger logger, string file, string path);
 }
-
-/// <summary>The local model cannot be found, downloaded, verified or loaded; nothing was scored.</summary>
-internal sealed class ModelUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Scoring;

@@ -1,0 +1,4 @@
+namespace Stance.Output;
+
+/// <summary>A part file to rename into place at commit.</summary>
+internal sealed record CommitRename(string From, string To);

@@ -1,0 +1,136 @@
+using Stance.Journal;
+
+namespace Stance.Output;
+
+/// <summary>A run's two tables being written: rows are buffered up to the part size, then written as a hidden part.</summary>
+internal sealed class RunTables(ParquetOutput output, string outputFolder, RunStamp run, int rowsPerPart, ReplaceMode replace)
+{
+    private readonly List<ParagraphRow> _paragraphs = [];
+    private readonly List<TargetRow> _targets = [];
+    private readonly List<CommitRename> _parts = [];
+    // Every document the run read (also one that now has no paragraph), from the reader's thread and the writer's.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
+    private int _paragraphPart;
+    private int _targetPart;
+
+    /// <summary>Records that the run read <paramref name="documentId"/>: its earlier rows of the date are replaced, even
+    /// when it now has no paragraph.</summary>
+    public void DocumentRead(string documentId) => _documents.TryAdd(documentId, 0);
+
+    /// <summary>Adds a paragraph row.</summary>
+    public async ValueTask AddParagraphAsync(ParagraphRow row, CancellationToken cancellationToken)
+    {
+        _documents.TryAdd(row.DocumentId, 0);
+        await AddCarriedParagraphAsync(row, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a target row.</summary>
+    public async ValueTask AddTargetAsync(TargetRow row, CancellationToken cancellationToken)
+    {
+        _targets.Add(row);
+        if (_targets.Count >= rowsPerPart)
+        {
+            await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Carries the date's other rows forward, writes what is buffered and commits every part.</summary>
+    public async Task<CommitResult> CommitAsync(CancellationToken cancellationToken)
+    {
+        var deletes = new List<string>();
+        var kept = new List<string>();
+        foreach (var table in ParquetOutput.Tables)
+        {
+            foreach (var part in ParquetOutput.CommittedParts(outputFolder, table, run).ToList())
+            {
+                var path = Path.Combine(outputFolder, part);
+                var documents = replace == ReplaceMode.Date ? null : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
+                if (documents is not null && !documents.Any(_documents.ContainsKey))
+                {
+                    kept.Add(part);
+                    if (table == "paragraphs")
+                    {
+                        CountRuns(await PartFile.ReadStringsAsync(path, "run_id", cancellationToken).ConfigureAwait(false));
+                    }
+
+                    continue;
+                }
+
+                deletes.Add(part);
+                if (documents is not null)
+                {
+                    await CarryAsync(table, path, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        if (_paragraphs.Count > 0 || _paragraphPart == 0)
+        {
+            await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_targets.Count > 0 || _targetPart == 0)
+        {
+            await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var files = await output.CommitAsync(outputFolder, run, _parts, deletes, cancellationToken).ConfigureAwait(false);
+        return new CommitResult(files, kept, _runs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value));
+    }
+
+    // The rows of an earlier part that belong to documents this run did not read: they stay in the date, now in this run's parts.
+    private async Task CarryAsync(string table, string path, CancellationToken cancellationToken)
+    {
+        if (table == "paragraphs")
+        {
+            foreach (var row in await PartFile.ReadRowsAsync<ParagraphRow>(path, cancellationToken).ConfigureAwait(false))
+            {
+                if (!_documents.ContainsKey(row.DocumentId))
+                {
+                    await AddCarriedParagraphAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var row in await PartFile.ReadRowsAsync<TargetRow>(path, cancellationToken).ConfigureAwait(false))
+        {
+            if (!_documents.ContainsKey(row.DocumentId))
+            {
+                await AddTargetAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask AddCarriedParagraphAsync(ParagraphRow row, CancellationToken cancellationToken)
+    {
+        CountRuns([row.RunId]);
+        _paragraphs.Add(row);
+        if (_paragraphs.Count >= rowsPerPart)
+        {
+            await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void CountRuns(IEnumerable<string> runIds)
+    {
+        foreach (var runId in runIds)
+        {
+            _runs[runId] = _runs.GetValueOrDefault(runId) + 1;
+        }
+    }
+
+    private async Task FlushParagraphsAsync(CancellationToken cancellationToken)
+    {
+        _parts.Add(await ParquetOutput.WritePartAsync(outputFolder, "paragraphs", run, _paragraphPart++, _paragraphs, cancellationToken).ConfigureAwait(false));
+        _paragraphs.Clear();
+    }
+
+    private async Task FlushTargetsAsync(CancellationToken cancellationToken)
+    {
+        _parts.Add(await ParquetOutput.WritePartAsync(outputFolder, "targets", run, _targetPart++, _targets, cancellationToken).ConfigureAwait(false));
+        _targets.Clear();
+    }
+}
