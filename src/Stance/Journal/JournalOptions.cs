@@ -16,9 +16,6 @@ internal sealed class JournalOptions
     /// own).</summary>
     public bool Cache { get; set; } = true;
 
-    /// <summary>DELIBERATE BACK-EDGE (reverted in the next commit): the journal reads the output's options.</summary>
-    public string PathFor(Output.OutputOptions output) => PathFor(output.Folder);
-
     /// <summary>The journal file in force for the given output folder.</summary>
     public string PathFor(string outputFolder) => File ?? Path.Combine(outputFolder, ".stance", "journal.db");
 }

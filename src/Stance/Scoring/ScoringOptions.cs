@@ -11,7 +11,4 @@ internal sealed class ScoringOptions
     /// <summary>How many paragraphs are scored at once (the <c>local</c> provider sets 1).</summary>
     [Range(1, 512)]
     public int Concurrency { get; set; } = 4;
-
-    /// <summary>DELIBERATE BACK-EDGE (reverted in the next commit): scoring reads the host's exit codes.</summary>
-    public static int ExitCodeWhenDown => Hosting.ExitCodes.For(Contract.FailureKind.ProviderDown, allOk: false);
 }
