@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,6 +7,7 @@ using Stance.Contract;
 using Stance.Output;
 using Stance.Paragraphs;
 using Stance.Prompts;
+using Stance.Reporting;
 using Stance.Scoring;
 using Stance.Storage;
 
@@ -68,7 +68,7 @@ internal sealed partial class EvalRunner(
             File.Delete(earlier);
         }
 
-        Console.Out.Write(Render(goldPath, predictions, path));
+        Print(Console.Out, goldPath, predictions, path);
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
         LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
         return problems.Count == 0 && predictions.All(p => p.Status == "ok");
@@ -89,30 +89,36 @@ internal sealed partial class EvalRunner(
         };
     }
 
-    /// <summary>The printed report: F_avg, macro-F1, accuracy, the confusion matrix and per-target figures.</summary>
-    internal static string Render(string goldPath, IReadOnlyList<EvalRow> predictions, string parquetPath)
+    /// <summary>Prints the report: F_avg, macro-F1, accuracy, the confusion matrix and per-target figures (tables
+    /// with borders on a terminal, plain columns in logs and pipes).</summary>
+    internal static void Print(TextWriter console, string goldPath, IReadOnlyList<EvalRow> predictions, string parquetPath)
     {
         var inv = CultureInfo.InvariantCulture;
         var all = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
-        var text = new StringBuilder();
-        text.AppendLine(inv, $"Evaluation of {goldPath}: {all.Count} items; predictions in {parquetPath}");
-        text.AppendLine(inv, $"F_avg: {all.FAvg:F4}   (mean of F1 favor {all.Classes["favor"].F1:F4} and F1 against {all.Classes["against"].F1:F4}; SemEval-2016)");
-        text.AppendLine(inv, $"macro-F1: {all.MacroF1:F4}   accuracy: {all.Accuracy:F4}");
-        text.AppendLine("confusion (rows gold, columns predicted):");
-        text.AppendLine(inv, $"{"",10}{"favor",9}{"against",9}{"none",9}");
+        console.WriteLine(string.Create(inv, $"Evaluation of {goldPath}: {all.Count} items; predictions in {parquetPath}"));
+        console.WriteLine(string.Create(inv, $"F_avg: {all.FAvg:F4}   (mean of F1 favor {all.Classes["favor"].F1:F4} "
+            + $"and F1 against {all.Classes["against"].F1:F4}; SemEval-2016)"));
+        console.WriteLine(string.Create(inv, $"macro-F1: {all.MacroF1:F4}   accuracy: {all.Accuracy:F4}"));
+        console.WriteLine("confusion (rows gold, columns predicted):");
+        var confusion = ConsoleTable.Create("gold", "favor", "against", "none");
         for (var g = 0; g < 3; g++)
         {
-            text.AppendLine(inv, $"{EvalScores.Labels[g],10}{all.Confusion[g, 0],9}{all.Confusion[g, 1],9}{all.Confusion[g, 2],9}");
+            confusion.AddCells(EvalScores.Labels[g], Number(all.Confusion[g, 0]), Number(all.Confusion[g, 1]),
+                Number(all.Confusion[g, 2]));
         }
 
-        text.AppendLine(inv, $"{"target",-24}{"n",5}{"F_avg",9}{"macro-F1",10}{"accuracy",10}");
+        ConsoleTable.Write(confusion, console);
+        var targets = ConsoleTable.Create("target", "n", "F_avg", "macro-F1", "accuracy");
         foreach (var group in predictions.GroupBy(p => p.Target).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var s = EvalScores.Compute([.. group.Select(p => (p.GoldLabel, p.PredictedLabel))]);
-            text.AppendLine(inv, $"{group.Key,-24}{s.Count,5}{s.FAvg,9:F4}{s.MacroF1,10:F4}{s.Accuracy,10:F4}");
+            targets.AddCells(group.Key, Number(s.Count), Fixed(s.FAvg), Fixed(s.MacroF1), Fixed(s.Accuracy));
         }
 
-        return text.ToString();
+        ConsoleTable.Write(targets, console);
+
+        static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+        static string Fixed(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Reads the gold file: one object a line, <c>id, target, text, label</c> (favor | against | none).</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stance.Evaluation;
 using Stance.Prompts;
+using Stance.Reporting;
 using Stance.Storage;
 
 namespace Stance.Hosting;
@@ -85,7 +86,9 @@ internal sealed partial class BatchWorker(
     private int DryRun()
     {
         var plan = Get<DryRunPlanner>().Plan();
-        Console.Out.Write(plan.Render());
+        Console.Out.WriteLine(plan.Title);
+        ConsoleTable.Write(plan.ToTable(), Console.Out);
+        Console.Out.WriteLine(plan.Footer);
         var (documents, paragraphs, hits, calls) = (plan.DocumentCount, plan.Paragraphs, plan.CacheHits, plan.Calls);
         LogPlan(logger, documents, paragraphs, hits, calls, plan.InputTokens, plan.OutputTokens, plan.EstimatedCost, plan.Currency);
         return ExitCodes.Ok;

@@ -1,10 +1,12 @@
 using System.Globalization;
-using System.Text;
+using Spectre.Console;
+using Stance.Reporting;
 using Stance.Scoring;
 
 namespace Stance.Hosting;
 
-/// <summary>What a run would do: the first <see cref="DryRunPlanner.ListedDocuments"/> documents one by one, and totals.</summary>
+/// <summary>What a run would do: the first <see cref="DryRunPlanner.ListedDocuments"/> documents one by one, and
+/// totals.</summary>
 internal sealed record RunPlan(
     DateOnly RunDate,
     string Provider,
@@ -32,29 +34,46 @@ internal sealed record RunPlan(
     /// <summary>Estimated output tokens.</summary>
     public long OutputTokens => Total.OutputTokens;
 
-    /// <summary>The plan as a plain-text table.</summary>
-    public string Render()
+    /// <summary>The line above the table.</summary>
+    public string Title =>
+        $"Dry run for {RunDate:yyyy-MM-dd}: provider {Provider}, model {Model}, prompt {PromptSha256[..12]} "
+        + "(no call made, nothing written)";
+
+    /// <summary>The line below the table.</summary>
+    public string Footer => string.Create(
+        CultureInfo.InvariantCulture,
+        $"estimated cost: {EstimatedCost:0.######} {Currency} (input and output tokens estimated at "
+        + $"{TokenEstimator.CharsPerToken} characters a token and the configured output tokens per call)");
+
+    /// <summary>The documents, the rest summed in one row, and the total.</summary>
+    public Table ToTable()
     {
-        var text = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"Dry run for {RunDate:yyyy-MM-dd}: provider {Provider}, model {Model}, prompt {PromptSha256[..12]} (no call made, nothing written)");
-        text.AppendLine(inv, $"{"document",-48} {"paragraphs",10} {"cached",7} {"calls",6} {"in tokens",10} {"out tokens",10}");
+        var table = ConsoleTable.Create("document", "paragraphs", "cached", "calls", "in tokens", "out tokens");
         foreach (var d in Documents)
         {
             var name = d.DocumentId.Length > 48 ? "…" + d.DocumentId[^47..] : d.DocumentId;
-            text.AppendLine(inv, $"{name,-48} {d.Paragraphs,10} {d.CacheHits,7} {d.Calls,6} {d.InputTokens,10} {d.OutputTokens,10}");
+            Add(table, name, d.Paragraphs, d.CacheHits, d.Calls, d.InputTokens, d.OutputTokens);
         }
 
         if (DocumentCount > Documents.Count)
         {
-            var rest = $"… and {DocumentCount - Documents.Count} more documents";
-            var (p, c, k, i, o) = (Paragraphs - Documents.Sum(d => d.Paragraphs), CacheHits - Documents.Sum(d => d.CacheHits),
-                Calls - Documents.Sum(d => d.Calls), InputTokens - Documents.Sum(d => d.InputTokens), OutputTokens - Documents.Sum(d => d.OutputTokens));
-            text.AppendLine(inv, $"{rest,-48} {p,10} {c,7} {k,6} {i,10} {o,10}");
+            Add(
+                table,
+                $"… and {DocumentCount - Documents.Count} more documents",
+                Paragraphs - Documents.Sum(d => d.Paragraphs),
+                CacheHits - Documents.Sum(d => d.CacheHits),
+                Calls - Documents.Sum(d => d.Calls),
+                InputTokens - Documents.Sum(d => d.InputTokens),
+                OutputTokens - Documents.Sum(d => d.OutputTokens));
         }
 
-        text.AppendLine(inv, $"{"total (" + DocumentCount + " documents, " + BadDocuments + " bad)",-48} {Paragraphs,10} {CacheHits,7} {Calls,6} {InputTokens,10} {OutputTokens,10}");
-        text.AppendLine(inv, $"estimated cost: {EstimatedCost:0.######} {Currency} (input and output tokens estimated at {TokenEstimator.CharsPerToken} characters a token and the configured output tokens per call)");
-        return text.ToString();
+        Add(table, $"total ({DocumentCount} documents, {BadDocuments} bad)", Paragraphs, CacheHits, Calls, InputTokens,
+            OutputTokens);
+        return table;
     }
+
+    private static void Add(Table table, string name, int paragraphs, int cached, int calls, long input, long output) =>
+        table.AddCells(name, Number(paragraphs), Number(cached), Number(calls), Number(input), Number(output));
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
