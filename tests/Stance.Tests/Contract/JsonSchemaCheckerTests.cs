@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Stance.Contract;
 
-namespace Stance.Tests.Scoring;
+namespace Stance.Tests.Contract;
 
 /// <summary>Each keyword the answer schema may hold is enforced: an answer that breaks it is rejected, one that keeps
 /// it passes; a keyword outside <see cref="SchemaKeywords"/> is refused when the schema is compiled.</summary>
