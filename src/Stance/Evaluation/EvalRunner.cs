@@ -36,11 +36,26 @@ internal sealed partial class EvalRunner(
         var now = time.GetUtcNow();
         var runId = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
         var predictions = new EvalRow[items.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = scoring.Value.Concurrency, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, items.Count),
+            new ParallelOptions
+            {
+                MaxDegreeOfParallelism = scoring.Value.Concurrency,
+                CancellationToken = cancellationToken,
+            },
             async (i, ct) =>
             {
                 var item = items[i];
-                var paragraph = new Paragraph("eval", null, Path.GetFileName(goldPath), i, item.Id!, ParagraphSplitter.Sha256Hex(item.Text), item.Text, null, item.Target);
+                var paragraph = new Paragraph(
+                    "eval",
+                    null,
+                    Path.GetFileName(goldPath),
+                    i,
+                    item.Id!,
+                    ParagraphSplitter.Sha256Hex(item.Text),
+                    item.Text,
+                    null,
+                    item.Target);
                 ScoreOutcome outcome;
                 try
                 {
@@ -54,16 +69,34 @@ internal sealed partial class EvalRunner(
                 predictions[i] = Predict(runId, DateOnly.FromDateTime(now.UtcDateTime), item, outcome);
             }).ConfigureAwait(false);
 
-        var path = Path.Combine(output.Value.Folder, "eval", $"run_date={now:yyyy-MM-dd}", $"part-{runId}-00000.parquet");
-        await DurableFile.WriteAsync(path, (stream, ct) => ParquetSerializer.SerializeAsync(predictions, stream, null, new Dictionary<string, string>
-        {
-            ["run_id"] = runId, ["prompt_sha256"] = prompt.Sha256, ["model"] = scorer.Model, ["provider"] = scorer.Provider,
-            ["stance_schema_version"] = ParquetOutput.SchemaVersion,
-        }, ct), cancellationToken).ConfigureAwait(false);
+        var path = Path.Combine(
+            output.Value.Folder,
+            "eval",
+            $"run_date={now:yyyy-MM-dd}",
+            $"part-{runId}-00000.parquet");
+        await DurableFile.WriteAsync(
+            path,
+            (stream, ct) => ParquetSerializer.SerializeAsync(
+                predictions,
+                stream,
+                null,
+                new Dictionary<string, string>
+                {
+                    ["run_id"] = runId,
+                    ["prompt_sha256"] = prompt.Sha256,
+                    ["model"] = scorer.Model,
+                    ["provider"] = scorer.Provider,
+                    ["stance_schema_version"] = ParquetOutput.SchemaVersion,
+                },
+                ct),
+            cancellationToken).ConfigureAwait(false);
 
         // An evaluation owns its date's eval/ partition (unlike the run tables, which replace by document): a glob
         // over eval/ sees one evaluation per date.
-        foreach (var earlier in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "part-*.parquet").Where(p => p != path))
+        var earlierParts = Directory
+            .EnumerateFiles(Path.GetDirectoryName(path)!, "part-*.parquet")
+            .Where(p => p != path);
+        foreach (var earlier in earlierParts)
         {
             File.Delete(earlier);
         }
@@ -74,28 +107,46 @@ internal sealed partial class EvalRunner(
         return problems.Count == 0 && predictions.All(p => p.Status == "ok");
     }
 
-    /// <summary>The predicted label for the gold target: the answer's label toward it, neutral and unmentioned as none.</summary>
+    /// <summary>The predicted label for the gold target: the answer's label toward it, neutral and unmentioned as
+    /// none.</summary>
     internal EvalRow Predict(string runId, DateOnly runDate, GoldItem item, ScoreOutcome outcome)
     {
         var target = prompt.Targets.Canonicalize(item.Target).Name;
-        var stance = outcome.Answer?.Targets.FirstOrDefault(t => t.Target == target || string.Equals(t.Target, item.Target.Trim(), StringComparison.OrdinalIgnoreCase));
+        var stance = outcome.Answer?.Targets.FirstOrDefault(t =>
+            t.Target == target ||
+            string.Equals(t.Target, item.Target.Trim(), StringComparison.OrdinalIgnoreCase));
         return new EvalRow
         {
-            RunId = runId, RunDate = runDate, Id = item.Id!, Target = item.Target, Text = item.Text, GoldLabel = item.Label,
+            RunId = runId,
+            RunDate = runDate,
+            Id = item.Id!,
+            Target = item.Target,
+            Text = item.Text,
+            GoldLabel = item.Label,
             PredictedLabel = stance?.StanceLabel is "favor" or "against" ? stance.StanceLabel : "none",
-            StanceScore = stance?.StanceScore, Confidence = stance?.Confidence,
-            Status = outcome.Status.ToString().ToLowerInvariant(), Error = outcome.Error,
-            Provider = scorer.Provider, Model = scorer.Model, PromptSha256 = prompt.Sha256,
+            StanceScore = stance?.StanceScore,
+            Confidence = stance?.Confidence,
+            Status = outcome.Status.ToString().ToLowerInvariant(),
+            Error = outcome.Error,
+            Provider = scorer.Provider,
+            Model = scorer.Model,
+            PromptSha256 = prompt.Sha256,
         };
     }
 
     /// <summary>Prints the report: F_avg, macro-F1, accuracy, the confusion matrix and per-target figures (tables
     /// with borders on a terminal, plain columns in logs and pipes).</summary>
-    internal static void Print(TextWriter console, string goldPath, IReadOnlyList<EvalRow> predictions, string parquetPath)
+    internal static void Print(
+        TextWriter console,
+        string goldPath,
+        IReadOnlyList<EvalRow> predictions,
+        string parquetPath)
     {
         var inv = CultureInfo.InvariantCulture;
         var all = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
-        console.WriteLine(string.Create(inv, $"Evaluation of {goldPath}: {all.Count} items; predictions in {parquetPath}"));
+        console.WriteLine(string.Create(
+            inv,
+            $"Evaluation of {goldPath}: {all.Count} items; predictions in {parquetPath}"));
         console.WriteLine(string.Create(inv, $"F_avg: {all.FAvg:F4}   (mean of F1 favor {all.Classes["favor"].F1:F4} "
             + $"and F1 against {all.Classes["against"].F1:F4}; SemEval-2016)"));
         console.WriteLine(string.Create(inv, $"macro-F1: {all.MacroF1:F4}   accuracy: {all.Accuracy:F4}"));
@@ -121,7 +172,8 @@ internal sealed partial class EvalRunner(
         static string Fixed(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Reads the gold file: one object a line, <c>id, target, text, label</c> (favor | against | none).</summary>
+    /// <summary>Reads the gold file: one object a line, <c>id, target, text, label</c> (favor | against |
+    /// none).</summary>
     internal static (List<GoldItem> Items, List<string> Problems) ReadGold(string path)
     {
         var items = new List<GoldItem>();
@@ -139,12 +191,16 @@ internal sealed partial class EvalRunner(
                 using var json = JsonDocument.Parse(lines[i]);
                 var root = json.RootElement;
                 string? Field(string name) =>
-                    root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                    root.ValueKind == JsonValueKind.Object &&
+                    root.TryGetProperty(name, out var value) &&
+                    value.ValueKind is JsonValueKind.String or JsonValueKind.Number
                         ? (value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())
                         : null;
                 var label = Field("label")?.Trim().ToLowerInvariant();
                 var (target, text) = (Field("target"), Field("text"));
-                if (string.IsNullOrWhiteSpace(text) || string.IsNullOrWhiteSpace(target) || label is not ("favor" or "against" or "none"))
+                if (string.IsNullOrWhiteSpace(text) ||
+                    string.IsNullOrWhiteSpace(target) ||
+                    label is not ("favor" or "against" or "none"))
                 {
                     problems.Add($"{path}#{i + 1}: needs text, target and a label favor | against | none");
                     continue;
@@ -164,6 +220,16 @@ internal sealed partial class EvalRunner(
     [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Gold line skipped: {Problem}")]
     private static partial void LogBadLine(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 71, Level = LogLevel.Information, Message = "Evaluation done: {Count} items, F_avg {FAvg:F4}, macro-F1 {MacroF1:F4}, accuracy {Accuracy:F4}; predictions in {Path}")]
-    private static partial void LogDone(ILogger logger, int count, double fAvg, double macroF1, double accuracy, string path);
+    [LoggerMessage(
+        EventId = 71,
+        Level = LogLevel.Information,
+        Message = "Evaluation done: {Count} items, F_avg {FAvg:F4}, macro-F1 {MacroF1:F4}, accuracy {Accuracy:F4}; " +
+            "predictions in {Path}")]
+    private static partial void LogDone(
+        ILogger logger,
+        int count,
+        double fAvg,
+        double macroF1,
+        double accuracy,
+        string path);
 }

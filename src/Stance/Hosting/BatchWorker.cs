@@ -90,21 +90,37 @@ internal sealed partial class BatchWorker(
         ConsoleTable.Write(plan.ToTable(), Console.Out);
         Console.Out.WriteLine(plan.Footer);
         var (documents, paragraphs, hits, calls) = (plan.DocumentCount, plan.Paragraphs, plan.CacheHits, plan.Calls);
-        LogPlan(logger, documents, paragraphs, hits, calls, plan.InputTokens, plan.OutputTokens, plan.EstimatedCost, plan.Currency);
+        LogPlan(
+            logger,
+            documents,
+            paragraphs,
+            hits,
+            calls,
+            plan.InputTokens,
+            plan.OutputTokens,
+            plan.EstimatedCost,
+            plan.Currency);
         return ExitCodes.Ok;
     }
 
     private T Get<T>()
         where T : notnull => (T)services.GetService(typeof(T))!;
 
-    [LoggerMessage(EventId = 90, Level = LogLevel.Warning, Message = "Stopped before the tables were written; answers paid for are journaled and the next run resumes.")]
+    [LoggerMessage(
+        EventId = 90,
+        Level = LogLevel.Warning,
+        Message = "Stopped before the tables were written; answers paid for are journaled and the next run resumes.")]
     private static partial void LogCancelled(ILogger logger);
 
     [LoggerMessage(EventId = 91, Level = LogLevel.Critical, Message = "Run crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 95, Level = LogLevel.Critical, Message = "Writing the tables failed, the run stopped: {Problem}. " +
-        "No call was made after the failure; every answer paid for is in the journal, so the next run does not pay for it again.")]
+    [LoggerMessage(
+        EventId = 95,
+        Level = LogLevel.Critical,
+        Message = "Writing the tables failed, the run stopped: {Problem}. " +
+            "No call was made after the failure; every answer paid for is in the journal, " +
+            "so the next run does not pay for it again.")]
     private static partial void LogOutputFailed(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 96, Level = LogLevel.Critical, Message = "Not started: {Problem}")]
@@ -113,13 +129,32 @@ internal sealed partial class BatchWorker(
     [LoggerMessage(EventId = 97, Level = LogLevel.Critical, Message = "Not run: {Problem}")]
     private static partial void LogNoInput(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 94, Level = LogLevel.Critical, Message = "The local model is unavailable, nothing was scored: {Problem}")]
+    [LoggerMessage(
+        EventId = 94,
+        Level = LogLevel.Critical,
+        Message = "The local model is unavailable, nothing was scored: {Problem}")]
     private static partial void LogModelUnavailable(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 92, Level = LogLevel.Information, Message = "Prompt '{Name}' is valid: sha256 {Sha}, files {Files}, {Targets} watched targets")]
+    [LoggerMessage(
+        EventId = 92,
+        Level = LogLevel.Information,
+        Message = "Prompt '{Name}' is valid: sha256 {Sha}, files {Files}, {Targets} watched targets")]
     private static partial void LogPromptOk(ILogger logger, string name, string sha, string files, int targets);
 
-    [LoggerMessage(EventId = 93, Level = LogLevel.Information, Message = "Dry run: {Documents} documents, {Paragraphs} paragraphs, {CacheHits} cache hits, {Calls} calls, " +
-        "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency}; no call made, nothing written")]
-    private static partial void LogPlan(ILogger logger, int documents, int paragraphs, int cacheHits, int calls, long inputTokens, long outputTokens, double cost, string currency);
+    [LoggerMessage(
+        EventId = 93,
+        Level = LogLevel.Information,
+        Message = "Dry run: {Documents} documents, {Paragraphs} paragraphs, {CacheHits} cache hits, {Calls} calls, " +
+            "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency}; " +
+            "no call made, nothing written")]
+    private static partial void LogPlan(
+        ILogger logger,
+        int documents,
+        int paragraphs,
+        int cacheHits,
+        int calls,
+        long inputTokens,
+        long outputTokens,
+        double cost,
+        string currency);
 }

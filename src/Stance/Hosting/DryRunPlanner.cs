@@ -5,9 +5,13 @@ using Stance.Scoring;
 
 namespace Stance.Hosting;
 
-/// <summary>The <c>--dry-run</c> plan: what a run would read, reuse and ask, with token and cost estimates; it makes no
-/// call and writes no table.</summary>
-internal sealed class DryRunPlanner(RunSettings settings, StancePrompt prompt, IParagraphScorer scorer, TimeProvider time)
+/// <summary>The <c>--dry-run</c> plan: what a run would read, reuse and ask, with token and cost estimates; it makes
+/// no call and writes no table.</summary>
+internal sealed class DryRunPlanner(
+    RunSettings settings,
+    StancePrompt prompt,
+    IParagraphScorer scorer,
+    TimeProvider time)
 {
     /// <summary>How many documents the plan lists one by one; the rest are summed in one line.</summary>
     public const int ListedDocuments = 200;
@@ -57,8 +61,17 @@ internal sealed class DryRunPlanner(RunSettings settings, StancePrompt prompt, I
         }
 
         Close(current);
-        return new RunPlan(runDate, scorer.Provider, scorer.Model, prompt.Sha256, listed, report.Documents, total, report.BadDocuments.Count,
-            settings.Pricing.Cost(total.InputTokens, total.OutputTokens), settings.Pricing.Currency);
+        return new RunPlan(
+            runDate,
+            scorer.Provider,
+            scorer.Model,
+            prompt.Sha256,
+            listed,
+            report.Documents,
+            total,
+            report.BadDocuments.Count,
+            settings.Pricing.Cost(total.InputTokens, total.OutputTokens),
+            settings.Pricing.Currency);
 
         void Close(DocumentPlan? document)
         {
