@@ -42,7 +42,9 @@ internal sealed class JsonSchemaChecker
     {
         if (schema.TryGetProperty("type", out var type))
         {
-            _types = type.ValueKind == JsonValueKind.Array ? [.. type.EnumerateArray().Select(t => t.GetString()!)] : [type.GetString()!];
+            _types = type.ValueKind == JsonValueKind.Array
+                ? [.. type.EnumerateArray().Select(t => t.GetString()!)]
+                : [type.GetString()!];
             _typeText = type.ToString().Replace("\"", string.Empty, StringComparison.Ordinal);
         }
 
@@ -52,12 +54,18 @@ internal sealed class JsonSchemaChecker
             _enumText = allowed.ToString();
         }
 
-        _properties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
-            ? [.. properties.EnumerateObject().Select(p => (p.Name, new JsonSchemaChecker(p.Value)))]
+        _properties =
+            schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+                ? [.. properties.EnumerateObject().Select(p => (p.Name, new JsonSchemaChecker(p.Value)))]
+                : [];
+        _required = schema.TryGetProperty("required", out var required)
+            ? [.. required.EnumerateArray().Select(r => r.GetString()!)]
             : [];
-        _required = schema.TryGetProperty("required", out var required) ? [.. required.EnumerateArray().Select(r => r.GetString()!)] : [];
-        _closed = schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False;
-        _items = schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object ? new JsonSchemaChecker(items) : null;
+        _closed = schema.TryGetProperty("additionalProperties", out var additional)
+            && additional.ValueKind == JsonValueKind.False;
+        _items = schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object
+            ? new JsonSchemaChecker(items)
+            : null;
         _noMoreItems = items.ValueKind == JsonValueKind.False;
         _prefixItems = schema.TryGetProperty("prefixItems", out var prefix)
             ? [.. prefix.EnumerateArray().Select(p => new JsonSchemaChecker(p))]
@@ -109,9 +117,11 @@ internal sealed class JsonSchemaChecker
             return;
         }
 
-        if (_enum is not null && !Array.Exists(_enum, a => a.ValueKind == JsonValueKind.String && value.ValueKind == JsonValueKind.String
-                ? value.ValueEquals(a.GetString())
-                : JsonElement.DeepEquals(a, value)))
+        if (_enum is not null
+            && !Array.Exists(_enum, a =>
+                a.ValueKind == JsonValueKind.String && value.ValueKind == JsonValueKind.String
+                    ? value.ValueEquals(a.GetString())
+                    : JsonElement.DeepEquals(a, value)))
         {
             errors.Add($"{Path(path)} must be one of {_enumText}, not {value}");
         }
@@ -274,14 +284,16 @@ internal sealed class JsonSchemaChecker
 
         if (_closed && known < value.GetPropertyCount())
         {
-            foreach (var property in value.EnumerateObject().Where(p => !Array.Exists(_properties, k => k.Name == p.Name)))
+            foreach (var property in value.EnumerateObject()
+                .Where(p => !Array.Exists(_properties, k => k.Name == p.Name)))
             {
                 errors.Add($"{Path(path)}.{property.Name} is not allowed");
             }
         }
     }
 
-    /// <summary>The string's length in UTF-16 characters, read from its raw UTF-8 without making the string when it has no escapes.</summary>
+    /// <summary>The string's length in UTF-16 characters, read from its raw UTF-8 without making the string when it has
+    /// no escapes.</summary>
     private static int Length(JsonElement value)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);

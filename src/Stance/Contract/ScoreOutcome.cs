@@ -18,11 +18,29 @@ internal sealed record ScoreOutcome(
     bool FromCache = false)
 {
     /// <summary>An ok outcome.</summary>
-    public static ScoreOutcome Ok(StanceAnswer answer, int attempts, int? inputTokens, int? outputTokens, double latencyMs) =>
+    public static ScoreOutcome Ok(
+        StanceAnswer answer,
+        int attempts,
+        int? inputTokens,
+        int? outputTokens,
+        double latencyMs) =>
         new(ParagraphStatus.Ok, answer, null, null, attempts, inputTokens, outputTokens, latencyMs);
 
     /// <summary>A failed (or, for <see cref="FailureKind.ContentFilter"/>, filtered) outcome.</summary>
-    public static ScoreOutcome Failed(string kind, string error, int attempts, int? inputTokens, int? outputTokens, double latencyMs) =>
-        new(kind == FailureKind.ContentFilter ? ParagraphStatus.Filtered : ParagraphStatus.Failed, null, error, kind, attempts,
-            inputTokens, outputTokens, latencyMs);
+    public static ScoreOutcome Failed(
+        string kind,
+        string error,
+        int attempts,
+        int? inputTokens,
+        int? outputTokens,
+        double latencyMs) =>
+        new(
+            kind == FailureKind.ContentFilter ? ParagraphStatus.Filtered : ParagraphStatus.Failed,
+            null,
+            error,
+            kind,
+            attempts,
+            inputTokens,
+            outputTokens,
+            latencyMs);
 }

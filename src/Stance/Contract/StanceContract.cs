@@ -1,6 +1,7 @@
 namespace Stance.Contract;
 
-/// <summary>The labels and rules of the answer contract; the JSON schema in the prompt folder must agree with them.</summary>
+/// <summary>The labels and rules of the answer contract; the JSON schema in the prompt folder must agree with
+/// them.</summary>
 internal static class StanceContract
 {
     /// <summary>Stance labels, in schema order.</summary>
@@ -11,7 +12,10 @@ internal static class StanceContract
 
     /// <summary>The fields the code reads from an answer; the schema must define them all.</summary>
     public static readonly IReadOnlyList<string> AnswerFields =
-        ["sentiment_label", "sentiment_score", "main_target", "stance_label", "stance_score", "confidence", "rationale", "targets"];
+        [
+            "sentiment_label", "sentiment_score", "main_target", "stance_label", "stance_score", "confidence",
+            "rationale", "targets",
+        ];
 
     /// <summary>The fields the code reads from each entry of <c>targets</c>.</summary>
     public static readonly IReadOnlyList<string> TargetFields =
@@ -37,7 +41,8 @@ internal static class StanceContract
         _ => new Dictionary<string, double> { ["minimum"] = -NeutralBand, ["maximum"] = NeutralBand },
     };
 
-    /// <summary>True when the label agrees with the score's sign: positive labels above 0, negative below 0, neutral within the band.</summary>
+    /// <summary>True when the label agrees with the score's sign: positive labels above 0, negative below 0, neutral
+    /// within the band.</summary>
     public static bool Agrees(string label, double score) => label switch
     {
         "favor" or "positive" => score > 0,

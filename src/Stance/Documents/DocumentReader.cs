@@ -10,10 +10,12 @@ namespace Stance.Documents;
 /// <see cref="InputWalk"/>.</remarks>
 internal static class DocumentReader
 {
-    /// <summary>Folders with this name hold evaluation files (gold labels), not commentaries: they are not read as input.</summary>
+    /// <summary>Folders with this name hold evaluation files (gold labels), not commentaries: they are not read as
+    /// input.</summary>
     public const string GoldFolder = "gold";
 
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding s_strictUtf8 =
+        new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads the folder; good documents and problems are both returned, in path order.</summary>
     public static DocumentBatch Read(string inputFolder, ReadOptions? options = null)
@@ -49,7 +51,9 @@ internal static class DocumentReader
             foreach (var item in ReadFile(entry.FullPath, relative, options.MaxDocumentBytes))
             {
                 yield return item.Document is { } document && !seenIds.Add(document.Id)
-                    ? new ReadItem(null, new DocumentProblem(relative, $"duplicate document id '{document.Id}'; the first one is kept"))
+                    ? new ReadItem(
+                        null,
+                        new DocumentProblem(relative, $"duplicate document id '{document.Id}'; the first one is kept"))
                     : item;
             }
         }
@@ -118,7 +122,8 @@ internal static class DocumentReader
             stream.ReadExactly(bytes);
             text = Decode(bytes);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException or InvalidDataException)
+        catch (Exception ex)
+            when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException or InvalidDataException)
         {
             return Problem(relativePath, ex is DecoderFallbackException ? "not valid UTF-8" : ex.Message);
         }

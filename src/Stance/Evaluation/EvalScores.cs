@@ -1,6 +1,7 @@
 namespace Stance.Evaluation;
 
-/// <summary>Stance metrics over (gold, predicted) label pairs, labels favor | against | none, as in SemEval-2016 Task 6.</summary>
+/// <summary>Stance metrics over (gold, predicted) label pairs, labels favor | against | none, as in SemEval-2016 Task
+/// 6.</summary>
 internal sealed record EvalScores(
     int Count,
     double FAvg,
@@ -12,8 +13,8 @@ internal sealed record EvalScores(
     /// <summary>The labels, in confusion-matrix order.</summary>
     public static readonly IReadOnlyList<string> Labels = ["favor", "against", "none"];
 
-    /// <summary>Computes the scores. F1 of a class is 0 when its precision and recall are both 0 or undefined (a class that
-    /// is never predicted and never gold scores 0, as the official script does).</summary>
+    /// <summary>Computes the scores. F1 of a class is 0 when its precision and recall are both 0 or undefined (a class
+    /// that is never predicted and never gold scores 0, as the official script does).</summary>
     public static EvalScores Compute(IReadOnlyList<(string Gold, string Predicted)> pairs)
     {
         var confusion = new int[3, 3];

@@ -13,7 +13,8 @@ using Stance.Telemetry;
 
 namespace Stance.Hosting;
 
-/// <summary>One batch: read paragraphs, score them (journaling each paid answer), write the tables, then the manifest.</summary>
+/// <summary>One batch: read paragraphs, score them (journaling each paid answer), write the tables, then the
+/// manifest.</summary>
 /// <remarks>What a run needs afresh (its journal session, scoring run, tally and report) comes from a service scope of
 /// its own, so a schedule's nights share nothing but the singletons.</remarks>
 internal sealed partial class BatchJob(
@@ -49,7 +50,9 @@ internal sealed partial class BatchJob(
         var journal = settings.JournalPath;
         using var outputClaim = RunClaim.Acquire(Path.Combine(settings.Output, ".stance", "run.lock"),
             $"the output folder {Path.GetFullPath(settings.Output)}");
-        using var journalClaim = scorer.IsMetered ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}") : null;
+        using var journalClaim = scorer.IsMetered
+            ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}")
+            : null;
         output.Recover(settings.Output);
         watchdog.RunStarted();
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -59,15 +62,27 @@ internal sealed partial class BatchJob(
         var store = scorer.IsMetered ? session.Open(journal) : null;
         try
         {
-            var run = new RunStamp($"{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25], DateOnly.FromDateTime(startedAt.UtcDateTime),
-                scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256);
+            var run = new RunStamp(
+                $"{startedAt:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25],
+                DateOnly.FromDateTime(startedAt.UtcDateTime),
+                scorer.Provider,
+                scorer.Model,
+                prompt.Name,
+                prompt.Sha256);
             if (store?.FindUnfinishedRun(run) is { } unfinished)
             {
                 run = run with { RunId = unfinished };
                 LogResuming(_logger, unfinished);
             }
 
-            LogStarting(_logger, run.RunId, scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256[..12], settings.Input);
+            LogStarting(
+                _logger,
+                run.RunId,
+                scorer.Provider,
+                scorer.Model,
+                prompt.Name,
+                prompt.Sha256[..12],
+                settings.Input);
             if (!model.Provider.IsLanguageModel)
             {
                 LogNoLlm(_logger);
@@ -86,13 +101,19 @@ internal sealed partial class BatchJob(
             var input = new InputReport { DocumentRead = tables.DocumentRead };
             var tally = scope.ServiceProvider.GetRequiredService<RunTally>();
             var report = scope.ServiceProvider.GetRequiredService<ReportCollector>();
-            var results = Channel.CreateBounded<ScoredParagraph>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
+            var results = Channel.CreateBounded<ScoredParagraph>(
+                new BoundedChannelOptions(settings.Concurrency * 2) { SingleReader = true });
             using var writerFailed = new CancellationTokenSource();
             var writer = WriteRowsAsync(run, results, tables, tally, report, writerFailed, cancellationToken);
             try
             {
-                await reporter.TrackAsync(scoring.RunAsync(run, ParagraphSource.Stream(settings.Input, input, reading), settings.Concurrency,
-                        results, cancellationToken, writerFailed.Token))
+                await reporter.TrackAsync(scoring.RunAsync(
+                        run,
+                        ParagraphSource.Stream(settings.Input, input, reading),
+                        settings.Concurrency,
+                        results,
+                        cancellationToken,
+                        writerFailed.Token))
                     .ConfigureAwait(false);
             }
             finally
@@ -107,12 +128,27 @@ internal sealed partial class BatchJob(
             }
 
             var commit = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            var exitCode = ExitCodes.For(scoring.Abort?.Kind, tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
-            var manifest = RunManifestBuilder.Build(run, prompt, input, tally, scoring.Abort, commit, exitCode, startedAt, time.GetUtcNow(),
-                progress.RetriesByReason, settings.Pricing);
+            var exitCode = ExitCodes.For(
+                scoring.Abort?.Kind,
+                tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
+            var manifest = RunManifestBuilder.Build(
+                run,
+                prompt,
+                input,
+                tally,
+                scoring.Abort,
+                commit,
+                exitCode,
+                startedAt,
+                time.GetUtcNow(),
+                progress.RetriesByReason,
+                settings.Pricing);
             var manifestPath = RunManifest.PathFor(settings.Output, run);
             CrashPoint.Reached("before-manifest", settings.Output);
-            await DurableFile.WriteTextAsync(RunReport.PathFor(manifestPath), RunReport.Render(manifest, report), CancellationToken.None).ConfigureAwait(false);
+            await DurableFile.WriteTextAsync(
+                RunReport.PathFor(manifestPath),
+                RunReport.Render(manifest, report),
+                CancellationToken.None).ConfigureAwait(false);
             await manifest.WriteAsync(manifestPath, CancellationToken.None).ConfigureAwait(false);
             if (store is not null)
             {
@@ -122,10 +158,29 @@ internal sealed partial class BatchJob(
             var counts = manifest.Counts;
             var outputFolder = Path.GetFullPath(settings.Output);
             var seconds = time.GetElapsedTime(started).TotalSeconds;
-            var retries = manifest.RetriesByReason.Count == 0 ? "none" : string.Join(", ", manifest.RetriesByReason.Select(r => $"{r.Key} {r.Value}"));
-            LogSummary(_logger, run.RunId, counts.Documents, counts.BadDocuments, counts.Paragraphs, counts.Ok, counts.Failed, counts.Filtered,
-                counts.FromCache, counts.Requests, retries, counts.InputTokens, counts.OutputTokens, manifest.EstimatedCost, settings.Pricing.Currency,
-                seconds, manifest.ParagraphsPerSecond, outputFolder, exitCode);
+            var retries = manifest.RetriesByReason.Count == 0
+                ? "none"
+                : string.Join(", ", manifest.RetriesByReason.Select(r => $"{r.Key} {r.Value}"));
+            LogSummary(
+                _logger,
+                run.RunId,
+                counts.Documents,
+                counts.BadDocuments,
+                counts.Paragraphs,
+                counts.Ok,
+                counts.Failed,
+                counts.Filtered,
+                counts.FromCache,
+                counts.Requests,
+                retries,
+                counts.InputTokens,
+                counts.OutputTokens,
+                manifest.EstimatedCost,
+                settings.Pricing.Currency,
+                seconds,
+                manifest.ParagraphsPerSecond,
+                outputFolder,
+                exitCode);
             return new RunSummary(run.RunId, manifest, exitCode);
         }
         finally
@@ -135,8 +190,14 @@ internal sealed partial class BatchJob(
         }
     }
 
-    private static async Task WriteRowsAsync(RunStamp run, Channel<ScoredParagraph> results, RunTables tables, RunTally tally,
-        ReportCollector report, CancellationTokenSource failed, CancellationToken cancellationToken)
+    private static async Task WriteRowsAsync(
+        RunStamp run,
+        Channel<ScoredParagraph> results,
+        RunTables tables,
+        RunTally tally,
+        ReportCollector report,
+        CancellationTokenSource failed,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -155,34 +216,76 @@ internal sealed partial class BatchJob(
         }
         catch (Exception ex)
         {
-            // Nobody reads the rows any more: say so at once (no new call starts) and close the channel with the reason.
+            // Nobody reads the rows any more: say so at once (no new call starts) and close the channel with the
+            // reason.
             await failed.CancelAsync().ConfigureAwait(false);
             results.Writer.TryComplete(ex);
             throw;
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Run {RunId}: provider {Provider}, model {Model}, prompt {Prompt} ({PromptSha}), input {Input}")]
-    private static partial void LogStarting(ILogger logger, string runId, string provider, string model, string prompt, string promptSha, string input);
+    [LoggerMessage(
+        EventId = 1,
+        Level = LogLevel.Information,
+        Message = "Run {RunId}: provider {Provider}, model {Model}, prompt {Prompt} ({PromptSha}), input {Input}")]
+    private static partial void LogStarting(
+        ILogger logger,
+        string runId,
+        string provider,
+        string model,
+        string prompt,
+        string promptSha,
+        string input);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "No LLM is used: provider 'lexicon' is an offline word-list baseline, not a language model. " +
-        "To score with an LLM set --provider openai (with OPENAI_API_KEY, or --endpoint for an OpenAI-compatible server such as Ollama or vLLM) " +
-        "or --provider azure (with --endpoint, --model <deployment> and AZURE_OPENAI_API_KEY).")]
+    [LoggerMessage(
+        EventId = 2,
+        Level = LogLevel.Warning,
+        Message = "No LLM is used: provider 'lexicon' is an offline word-list baseline, not a language model. " +
+            "To score with an LLM set --provider openai (with OPENAI_API_KEY, or --endpoint for an OpenAI-compatible " +
+            "server such as Ollama or vLLM) or --provider azure (with --endpoint, --model <deployment> and " +
+            "AZURE_OPENAI_API_KEY).")]
     private static partial void LogNoLlm(ILogger logger);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Skipped: {Path}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Input: {Documents} documents, {Paragraphs} paragraphs")]
+    [LoggerMessage(
+        EventId = 4,
+        Level = LogLevel.Information,
+        Message = "Input: {Documents} documents, {Paragraphs} paragraphs")]
     private static partial void LogRead(ILogger logger, int documents, int paragraphs);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Resuming unfinished run {RunId}: answers it journaled are not asked again")]
+    [LoggerMessage(
+        EventId = 8,
+        Level = LogLevel.Warning,
+        Message = "Resuming unfinished run {RunId}: answers it journaled are not asked again")]
     private static partial void LogResuming(ILogger logger, string runId);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Run {RunId} done: {Documents} documents ({Bad} bad), {Paragraphs} paragraphs, {Ok} ok, {Failed} failed, " +
-        "{Filtered} filtered, {FromCache} from cache, {Requests} requests, retries: {Retries}, tokens {InputTokens} in / {OutputTokens} out, " +
-        "estimated cost {Cost} {Currency}, {Seconds:F1} s ({Throughput:F1} paragraphs/s); tables under {Output}; exit code {ExitCode}")]
-    private static partial void LogSummary(ILogger logger, string runId, int documents, int bad, int paragraphs, int ok, int failed, int filtered,
-        int fromCache, int requests, string retries, long inputTokens, long outputTokens, double cost, string currency, double seconds, double throughput,
-        string output, int exitCode);
+    [LoggerMessage(
+        EventId = 7,
+        Level = LogLevel.Information,
+        Message = "Run {RunId} done: {Documents} documents ({Bad} bad), {Paragraphs} paragraphs, {Ok} ok, " +
+            "{Failed} failed, {Filtered} filtered, {FromCache} from cache, {Requests} requests, retries: {Retries}, " +
+            "tokens {InputTokens} in / {OutputTokens} out, estimated cost {Cost} {Currency}, " +
+            "{Seconds:F1} s ({Throughput:F1} paragraphs/s); tables under {Output}; exit code {ExitCode}")]
+    private static partial void LogSummary(
+        ILogger logger,
+        string runId,
+        int documents,
+        int bad,
+        int paragraphs,
+        int ok,
+        int failed,
+        int filtered,
+        int fromCache,
+        int requests,
+        string retries,
+        long inputTokens,
+        long outputTokens,
+        double cost,
+        string currency,
+        double seconds,
+        double throughput,
+        string output,
+        int exitCode);
 }

@@ -14,26 +14,32 @@ internal static class ExitCodes
     /// <summary>The configuration or the prompt folder is invalid; no call was made.</summary>
     public const int ConfigurationError = 2;
 
-    /// <summary>The run finished and wrote its tables, but some paragraphs failed or some documents were skipped.</summary>
+    /// <summary>The run finished and wrote its tables, but some paragraphs failed or some documents were
+    /// skipped.</summary>
     public const int CompletedWithFailures = 3;
 
     /// <summary>The provider refused the credentials (401/403); unscored paragraphs are written as failed.</summary>
     public const int AuthFailed = 4;
 
-    /// <summary>The account's quota is exhausted (429 insufficient_quota); unscored paragraphs are written as failed.</summary>
+    /// <summary>The account's quota is exhausted (429 insufficient_quota); unscored paragraphs are written as
+    /// failed.</summary>
     public const int QuotaExhausted = 5;
 
-    /// <summary>The provider is down (circuit breaker open); finished work is kept, the rest written as failed.</summary>
+    /// <summary>The provider is down (circuit breaker open); finished work is kept, the rest written as
+    /// failed.</summary>
     public const int ProviderDown = 6;
 
-    /// <summary>The local model could not be found, downloaded, verified or loaded; nothing was scored or written.</summary>
+    /// <summary>The local model could not be found, downloaded, verified or loaded; nothing was scored or
+    /// written.</summary>
     public const int ModelUnavailable = 7;
 
-    /// <summary>Writing the tables (or the manifest) failed: disk full, the output folder removed, no permission. No new
-    /// call was made after the failure; every answer paid for is in the journal, so the next run does not pay again.</summary>
+    /// <summary>Writing the tables (or the manifest) failed: disk full, the output folder removed, no permission. No
+    /// new call was made after the failure; every answer paid for is in the journal, so the next run does not pay
+    /// again.</summary>
     public const int OutputFailed = 8;
 
-    /// <summary>The input held no document (an empty folder, a feed that did not arrive); nothing was written.</summary>
+    /// <summary>The input held no document (an empty folder, a feed that did not arrive); nothing was
+    /// written.</summary>
     public const int NoInput = 9;
 
     /// <summary>Another run holds the output folder or the journal; this one made no call and wrote nothing.</summary>

@@ -28,19 +28,23 @@ internal static class HostingServiceCollectionExtensions
     };
 
     /// <summary>Switches without a value and the setting each stands for.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["--no-cache"] = "--Stance:Cache=false",
-        ["--dry-run"] = "--Stance:DryRun=true",
-        ["--check-prompts"] = "--Stance:CheckPrompts=true",
-        ["--adaptive"] = "--Stance:Rate:AdaptiveConcurrency=true",
-    };
+    public static readonly IReadOnlyDictionary<string, string> Flags =
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--no-cache"] = "--Stance:Cache=false",
+            ["--dry-run"] = "--Stance:DryRun=true",
+            ["--check-prompts"] = "--Stance:CheckPrompts=true",
+            ["--adaptive"] = "--Stance:Rate:AdaptiveConcurrency=true",
+        };
 
-    /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line provider.</summary>
-    public static string[] ExpandFlags(string[] args) => [.. args.Select(arg => Flags.TryGetValue(arg, out var expanded) ? expanded : arg)];
+    /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line
+    /// provider.</summary>
+    public static string[] ExpandFlags(string[] args) =>
+        [.. args.Select(arg => Flags.TryGetValue(arg, out var expanded) ? expanded : arg)];
 
-    /// <summary>Quiet defaults for library log categories, below every other source so appsettings.json can change them.
-    /// Polly's own telemetry would log every answer and stack trace; the job logs each retry in one line instead.</summary>
+    /// <summary>Quiet defaults for library log categories, below every other source so appsettings.json can change
+    /// them. Polly's own telemetry would log every answer and stack trace; the job logs each retry in one line
+    /// instead.</summary>
     private static readonly Dictionary<string, string?> s_logDefaults = new()
     {
         ["Logging:LogLevel:Default"] = "Information",
@@ -52,12 +56,18 @@ internal static class HostingServiceCollectionExtensions
     };
 
     /// <summary>Adds the job's configuration sources: quiet log defaults (lowest), user-secrets (above the JSON files,
-    /// below environment variables), and the command line again with the short switches mapped to their keys (highest).</summary>
+    /// below environment variables), and the command line again with the short switches mapped to their keys
+    /// (highest).</summary>
     public static IConfigurationManager AddStanceConfiguration(this IConfigurationManager configuration, string[] args)
     {
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_logDefaults });
-        var lastJsonFile = configuration.Sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is JsonConfigurationSource).index;
-        var secrets = new ConfigurationBuilder().AddUserSecrets(typeof(HostingServiceCollectionExtensions).Assembly, optional: true).Sources[0];
+        var lastJsonFile = configuration.Sources
+            .Select((source, index) => (source, index))
+            .LastOrDefault(s => s.source is JsonConfigurationSource)
+            .index;
+        var secrets = new ConfigurationBuilder()
+            .AddUserSecrets(typeof(HostingServiceCollectionExtensions).Assembly, optional: true)
+            .Sources[0];
         configuration.Sources.Insert(lastJsonFile + 1, secrets);
         configuration.AddCommandLine(args, new Dictionary<string, string>(Switches));
         return configuration;

@@ -24,6 +24,7 @@ internal sealed class JobOptions
     /// <summary>The time zone the schedule is read in (IANA or Windows id).</summary>
     public string ScheduleTimeZone { get; set; } = "UTC";
 
-    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c> nor <c>--check-prompts</c>).</summary>
+    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c> nor
+    /// <c>--check-prompts</c>).</summary>
     public bool Calls => !DryRun && !CheckPrompts;
 }

@@ -9,7 +9,11 @@ internal sealed partial class NightlyScheduler(IBatchJob job, TimeProvider time,
 {
     /// <summary>Parses a 5-field (minutes) or 6-field (seconds) cron expression.</summary>
     public static CronExpression Parse(string cron) =>
-        CronExpression.Parse(cron.Trim(), cron.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+        CronExpression.Parse(
+            cron.Trim(),
+            cron.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6
+                ? CronFormat.IncludeSeconds
+                : CronFormat.Standard);
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; returns 0 on a clean stop.</summary>
     public async Task<int> RunAsync(string cron, TimeZoneInfo zone, CancellationToken cancellationToken)
@@ -70,13 +74,22 @@ internal sealed partial class NightlyScheduler(IBatchJob job, TimeProvider time,
     [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Next scheduled run at {Next:O}")]
     private static partial void LogNext(ILogger logger, DateTimeOffset next);
 
-    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "Scheduled run at {Due:O} skipped: the previous run is still going")]
+    [LoggerMessage(
+        EventId = 61,
+        Level = LogLevel.Warning,
+        Message = "Scheduled run at {Due:O} skipped: the previous run is still going")]
     private static partial void LogSkipped(ILogger logger, DateTimeOffset due);
 
-    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Scheduled run of {Due:O} ({RunId}) ended with exit code {ExitCode}")]
+    [LoggerMessage(
+        EventId = 62,
+        Level = LogLevel.Information,
+        Message = "Scheduled run of {Due:O} ({RunId}) ended with exit code {ExitCode}")]
     private static partial void LogRunEnded(ILogger logger, DateTimeOffset due, string runId, int exitCode);
 
-    [LoggerMessage(EventId = 63, Level = LogLevel.Error, Message = "Scheduled run of {Due:O} crashed; the schedule goes on")]
+    [LoggerMessage(
+        EventId = 63,
+        Level = LogLevel.Error,
+        Message = "Scheduled run of {Due:O} crashed; the schedule goes on")]
     private static partial void LogRunCrashed(ILogger logger, DateTimeOffset due, Exception exception);
 
     [LoggerMessage(EventId = 64, Level = LogLevel.Warning, Message = "The schedule '{Cron}' has no further occurrence")]

@@ -12,7 +12,8 @@ internal sealed class SeenRequests
 
     private readonly ulong[] _words = new ulong[Bits / 64];
 
-    /// <summary>Adds <paramref name="requestKey"/> (64 hex digits); false when it (probably) was there already.</summary>
+    /// <summary>Adds <paramref name="requestKey"/> (64 hex digits); false when it (probably) was there
+    /// already.</summary>
     public bool Add(string requestKey)
     {
         var first = ulong.Parse(requestKey.AsSpan(0, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture);

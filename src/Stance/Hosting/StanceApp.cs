@@ -26,7 +26,8 @@ internal static partial class StanceApp
         // journal usually are) and wakes on every journal and Parquet write.
         var initial = new ConfigurationManager();
         initial["hostBuilder:reloadConfigOnChange"] = "false";
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, Configuration = initial });
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { Args = args, Configuration = initial });
         builder.Configuration.AddStanceConfiguration(args);
         builder.Services
             .AddStanceInput()
@@ -49,7 +50,8 @@ internal static partial class StanceApp
         try
         {
             // Validate the settings and load the prompt before the host starts, so a bad configuration is
-            // reported as such, and before any call is made. A value the binder cannot convert is one line, not a crash.
+            // reported as such, and before any call is made. A value the binder cannot convert is one line, not a
+            // crash.
             var configuration = host.Services.GetRequiredService<IConfiguration>();
             var unconvertible = ConfigurationValues.Unconvertible(configuration);
             if (unconvertible.Count > 0)
@@ -94,6 +96,9 @@ internal static partial class StanceApp
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-    [LoggerMessage(EventId = 80, Level = LogLevel.Critical, Message = "Invalid configuration, nothing was run: {Problem}")]
+    [LoggerMessage(
+        EventId = 80,
+        Level = LogLevel.Critical,
+        Message = "Invalid configuration, nothing was run: {Problem}")]
     private static partial void LogInvalidConfiguration(ILogger logger, string problem);
 }

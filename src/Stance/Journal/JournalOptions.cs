@@ -2,13 +2,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace Stance.Journal;
 
-/// <summary>The journal of paid answers and whether earlier runs' answers are reused, bound from <c>Stance</c>.</summary>
+/// <summary>The journal of paid answers and whether earlier runs' answers are reused, bound from
+/// <c>Stance</c>.</summary>
 internal sealed class JournalOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Stance";
 
-    /// <summary>The journal file (SQLite), <c>Stance:Journal</c>; null: <c>&lt;output&gt;/.stance/journal.db</c>.</summary>
+    /// <summary>The journal file (SQLite), <c>Stance:Journal</c>; null:
+    /// <c>&lt;output&gt;/.stance/journal.db</c>.</summary>
     [ConfigurationKeyName("Journal")]
     public string? File { get; set; }
 

@@ -5,7 +5,8 @@ namespace Stance.Journal;
 /// <summary>The key of one request's answer, for the result cache and for asking a request once per run. It covers
 /// everything the request depends on: the paragraph's text, its document title and previous paragraph (the context
 /// the prompt sends), a focus target added to the watched ones, the prompt folder (template, settings and the
-/// watched targets), the provider and the model. Identical wire requests share one answer; different contexts do not.</summary>
+/// watched targets), the provider and the model. Identical wire requests share one answer; different contexts do
+/// not.</summary>
 internal static class RequestKey
 {
     /// <summary>The key of <paramref name="paragraph"/>'s request under the given prompt, provider and model.</summary>

@@ -9,19 +9,21 @@ namespace Stance.Journal;
 
 /// <summary>The durable record of every answer paid for: an SQLite database in WAL mode with full fsync, written by
 /// one background writer that commits whatever has queued up in one transaction (group commit). A caller's
-/// <see cref="RecordAsync"/> completes only once its answer is on disk, so a crash loses at most the requests in flight.
-/// The same table is the result cache: an answer is found again by its request key (see <c>Scoring.RequestKey</c>). Look-ups
-/// use a second connection, so they never wait for the writer's fsync (WAL lets readers and the writer run together).</summary>
+/// <see cref="RecordAsync"/> completes only once its answer is on disk, so a crash loses at most the requests in
+/// flight. The same table is the result cache: an answer is found again by its request key (see
+/// <c>Scoring.RequestKey</c>). Look-ups use a second connection, so they never wait for the writer's fsync (WAL lets
+/// readers and the writer run together).</summary>
 internal sealed class ResultStore : IAsyncDisposable
 {
-    private const string InsertAnswer = """
-        INSERT OR REPLACE INTO answers VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)
-        """;
+    private const string InsertAnswer =
+        "INSERT OR REPLACE INTO answers VALUES " +
+        "($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)";
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
     private readonly SqliteConnection _reader;
-    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingWrite> _writes =
+        Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly Lock _readLock = new();
     private readonly SqliteCommand _find;
@@ -35,7 +37,11 @@ internal sealed class ResultStore : IAsyncDisposable
         _find = PrepareFind(reader);
         _insert = connection.CreateCommand();
         _insert.CommandText = InsertAnswer;
-        foreach (var name in (string[])["$key", "$text", "$prompt", "$provider", "$model", "$answer", "$attempts", "$in", "$out", "$latency", "$at", "$run", "$session"])
+        foreach (var name in (string[])
+            [
+                "$key", "$text", "$prompt", "$provider", "$model", "$answer", "$attempts", "$in", "$out", "$latency",
+                "$at", "$run", "$session",
+            ])
         {
             _insert.Parameters.Add(new SqliteParameter { ParameterName = name }); // typed by each value
         }
@@ -47,7 +53,12 @@ internal sealed class ResultStore : IAsyncDisposable
     /// <summary>Opens an existing database for look-ups only (the dry run); nothing is written.</summary>
     public static ReadOnlyResultStore OpenReadOnly(string path)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
         connection.Open();
         return new ReadOnlyResultStore(connection);
     }
@@ -56,7 +67,8 @@ internal sealed class ResultStore : IAsyncDisposable
     public static ResultStore Open(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         Execute(connection, """
             PRAGMA journal_mode = WAL;
@@ -85,13 +97,15 @@ internal sealed class ResultStore : IAsyncDisposable
                 started_at TEXT NOT NULL,
                 finished_at TEXT);
             """);
-        var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        var reader = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         reader.Open();
         Execute(reader, "PRAGMA busy_timeout = 5000;");
         return new ResultStore(path, connection, reader);
     }
 
-    /// <summary>This process's id in the journal: an answer recorded in this session is one this process paid for.</summary>
+    /// <summary>This process's id in the journal: an answer recorded in this session is one this process paid
+    /// for.</summary>
     public string Session { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>The answer recorded under <paramref name="cacheKey"/>, or null.</summary>
@@ -107,7 +121,9 @@ internal sealed class ResultStore : IAsyncDisposable
     internal static SqliteCommand PrepareFind(SqliteConnection connection)
     {
         var command = connection.CreateCommand();
-        command.CommandText = "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session FROM answers WHERE cache_key = $key";
+        command.CommandText =
+            "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session " +
+            "FROM answers WHERE cache_key = $key";
         command.Parameters.Add("$key", SqliteType.Text);
         command.Prepare();
         return command;
@@ -132,15 +148,31 @@ internal sealed class ResultStore : IAsyncDisposable
     }
 
     /// <summary>Records an ok answer durably; completes when it is committed to disk.</summary>
-    public Task RecordAsync(string cacheKey, string textSha256, RunStamp run, ScoreOutcome outcome, DateTimeOffset scoredAt) =>
+    public Task RecordAsync(
+        string cacheKey,
+        string textSha256,
+        RunStamp run,
+        ScoreOutcome outcome,
+        DateTimeOffset scoredAt) =>
         Enqueue(new PendingWrite(null,
         [
-            cacheKey, textSha256, run.PromptSha256, run.Provider, run.Model, JsonSerializer.Serialize(outcome.Answer), outcome.Attempts,
-            (object?)outcome.InputTokens ?? DBNull.Value, (object?)outcome.OutputTokens ?? DBNull.Value, outcome.LatencyMs,
-            scoredAt.ToString("O", CultureInfo.InvariantCulture), run.RunId, Session,
+            cacheKey,
+            textSha256,
+            run.PromptSha256,
+            run.Provider,
+            run.Model,
+            JsonSerializer.Serialize(outcome.Answer),
+            outcome.Attempts,
+            (object?)outcome.InputTokens ?? DBNull.Value,
+            (object?)outcome.OutputTokens ?? DBNull.Value,
+            outcome.LatencyMs,
+            scoredAt.ToString("O", CultureInfo.InvariantCulture),
+            run.RunId,
+            Session,
         ]));
 
-    /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume), or null.</summary>
+    /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume),
+    /// or null.</summary>
     public string? FindUnfinishedRun(RunStamp run)
     {
         lock (_readLock)
@@ -241,7 +273,8 @@ internal sealed class ResultStore : IAsyncDisposable
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
-                // Named as an output failure: the run stops its calls (exit 8) rather than pay for answers it cannot keep.
+                // Named as an output failure: the run stops its calls (exit 8) rather than pay for answers it cannot
+                // keep.
                 batch.ForEach(w => w.Done.TrySetException(new OutputWriteException(_path, ex)));
             }
         }

@@ -1,4 +1,10 @@
 namespace Stance.Journal;
 
 /// <summary>What identifies one run in every row, file and journal entry.</summary>
-internal sealed record RunStamp(string RunId, DateOnly RunDate, string Provider, string Model, string PromptName, string PromptSha256);
+internal sealed record RunStamp(
+    string RunId,
+    DateOnly RunDate,
+    string Provider,
+    string Model,
+    string PromptName,
+    string PromptSha256);

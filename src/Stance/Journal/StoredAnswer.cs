@@ -3,4 +3,12 @@ using Stance.Contract;
 namespace Stance.Journal;
 
 /// <summary>An answer found in the store, with what it cost when it was paid for.</summary>
-internal sealed record StoredAnswer(StanceAnswer Answer, int Attempts, int? InputTokens, int? OutputTokens, double LatencyMs, DateTimeOffset ScoredAt, string RunId, string Session);
+internal sealed record StoredAnswer(
+    StanceAnswer Answer,
+    int Attempts,
+    int? InputTokens,
+    int? OutputTokens,
+    double LatencyMs,
+    DateTimeOffset ScoredAt,
+    string RunId,
+    string Session);

@@ -12,8 +12,10 @@ internal static class OutputServiceCollectionExtensions
     public static IServiceCollection AddStanceOutput(this IServiceCollection services)
     {
         services.AddOptions<OutputOptions>().BindConfiguration(OutputOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutputOptions>, OutputOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutputOptions>, OutputOptionsRangeValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<OutputOptions>, OutputOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<OutputOptions>, OutputOptionsRangeValidator>());
         services.AddScoped<RunTally>();
         return services.AddSingleton<ParquetOutput>();
     }

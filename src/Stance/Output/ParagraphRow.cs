@@ -16,7 +16,9 @@ internal sealed class ParagraphRow
 
     [JsonPropertyName("run_id")] public required string RunId { get; init; }
     [JsonPropertyName("run_date")] public required DateOnly RunDate { get; init; }
-    [JsonPropertyName("scored_at")][ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public required DateTime ScoredAt { get; init; }
+    [JsonPropertyName("scored_at")]
+    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    public required DateTime ScoredAt { get; init; }
     [JsonPropertyName("document_id")] public required string DocumentId { get; init; }
     [JsonPropertyName("document_title")] public string? DocumentTitle { get; init; }
     [JsonPropertyName("source_path")] public required string SourcePath { get; init; }

@@ -30,7 +30,8 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
     /// <summary>The tables a run writes.</summary>
     internal static readonly string[] Tables = ["paragraphs", "targets"];
 
-    /// <summary>Finishes a commit that a crash interrupted and removes temporary files that no commit refers to.</summary>
+    /// <summary>Finishes a commit that a crash interrupted and removes temporary files that no commit refers
+    /// to.</summary>
     public void Recover(string outputFolder)
     {
         var record = CommitRecordPath(outputFolder);
@@ -53,12 +54,21 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
     }
 
     /// <summary>Starts writing a run's tables.</summary>
-    public RunTables Begin(string outputFolder, RunStamp run, int rowsPerPart = DefaultRowsPerPart, ReplaceMode replace = ReplaceMode.Documents) =>
+    public RunTables Begin(
+        string outputFolder,
+        RunStamp run,
+        int rowsPerPart = DefaultRowsPerPart,
+        ReplaceMode replace = ReplaceMode.Documents) =>
         new(this, outputFolder, run, rowsPerPart, replace);
 
-    /// <summary>Writes both tables for one run at once; returns the part files, relative to the output folder.</summary>
-    public async Task<IReadOnlyList<string>> WriteAsync(string outputFolder, RunStamp run, IReadOnlyList<ParagraphRow> paragraphs,
-        IReadOnlyList<TargetRow> targets, CancellationToken cancellationToken)
+    /// <summary>Writes both tables for one run at once; returns the part files, relative to the output
+    /// folder.</summary>
+    public async Task<IReadOnlyList<string>> WriteAsync(
+        string outputFolder,
+        RunStamp run,
+        IReadOnlyList<ParagraphRow> paragraphs,
+        IReadOnlyList<TargetRow> targets,
+        CancellationToken cancellationToken)
     {
         var tables = Begin(outputFolder, run, replace: ReplaceMode.Date);
         foreach (var row in paragraphs)
@@ -83,17 +93,24 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
     {
         var folder = PartitionFolder(outputFolder, table, run);
         return Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "part-*.parquet").Select(path => Relative(outputFolder, path)).Order(StringComparer.Ordinal)
+            ? Directory.EnumerateFiles(folder, "part-*.parquet")
+                .Select(path => Relative(outputFolder, path))
+                .Order(StringComparer.Ordinal)
             : [];
     }
 
-    internal async Task<IReadOnlyList<string>> CommitAsync(string outputFolder, RunStamp run, List<CommitRename> renames, List<string> deletes,
+    internal async Task<IReadOnlyList<string>> CommitAsync(
+        string outputFolder,
+        RunStamp run,
+        List<CommitRename> renames,
+        List<string> deletes,
         CancellationToken cancellationToken)
     {
         var finals = renames.Select(r => r.To).ToHashSet(StringComparer.Ordinal);
         var plan = new CommitPlan([.. deletes.Where(path => !finals.Contains(path))], renames);
         var record = CommitRecordPath(outputFolder);
-        await DurableFile.WriteTextAsync(record, JsonSerializer.Serialize(plan), cancellationToken).ConfigureAwait(false);
+        await DurableFile.WriteTextAsync(record, JsonSerializer.Serialize(plan), cancellationToken)
+            .ConfigureAwait(false);
         Apply(outputFolder, plan);
         File.Delete(record);
         DirectorySync.Flush(Path.GetDirectoryName(record)!);
@@ -107,7 +124,12 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
         return [.. finals.Order(StringComparer.Ordinal)];
     }
 
-    internal static async Task<CommitRename> WritePartAsync<T>(string outputFolder, string table, RunStamp run, int part, IReadOnlyList<T> rows,
+    internal static async Task<CommitRename> WritePartAsync<T>(
+        string outputFolder,
+        string table,
+        RunStamp run,
+        int part,
+        IReadOnlyList<T> rows,
         CancellationToken cancellationToken)
     {
         var final = Path.Combine(PartitionFolder(outputFolder, table, run), $"part-{run.RunId}-{part:D5}.parquet");
@@ -121,10 +143,17 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
         };
         await DurableFile.WriteAsync(
             final,
-            (stream, ct) => ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, metadata, ct),
+            (stream, ct) => ParquetSerializer.SerializeAsync(
+                rows,
+                stream,
+                new ParquetOptions { CompressionMethod = CompressionMethod.Snappy },
+                metadata,
+                ct),
             cancellationToken,
             renameIntoPlace: false).ConfigureAwait(false);
-        return new CommitRename(Relative(outputFolder, DurableFile.TemporaryName(final)), Relative(outputFolder, final));
+        return new CommitRename(
+            Relative(outputFolder, DurableFile.TemporaryName(final)),
+            Relative(outputFolder, final));
     }
 
     private static void Apply(string outputFolder, CommitPlan plan)
@@ -161,15 +190,22 @@ internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
 
     private static string CommitRecordPath(string outputFolder) => Path.Combine(outputFolder, ".stance", "commit.json");
 
-    private static string Relative(string outputFolder, string path) => Path.GetRelativePath(outputFolder, path).Replace('\\', '/');
+    private static string Relative(string outputFolder, string path) =>
+        Path.GetRelativePath(outputFolder, path).Replace('\\', '/');
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Committed {Parts} part files of run {RunId}")]
     private static partial void LogWritten(ILogger logger, int parts, string runId);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Replaced an earlier run's part of the same run date: {Path}")]
+    [LoggerMessage(
+        EventId = 41,
+        Level = LogLevel.Information,
+        Message = "Replaced an earlier run's part of the same run date: {Path}")]
     private static partial void LogReplaced(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Finishing a commit interrupted by a crash: {Renames} renames, {Deletes} deletes")]
+    [LoggerMessage(
+        EventId = 42,
+        Level = LogLevel.Warning,
+        Message = "Finishing a commit interrupted by a crash: {Renames} renames, {Deletes} deletes")]
     private static partial void LogRecovering(ILogger logger, int renames, int deletes);
 
     private sealed record CommitPlan(List<string> Deletes, List<CommitRename> Renames);

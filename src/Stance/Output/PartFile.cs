@@ -8,7 +8,10 @@ namespace Stance.Output;
 internal static class PartFile
 {
     /// <summary>Every value of the string column <paramref name="column"/>, across row groups.</summary>
-    public static async Task<List<string>> ReadStringsAsync(string path, string column, CancellationToken cancellationToken)
+    public static async Task<List<string>> ReadStringsAsync(
+        string path,
+        string column,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -20,7 +23,8 @@ internal static class PartFile
         }
     }
 
-    /// <summary>The rows of a part file; columns the file lacks (an older schema version) are left at their defaults.</summary>
+    /// <summary>The rows of a part file; columns the file lacks (an older schema version) are left at their
+    /// defaults.</summary>
     public static async Task<IList<T>> ReadRowsAsync<T>(string path, CancellationToken cancellationToken)
         where T : class, new()
     {
@@ -29,7 +33,8 @@ internal static class PartFile
             var stream = File.OpenRead(path);
             await using (stream.ConfigureAwait(false))
             {
-                return (await ParquetSerializer.DeserializeAsync<T>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
+                return (await ParquetSerializer.DeserializeAsync<T>(stream, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false)).Data;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -38,17 +43,27 @@ internal static class PartFile
         }
     }
 
-    // A part of the date that is not a readable table of ours (truncated by hand, copied from elsewhere): stop with its path.
+    // A part of the date that is not a readable table of ours (truncated by hand, copied from elsewhere): stop with its
+    // path.
     private static OutputWriteException Unreadable(string path, Exception ex) =>
-        new(path, new IOException($"{ex.Message.TrimEnd('.')}; it is not a readable part of this table: move it out of the partition and run again", ex),
+        new(
+            path,
+            new IOException(
+                $"{ex.Message.TrimEnd('.')}; it is not a readable part of this table: move it out of the partition " +
+                "and run again",
+                ex),
             "read the earlier part");
 
-    private static async Task<List<string>> ReadColumnAsync(string path, string column, CancellationToken cancellationToken)
+    private static async Task<List<string>> ReadColumnAsync(
+        string path,
+        string column,
+        CancellationToken cancellationToken)
     {
         var stream = File.OpenRead(path);
         await using (stream.ConfigureAwait(false))
         {
-            var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 var field = reader.Schema.DataFields.FirstOrDefault(f => f.Name == column)

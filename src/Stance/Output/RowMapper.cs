@@ -8,7 +8,11 @@ namespace Stance.Output;
 internal static class RowMapper
 {
     /// <summary>The paragraph's row; answer columns are null when it failed.</summary>
-    public static ParagraphRow ToParagraphRow(RunStamp run, Paragraph paragraph, ScoreOutcome outcome, DateTimeOffset scoredAt) => new()
+    public static ParagraphRow ToParagraphRow(
+        RunStamp run,
+        Paragraph paragraph,
+        ScoreOutcome outcome,
+        DateTimeOffset scoredAt) => new()
     {
         RunId = run.RunId,
         RunDate = run.RunDate,

@@ -38,7 +38,8 @@ internal sealed record RunManifest(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    /// <summary>The manifest's path: <c>runs/run_date=YYYY-MM-DD/&lt;run_id&gt;.json</c> under the output folder.</summary>
+    /// <summary>The manifest's path: <c>runs/run_date=YYYY-MM-DD/&lt;run_id&gt;.json</c> under the output
+    /// folder.</summary>
     public static string PathFor(string outputFolder, RunStamp run) =>
         Path.Combine(outputFolder, "runs", $"run_date={run.RunDate:yyyy-MM-dd}", $"{run.RunId}.json");
 
@@ -47,7 +48,8 @@ internal sealed record RunManifest(
         DurableFile.WriteTextAsync(path, JsonSerializer.Serialize(this, s_json), cancellationToken);
 
     /// <summary>Reads a manifest back.</summary>
-    public static RunManifest Read(string path) => JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), s_json)!;
+    public static RunManifest Read(string path) =>
+        JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), s_json)!;
 }
 
 /// <summary>The prompt folder a run used.</summary>

@@ -9,9 +9,18 @@ namespace Stance.Output;
 internal static class RunManifestBuilder
 {
     /// <summary>The manifest of a finished run.</summary>
-    public static RunManifest Build(RunStamp run, StancePrompt prompt, InputReport input, RunTally tally,
-        RunAbortedException? abort, CommitResult commit, int exitCode, DateTimeOffset startedAt, DateTimeOffset finishedAt,
-        IReadOnlyDictionary<string, int> retries, PricingOptions pricing) => new(
+    public static RunManifest Build(
+        RunStamp run,
+        StancePrompt prompt,
+        InputReport input,
+        RunTally tally,
+        RunAbortedException? abort,
+        CommitResult commit,
+        int exitCode,
+        DateTimeOffset startedAt,
+        DateTimeOffset finishedAt,
+        IReadOnlyDictionary<string, int> retries,
+        PricingOptions pricing) => new(
         run.RunId,
         run.RunDate,
         "complete",
@@ -23,7 +32,9 @@ internal static class RunManifestBuilder
         finishedAt,
         Math.Round((finishedAt - startedAt).TotalSeconds, 3),
         new ManifestCounts(
-            input.Documents + input.BadDocuments.Count(p => !p.SourcePath.Contains('#', StringComparison.Ordinal) && !p.Reason.StartsWith("no paragraphs", StringComparison.Ordinal)),
+            input.Documents + input.BadDocuments.Count(p =>
+                !p.SourcePath.Contains('#', StringComparison.Ordinal)
+                && !p.Reason.StartsWith("no paragraphs", StringComparison.Ordinal)),
             input.BadDocuments.Count,
             tally.Paragraphs,
             tally.Ok,

@@ -2,20 +2,27 @@ using Stance.Journal;
 
 namespace Stance.Output;
 
-/// <summary>A run's two tables being written: rows are buffered up to the part size, then written as a hidden part.</summary>
-internal sealed class RunTables(ParquetOutput output, string outputFolder, RunStamp run, int rowsPerPart, ReplaceMode replace)
+/// <summary>A run's two tables being written: rows are buffered up to the part size, then written as a hidden
+/// part.</summary>
+internal sealed class RunTables(
+    ParquetOutput output,
+    string outputFolder,
+    RunStamp run,
+    int rowsPerPart,
+    ReplaceMode replace)
 {
     private readonly List<ParagraphRow> _paragraphs = [];
     private readonly List<TargetRow> _targets = [];
     private readonly List<CommitRename> _parts = [];
     // Every document the run read (also one that now has no paragraph), from the reader's thread and the writer's.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _documents = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _documents =
+        new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
     private int _paragraphPart;
     private int _targetPart;
 
-    /// <summary>Records that the run read <paramref name="documentId"/>: its earlier rows of the date are replaced, even
-    /// when it now has no paragraph.</summary>
+    /// <summary>Records that the run read <paramref name="documentId"/>: its earlier rows of the date are replaced,
+    /// even when it now has no paragraph.</summary>
     public void DocumentRead(string documentId) => _documents.TryAdd(documentId, 0);
 
     /// <summary>Adds a paragraph row.</summary>
@@ -45,13 +52,16 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
             foreach (var part in ParquetOutput.CommittedParts(outputFolder, table, run).ToList())
             {
                 var path = Path.Combine(outputFolder, part);
-                var documents = replace == ReplaceMode.Date ? null : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
+                var documents = replace == ReplaceMode.Date
+                    ? null
+                    : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
                 if (documents is not null && !documents.Any(_documents.ContainsKey))
                 {
                     kept.Add(part);
                     if (table == "paragraphs")
                     {
-                        CountRuns(await PartFile.ReadStringsAsync(path, "run_id", cancellationToken).ConfigureAwait(false));
+                        CountRuns(
+                            await PartFile.ReadStringsAsync(path, "run_id", cancellationToken).ConfigureAwait(false));
                     }
 
                     continue;
@@ -75,16 +85,22 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
             await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var files = await output.CommitAsync(outputFolder, run, _parts, deletes, cancellationToken).ConfigureAwait(false);
-        return new CommitResult(files, kept, _runs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value));
+        var files = await output.CommitAsync(outputFolder, run, _parts, deletes, cancellationToken)
+            .ConfigureAwait(false);
+        return new CommitResult(
+            files,
+            kept,
+            _runs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value));
     }
 
-    // The rows of an earlier part that belong to documents this run did not read: they stay in the date, now in this run's parts.
+    // The rows of an earlier part that belong to documents this run did not read: they stay in the date, now in this
+    // run's parts.
     private async Task CarryAsync(string table, string path, CancellationToken cancellationToken)
     {
         if (table == "paragraphs")
         {
-            foreach (var row in await PartFile.ReadRowsAsync<ParagraphRow>(path, cancellationToken).ConfigureAwait(false))
+            foreach (var row in await PartFile.ReadRowsAsync<ParagraphRow>(path, cancellationToken)
+                .ConfigureAwait(false))
             {
                 if (!_documents.ContainsKey(row.DocumentId))
                 {
@@ -124,13 +140,17 @@ internal sealed class RunTables(ParquetOutput output, string outputFolder, RunSt
 
     private async Task FlushParagraphsAsync(CancellationToken cancellationToken)
     {
-        _parts.Add(await ParquetOutput.WritePartAsync(outputFolder, "paragraphs", run, _paragraphPart++, _paragraphs, cancellationToken).ConfigureAwait(false));
+        _parts.Add(await ParquetOutput
+            .WritePartAsync(outputFolder, "paragraphs", run, _paragraphPart++, _paragraphs, cancellationToken)
+            .ConfigureAwait(false));
         _paragraphs.Clear();
     }
 
     private async Task FlushTargetsAsync(CancellationToken cancellationToken)
     {
-        _parts.Add(await ParquetOutput.WritePartAsync(outputFolder, "targets", run, _targetPart++, _targets, cancellationToken).ConfigureAwait(false));
+        _parts.Add(await ParquetOutput
+            .WritePartAsync(outputFolder, "targets", run, _targetPart++, _targets, cancellationToken)
+            .ConfigureAwait(false));
         _targets.Clear();
     }
 }

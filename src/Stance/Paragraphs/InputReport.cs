@@ -8,7 +8,8 @@ internal sealed class InputReport
     /// <summary>Documents read.</summary>
     public int Documents { get; set; }
 
-    /// <summary>Called with each document's id as it is read (with or without paragraphs), on the reading thread.</summary>
+    /// <summary>Called with each document's id as it is read (with or without paragraphs), on the reading
+    /// thread.</summary>
     public Action<string>? DocumentRead { get; init; }
 
     /// <summary>Paragraphs yielded.</summary>

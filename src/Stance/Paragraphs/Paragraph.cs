@@ -9,7 +9,8 @@ namespace Stance.Paragraphs;
 /// <param name="TextSha256">Lower-case hex SHA-256 of <paramref name="Text"/> (UTF-8).</param>
 /// <param name="Text">The paragraph with inner line breaks collapsed to spaces.</param>
 /// <param name="Previous">The previous paragraph's text, given to the model as context, or null.</param>
-/// <param name="FocusTarget">A target that must be scored even when it is not watched (an evaluation's gold target), or null.</param>
+/// <param name="FocusTarget">A target that must be scored even when it is not watched (an evaluation's gold target), or
+/// null.</param>
 /// <param name="Source">The document's outlet, or null.</param>
 /// <param name="PublishedAt">The document's publication time in UTC, or null.</param>
 /// <param name="DocumentMeta">The document's other metadata as a JSON object, or null.</param>

@@ -6,7 +6,8 @@ namespace Stance.Paragraphs;
 /// the reason, in <see cref="InputReport"/>.</summary>
 internal static class ParagraphSource
 {
-    /// <summary>Reads and splits every document below <paramref name="inputFolder"/> (materialised; for planning and tests).</summary>
+    /// <summary>Reads and splits every document below <paramref name="inputFolder"/> (materialised; for planning and
+    /// tests).</summary>
     public static ParagraphBatch Read(string inputFolder, ReadOptions? options = null)
     {
         var report = new InputReport();
@@ -28,7 +29,8 @@ internal static class ParagraphSource
         return (report.Documents, paragraphs);
     }
 
-    /// <summary>Yields the paragraphs of every document one document at a time; problems go to <paramref name="report"/>.</summary>
+    /// <summary>Yields the paragraphs of every document one document at a time; problems go to
+    /// <paramref name="report"/>.</summary>
     public static IEnumerable<Paragraph> Stream(string inputFolder, InputReport report, ReadOptions? options = null)
     {
         foreach (var item in DocumentReader.Stream(inputFolder, options))

@@ -9,7 +9,8 @@ namespace Stance.Paragraphs;
 internal static partial class ParagraphSplitter
 {
     /// <summary>Returns the document's title (the file's, or the one found in the body), its paragraphs, and the blocks
-    /// that were skipped because they hold no letter or digit (separators such as <c>* * *</c>), with the reason.</summary>
+    /// that were skipped because they hold no letter or digit (separators such as <c>* * *</c>), with the
+    /// reason.</summary>
     public static SplitDocument Split(SourceDocument document)
     {
         var blocks = BlankLines().Split(document.Text)
@@ -22,8 +23,11 @@ internal static partial class ParagraphSplitter
         {
             title = document.Format switch
             {
-                DocumentFormat.PlainText when blocks.Count > 1 && !blocks[0].Contains('\n', StringComparison.Ordinal) => Take(blocks),
-                DocumentFormat.Markdown when blocks[0].StartsWith("# ", StringComparison.Ordinal) && !blocks[0].Contains('\n', StringComparison.Ordinal) => Take(blocks)[2..].Trim(),
+                DocumentFormat.PlainText when blocks.Count > 1 && !blocks[0].Contains('\n', StringComparison.Ordinal)
+                    => Take(blocks),
+                DocumentFormat.Markdown when blocks[0].StartsWith("# ", StringComparison.Ordinal)
+                    && !blocks[0].Contains('\n', StringComparison.Ordinal)
+                    => Take(blocks)[2..].Trim(),
                 _ => null,
             };
         }
@@ -42,7 +46,9 @@ internal static partial class ParagraphSplitter
 
             if (!text.Any(char.IsLetterOrDigit))
             {
-                skipped.Add($"a block with no letter or digit was skipped: '{(text.Length > 40 ? text[..40] + "…" : text)}'");
+                skipped.Add(
+                    "a block with no letter or digit was skipped: " +
+                    $"'{(text.Length > 40 ? text[..40] + "…" : text)}'");
                 continue;
             }
 

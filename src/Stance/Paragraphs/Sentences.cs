@@ -5,7 +5,8 @@ namespace Stance.Paragraphs;
 /// <summary>Splits a paragraph into sentences.</summary>
 internal static partial class Sentences
 {
-    /// <summary>Sentence spans; a full stop after an initialism ("U.S.") or a title ("Mr.") does not end a sentence.</summary>
+    /// <summary>Sentence spans; a full stop after an initialism ("U.S.") or a title ("Mr.") does not end a
+    /// sentence.</summary>
     public static IEnumerable<(int Start, int Length)> Split(string text)
     {
         var start = 0;

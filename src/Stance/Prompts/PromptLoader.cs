@@ -6,7 +6,8 @@ using Stance.Contract;
 
 namespace Stance.Prompts;
 
-/// <summary>Loads a prompt folder in Semantic Kernel's on-disk format and rejects anything the job could not use.</summary>
+/// <summary>Loads a prompt folder in Semantic Kernel's on-disk format and rejects anything the job could not
+/// use.</summary>
 internal static class PromptLoader
 {
     /// <summary>The file names of the on-disk format.</summary>
@@ -62,13 +63,21 @@ internal static class PromptLoader
         }
 
         var (sha, files) = HashFolder(folder);
-        return new StancePrompt(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), config, schema, targets, sha, files);
+        return new StancePrompt(
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
+            config,
+            schema,
+            targets,
+            sha,
+            files);
     }
 
     private static JsonElement ReadAnswerSchema(PromptTemplateConfig config, string configPath, bool grammar)
     {
         var settings = config.DefaultExecutionSettings?.ExtensionData;
-        if (settings is null || !settings.TryGetValue("response_format", out var format) || format is not JsonElement formatJson)
+        if (settings is null
+            || !settings.TryGetValue("response_format", out var format)
+            || format is not JsonElement formatJson)
         {
             throw new PromptException(configPath, "execution_settings.default.response_format is missing");
         }
@@ -77,7 +86,9 @@ internal static class PromptLoader
             || !formatJson.TryGetProperty("json_schema", out var jsonSchema)
             || !jsonSchema.TryGetProperty("schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
         {
-            throw new PromptException(configPath, "response_format must be {\"type\":\"json_schema\",\"json_schema\":{\"name\",\"strict\",\"schema\"}}");
+            throw new PromptException(
+                configPath,
+                "response_format must be {\"type\":\"json_schema\",\"json_schema\":{\"name\",\"strict\",\"schema\"}}");
         }
 
         if (!jsonSchema.TryGetProperty("strict", out var strict) || strict.ValueKind != JsonValueKind.True)
@@ -139,9 +150,12 @@ internal static class PromptLoader
 
         if (schema.TryGetProperty("properties", out var properties))
         {
-            if (!schema.TryGetProperty("additionalProperties", out var additional) || additional.ValueKind != JsonValueKind.False)
+            if (!schema.TryGetProperty("additionalProperties", out var additional)
+                || additional.ValueKind != JsonValueKind.False)
             {
-                throw new PromptException(configPath, $"the schema at {path} needs \"additionalProperties\": false (strict mode)");
+                throw new PromptException(
+                    configPath,
+                    $"the schema at {path} needs \"additionalProperties\": false (strict mode)");
             }
 
             var required = schema.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
@@ -151,7 +165,9 @@ internal static class PromptLoader
             {
                 if (!required.Contains(property.Name))
                 {
-                    throw new PromptException(configPath, $"the schema at {path} must list '{property.Name}' in \"required\" (strict mode)");
+                    throw new PromptException(
+                        configPath,
+                        $"the schema at {path} must list '{property.Name}' in \"required\" (strict mode)");
                 }
 
                 CheckStrict(property.Value, $"{path}.{property.Name}", configPath);
@@ -167,23 +183,34 @@ internal static class PromptLoader
     private static void CheckFields(JsonElement schema, string path, IReadOnlyList<string> fields, string configPath)
     {
         var properties = schema.TryGetProperty("properties", out var p) ? p : default;
-        var missing = fields.Where(f => properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(f, out _)).ToList();
+        var missing = fields
+            .Where(f => properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(f, out _))
+            .ToList();
         if (missing.Count > 0)
         {
-            throw new PromptException(configPath, $"the schema at {path} lacks the answer fields {string.Join(", ", missing)}");
+            throw new PromptException(
+                configPath,
+                $"the schema at {path} lacks the answer fields {string.Join(", ", missing)}");
         }
     }
 
-    private static void CheckLabels(JsonElement schema, string property, IReadOnlyList<string> expected, string configPath)
+    private static void CheckLabels(
+        JsonElement schema,
+        string property,
+        IReadOnlyList<string> expected,
+        string configPath)
     {
         var labels = schema.TryGetProperty("properties", out var properties)
             && properties.TryGetProperty(property, out var field)
             && field.TryGetProperty("enum", out var values)
             ? values.EnumerateArray().Select(v => v.GetString()).ToList()
             : null;
-        if (labels is null || !labels.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)))
+        if (labels is null
+            || !labels.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)))
         {
-            throw new PromptException(configPath, $"the schema's {property} enum must be exactly [{string.Join(", ", expected)}]");
+            throw new PromptException(
+                configPath,
+                $"the schema's {property} enum must be exactly [{string.Join(", ", expected)}]");
         }
     }
 

@@ -3,7 +3,8 @@ using Microsoft.SemanticKernel;
 
 namespace Stance.Prompts;
 
-/// <summary>A prompt folder loaded and checked: template, execution settings, answer schema and watched targets.</summary>
+/// <summary>A prompt folder loaded and checked: template, execution settings, answer schema and watched
+/// targets.</summary>
 /// <param name="Name">The folder's name, e.g. <c>stance</c>.</param>
 /// <param name="Config">The Semantic Kernel prompt config with the template text set.</param>
 /// <param name="AnswerSchema">The JSON schema the answer must follow (from <c>response_format</c>).</param>

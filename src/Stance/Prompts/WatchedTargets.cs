@@ -4,7 +4,8 @@ using Stance.Paragraphs;
 
 namespace Stance.Prompts;
 
-/// <summary>The targets named in <c>targets.json</c>: canonical names and the aliases that map mentions to them.</summary>
+/// <summary>The targets named in <c>targets.json</c>: canonical names and the aliases that map mentions to
+/// them.</summary>
 internal sealed class WatchedTargets
 {
     private readonly Dictionary<string, string> _canonicalByAlias;
@@ -43,7 +44,8 @@ internal sealed class WatchedTargets
     /// <summary>The watched targets in file order.</summary>
     public IReadOnlyList<WatchedTarget> Targets { get; }
 
-    /// <summary>Parses the JSON of <c>targets.json</c>; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    /// <summary>Parses the JSON of <c>targets.json</c>; throws <see cref="FormatException"/> naming what is
+    /// wrong.</summary>
     public static WatchedTargets Parse(string json)
     {
         WatchedTargetsFile? file;
@@ -69,18 +71,24 @@ internal sealed class WatchedTargets
                 throw new FormatException($"target #{targets.Count + 1} has no \"name\"");
             }
 
-            var aliases = (entry.Aliases ?? []).Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).Distinct(StringComparer.Ordinal).ToList();
+            var aliases = (entry.Aliases ?? [])
+                .Where(a => !string.IsNullOrWhiteSpace(a))
+                .Select(a => a.Trim())
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
             targets.Add(new WatchedTarget(entry.Name.Trim(), aliases));
         }
 
         return new WatchedTargets(targets);
     }
 
-    /// <summary>These targets plus <paramref name="name"/> (matched by its own name only), unless it is already watched.</summary>
+    /// <summary>These targets plus <paramref name="name"/> (matched by its own name only), unless it is already
+    /// watched.</summary>
     public WatchedTargets With(string name) =>
         Canonicalize(name).Watched ? this : new WatchedTargets([.. Targets, new WatchedTarget(name.Trim(), [])]);
 
-    /// <summary>Maps a name the model or a reader used to its canonical name; <c>watched</c> is false for other targets.</summary>
+    /// <summary>Maps a name the model or a reader used to its canonical name; <c>watched</c> is false for other
+    /// targets.</summary>
     public (string Name, bool Watched) Canonicalize(string name)
     {
         var key = Key(name);
@@ -89,8 +97,11 @@ internal sealed class WatchedTargets
             return (canonical, true);
         }
 
-        var match = _canonicalByAlias.FirstOrDefault(pair => pair.Key.Equals(key, StringComparison.OrdinalIgnoreCase) && pair.Key.Length > 3);
-        return match.Value is not null ? (match.Value, true) : (name.Trim(), false); // an unwatched name is kept as given
+        var match = _canonicalByAlias.FirstOrDefault(pair =>
+            pair.Key.Equals(key, StringComparison.OrdinalIgnoreCase) && pair.Key.Length > 3);
+        return match.Value is not null
+            ? (match.Value, true)
+            : (name.Trim(), false); // an unwatched name is kept as given
     }
 
     /// <summary>Every literal mention of a watched target in <paramref name="text"/>, in order.</summary>
@@ -124,9 +135,12 @@ internal sealed class WatchedTargets
 
     /// <summary>The list given to the prompt: one target a line, <c>name: alias, alias</c>.</summary>
     public string ToPromptText() =>
-        Targets.Count == 0 ? "(none)" : string.Join('\n', Targets.Select(t => $"- {t.Name}: {string.Join(", ", t.Aliases)}"));
+        Targets.Count == 0
+            ? "(none)"
+            : string.Join('\n', Targets.Select(t => $"- {t.Name}: {string.Join(", ", t.Aliases)}"));
 
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
+    private static readonly JsonSerializerOptions s_json =
+        new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip };
 
     private sealed record WatchedTargetsFile(List<WatchedTargetEntry>? Targets);
 

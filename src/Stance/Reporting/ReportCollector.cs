@@ -35,7 +35,9 @@ internal sealed class ReportCollector
         foreach (var target in targets)
         {
             strip?.Scores[(paragraph.ParagraphIndex, target.Target)] = target.StanceScore;
-            var histogram = _histograms.TryGetValue(target.Target, out var h) ? h : _histograms[target.Target] = new int[Bins];
+            var histogram = _histograms.TryGetValue(target.Target, out var h)
+                ? h
+                : _histograms[target.Target] = new int[Bins];
             histogram[Math.Clamp((int)((target.StanceScore + 1) / 2 * Bins), 0, Bins - 1)]++;
         }
     }

@@ -67,7 +67,13 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
 
             if (!targets.Exists(t => t.Target == name))
             {
-                targets.Add(item with { Target = name, Mention = item.Mention.Trim(), Watched = watched, Evidence = evidence });
+                targets.Add(item with
+                {
+                    Target = name,
+                    Mention = item.Mention.Trim(),
+                    Watched = watched,
+                    Evidence = evidence,
+                });
             }
         }
 
@@ -83,9 +89,12 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
 
         if (requireMentionedTargets)
         {
-            foreach (var missing in prompt.Targets.FindMentions(paragraph.Text).DistinctBy(m => m.Target).Where(m => !targets.Exists(t => t.Target == m.Target)))
+            foreach (var missing in prompt.Targets.FindMentions(paragraph.Text)
+                .DistinctBy(m => m.Target)
+                .Where(m => !targets.Exists(t => t.Target == m.Target)))
             {
-                problems.Add($"the watched target {missing.Target} is mentioned (\"{missing.Mention}\") but not scored");
+                problems.Add(
+                    $"the watched target {missing.Target} is mentioned (\"{missing.Mention}\") but not scored");
             }
         }
 
@@ -115,7 +124,9 @@ internal sealed class AnswerValidator(StancePrompt prompt, bool requireMentioned
     {
         if (!StanceContract.Agrees(label, score))
         {
-            problems.Add($"the {what} label '{label}' disagrees with its score {score} (favor/positive > 0, against/negative < 0, neutral within ±{StanceContract.NeutralBand})");
+            problems.Add(
+                $"the {what} label '{label}' disagrees with its score {score} " +
+                $"(favor/positive > 0, against/negative < 0, neutral within ±{StanceContract.NeutralBand})");
         }
     }
 

@@ -12,11 +12,14 @@ internal interface IParagraphScorer
     /// <summary>The model or deployment written to every row.</summary>
     string Model { get; }
 
-    /// <summary>True when each call costs money or time, so answers are journaled and reused; false for the lexicon.</summary>
+    /// <summary>True when each call costs money or time, so answers are journaled and reused; false for the
+    /// lexicon.</summary>
     bool IsMetered { get; }
 
-    /// <summary>Gets ready before the first paragraph (the local provider finds, downloads and loads its model).</summary>
-    /// <exception cref="Local.ModelUnavailableException">The local model cannot be had; nothing should be scored.</exception>
+    /// <summary>Gets ready before the first paragraph (the local provider finds, downloads and loads its
+    /// model).</summary>
+    /// <exception cref="Local.ModelUnavailableException">The local model cannot be had; nothing should be
+    /// scored.</exception>
     Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Scores <paramref name="paragraph"/>; only cancellation of the run escapes as an exception.</summary>

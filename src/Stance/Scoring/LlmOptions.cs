@@ -9,10 +9,12 @@ internal sealed class LlmOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Stance:Llm";
 
-    /// <summary><c>lexicon</c> (offline baseline, the default), <c>openai</c>, <c>azure</c> or <c>local</c> (a GGUF model in-process).</summary>
+    /// <summary><c>lexicon</c> (offline baseline, the default), <c>openai</c>, <c>azure</c> or <c>local</c> (a GGUF
+    /// model in-process).</summary>
     public string Provider { get; set; } = "lexicon";
 
-    /// <summary>An OpenAI-compatible base URL (e.g. <c>http://localhost:11434/v1</c>), or the Azure resource URL.</summary>
+    /// <summary>An OpenAI-compatible base URL (e.g. <c>http://localhost:11434/v1</c>), or the Azure resource
+    /// URL.</summary>
     public string? Endpoint { get; set; }
 
     /// <summary>The model name (OpenAI) or deployment name (Azure, when <see cref="Deployment"/> is not set).</summary>
@@ -24,7 +26,8 @@ internal sealed class LlmOptions
     /// <summary>The API key; from environment variables or user-secrets only, never from a file in the repo.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The request field that bounds the answer: <c>max_completion_tokens</c> (OpenAI) or <c>max_tokens</c> (older servers).</summary>
+    /// <summary>The request field that bounds the answer: <c>max_completion_tokens</c> (OpenAI) or <c>max_tokens</c>
+    /// (older servers).</summary>
     public string MaxTokensField { get; set; } = "max_completion_tokens";
 
     /// <summary>How many times an invalid answer is asked again, with the reason, before the paragraph fails.</summary>

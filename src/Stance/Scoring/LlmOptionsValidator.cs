@@ -18,14 +18,16 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         }
 
         if (options.Endpoint is not null
-            && (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            && (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var uri)
+                || uri.Scheme is not ("http" or "https")))
         {
             errors.AddError($"Stance:Llm:Endpoint: '{options.Endpoint}' is not an absolute http(s) URL");
         }
 
         if (options.MaxTokensField is not ("max_completion_tokens" or "max_tokens"))
         {
-            errors.AddError($"Stance:Llm:MaxTokensField: '{options.MaxTokensField}' is not max_completion_tokens or max_tokens");
+            errors.AddError(
+                $"Stance:Llm:MaxTokensField: '{options.MaxTokensField}' is not max_completion_tokens or max_tokens");
         }
 
         if (provider is not null and not Local.LocalProvider && !string.IsNullOrWhiteSpace(options.Local.ModelPath))

@@ -28,7 +28,8 @@ internal static class ParagraphSchema
         var item = properties["targets"]!["items"]!.AsObject();
         var itemProperties = item["properties"]!.AsObject();
         var maxItems = properties["targets"]!["maxItems"]?.GetValue<int>() ?? 12;
-        var evidenceLength = Math.Min(EvidenceMaxLength, itemProperties["evidence"]!["maxLength"]?.GetValue<int>() ?? 300);
+        var evidenceLength =
+            Math.Min(EvidenceMaxLength, itemProperties["evidence"]!["maxLength"]?.GetValue<int>() ?? 300);
         var mentionLength = itemProperties["mention"]!["maxLength"]?.GetValue<int>() ?? 120;
 
         var sentences = Sentences.Split(paragraph.Text)
@@ -44,7 +45,9 @@ internal static class ParagraphSchema
             .GroupBy(m => m.Target)
             .Select(g => (Name: g.Key, Mentions: g.Select(m => m.Mention).Distinct().ToList()))
             .ToList();
-        if (paragraph.FocusTarget is { } focus && targets.Canonicalize(focus).Name is var focusName && !named.Exists(n => n.Name == focusName))
+        if (paragraph.FocusTarget is { } focus
+            && targets.Canonicalize(focus).Name is var focusName
+            && !named.Exists(n => n.Name == focusName))
         {
             named.Add((focusName, [focus]));
         }
@@ -53,14 +56,17 @@ internal static class ParagraphSchema
         foreach (var (name, mentions) in named.Take(maxItems))
         {
             var evidence = sentences
-                .SelectMany(s => mentions.Where(m => s.Contains(m, StringComparison.Ordinal)).Select(m => Around(s, s.IndexOf(m, StringComparison.Ordinal), m.Length, evidenceLength)))
+                .SelectMany(s => mentions
+                    .Where(m => s.Contains(m, StringComparison.Ordinal))
+                    .Select(m => Around(s, s.IndexOf(m, StringComparison.Ordinal), m.Length, evidenceLength)))
                 .Distinct()
                 .ToList();
             var one = item.DeepClone().AsObject();
             var oneProperties = one["properties"]!.AsObject();
             oneProperties["target"] = Enum(name);
             oneProperties["mention"] = Enum([.. mentions.Select(m => Cut(m, mentionLength))]);
-            oneProperties["evidence"] = Enum([.. evidence.Count > 0 ? evidence : sentences.Select(s => Cut(s, evidenceLength)).Distinct()]);
+            oneProperties["evidence"] = Enum(
+                [.. evidence.Count > 0 ? evidence : sentences.Select(s => Cut(s, evidenceLength)).Distinct()]);
             items.Add(LabelledVariants(one, [("stance_label", "stance_score")]));
         }
 
@@ -72,7 +78,10 @@ internal static class ParagraphSchema
             ["minItems"] = items.Count,
             ["maxItems"] = items.Count,
         };
-        properties["main_target"] = new JsonObject { ["enum"] = new JsonArray([null, .. named.Take(maxItems).Select(n => JsonValue.Create(n.Name))]) };
+        properties["main_target"] = new JsonObject
+        {
+            ["enum"] = new JsonArray([null, .. named.Take(maxItems).Select(n => JsonValue.Create(n.Name))]),
+        };
         if ((properties["rationale"]!["maxLength"]?.GetValue<int>() ?? int.MaxValue) > RationaleMaxLength)
         {
             properties["rationale"]!["maxLength"] = RationaleMaxLength;
@@ -89,26 +98,32 @@ internal static class ParagraphSchema
         foreach (var (label, score) in pairs)
         {
             variants = variants.SelectMany(variant =>
-                variant["properties"]![label]!["enum"]!.AsArray().Select(value => value!.GetValue<string>()).Select(value =>
-                {
-                    var copy = variant.DeepClone().AsObject();
-                    var copyProperties = copy["properties"]!.AsObject();
-                    copyProperties[label] = new JsonObject { ["type"] = "string", ["const"] = value };
-                    var range = new JsonObject { ["type"] = "number" };
-                    foreach (var (key, bound) in StanceContract.ScoreBounds(value))
+                variant["properties"]![label]!["enum"]!.AsArray()
+                    .Select(value => value!.GetValue<string>())
+                    .Select(value =>
                     {
-                        range[key] = bound;
-                    }
+                        var copy = variant.DeepClone().AsObject();
+                        var copyProperties = copy["properties"]!.AsObject();
+                        copyProperties[label] = new JsonObject { ["type"] = "string", ["const"] = value };
+                        var range = new JsonObject { ["type"] = "number" };
+                        foreach (var (key, bound) in StanceContract.ScoreBounds(value))
+                        {
+                            range[key] = bound;
+                        }
 
-                    copyProperties[score] = range;
-                    return copy;
-                }).ToList());
+                        copyProperties[score] = range;
+                        return copy;
+                    }).ToList());
         }
 
         return new JsonObject { ["anyOf"] = new JsonArray([.. variants]) };
     }
 
-    private static JsonObject Enum(params string[] values) => new() { ["type"] = "string", ["enum"] = new JsonArray([.. values.Select(v => JsonValue.Create(v))]) };
+    private static JsonObject Enum(params string[] values) => new()
+    {
+        ["type"] = "string",
+        ["enum"] = new JsonArray([.. values.Select(v => JsonValue.Create(v))]),
+    };
 
     /// <summary>The sentence when it is short enough, else the whole words around the mention at <paramref name="at"/>
     /// (a verbatim quote of at most <paramref name="length"/> characters).</summary>

@@ -1,6 +1,7 @@
 namespace Stance.Scoring;
 
-/// <summary>Counts the rows waiting for their journal commit without keeping a task per paragraph, so memory stays flat.</summary>
+/// <summary>Counts the rows waiting for their journal commit without keeping a task per paragraph, so memory stays
+/// flat.</summary>
 internal sealed class PendingForwards
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);

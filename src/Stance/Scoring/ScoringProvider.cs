@@ -28,7 +28,8 @@ internal abstract class ScoringProvider
     /// grammar can express.</summary>
     public virtual bool GrammarSchema => false;
 
-    /// <summary>Fills provider-specific settings from the environment (the key from <see cref="KeyVariable"/>).</summary>
+    /// <summary>Fills provider-specific settings from the environment (the key from
+    /// <see cref="KeyVariable"/>).</summary>
     public virtual void PostConfigure(LlmOptions llm, IConfiguration configuration)
     {
         if (KeyVariable is { } variable && string.IsNullOrWhiteSpace(llm.ApiKey))
@@ -68,8 +69,10 @@ internal abstract class ScoringProvider
     public virtual IChatCompletionService CreateChatService(IServiceProvider services, LlmOptions llm, string model) =>
         throw new NotSupportedException($"the provider '{Name}' has no chat service");
 
-    /// <summary>Makes the provider's scorer; the language-model providers share <see cref="KernelScorerFactory"/>.</summary>
-    public virtual IParagraphScorer CreateScorer(IServiceProvider services) => KernelScorerFactory.Create(services, this);
+    /// <summary>Makes the provider's scorer; the language-model providers share
+    /// <see cref="KernelScorerFactory"/>.</summary>
+    public virtual IParagraphScorer CreateScorer(IServiceProvider services) =>
+        KernelScorerFactory.Create(services, this);
 
     /// <summary>Work before the first paragraph (the local provider loads its model).</summary>
     public virtual Func<CancellationToken, Task>? Prepare(IServiceProvider services) => null;

@@ -11,7 +11,8 @@ namespace Stance.Scoring;
 
 /// <summary>Scores paragraphs as they are read, through a bounded channel and a fixed number of workers, so memory does
 /// not grow with the corpus. Answers already journaled are reused; a text being scored by one worker is not asked again
-/// by another; every ok answer is journaled before it counts; after a run-ending failure the rest get rows without calls.</summary>
+/// by another; every ok answer is journaled before it counts; after a run-ending failure the rest get rows without
+/// calls.</summary>
 internal sealed partial class ScoringRun(
     IParagraphScorer scorer,
     JournalSession journal,
@@ -29,15 +30,22 @@ internal sealed partial class ScoringRun(
     /// <summary>Why the run stopped early, if it did.</summary>
     public RunAbortedException? Abort => _abort;
 
-    /// <summary>Scores every paragraph of <paramref name="paragraphs"/> and writes each outcome to <paramref name="results"/>.
-    /// When the reader of <paramref name="results"/> fails (it completes the channel with its error), no new call is made,
-    /// the calls in flight finish and are journaled, and the reader's error is thrown.</summary>
-    public async Task RunAsync(RunStamp run, IEnumerable<Paragraph> paragraphs, int concurrency, Channel<ScoredParagraph> results,
-        CancellationToken cancellationToken, CancellationToken sinkFailed = default)
+    /// <summary>Scores every paragraph of <paramref name="paragraphs"/> and writes each outcome to
+    /// <paramref name="results"/>. When the reader of <paramref name="results"/> fails (it completes the channel with
+    /// its error), no new call is made, the calls in flight finish and are journaled, and the reader's error is
+    /// thrown.</summary>
+    public async Task RunAsync(
+        RunStamp run,
+        IEnumerable<Paragraph> paragraphs,
+        int concurrency,
+        Channel<ScoredParagraph> results,
+        CancellationToken cancellationToken,
+        CancellationToken sinkFailed = default)
     {
         using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var feed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = Channel.CreateBounded<Paragraph>(new BoundedChannelOptions(concurrency * 2) { SingleWriter = true });
+        var queue = Channel.CreateBounded<Paragraph>(
+            new BoundedChannelOptions(concurrency * 2) { SingleWriter = true });
         var producer = Task.Run(
             async () =>
             {
@@ -48,7 +56,8 @@ internal sealed partial class ScoringRun(
                         await queue.Writer.WriteAsync(paragraph, feed.Token).ConfigureAwait(false);
                     }
                 }
-                catch (OperationCanceledException) when (feed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException)
+                    when (feed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     // The sink failed: stop reading.
                 }
@@ -76,7 +85,8 @@ internal sealed partial class ScoringRun(
                         break;
                     }
 
-                    var (scored, recording) = await ScoreAsync(run, paragraph, uncommitted, calls, cancellationToken).ConfigureAwait(false);
+                    var (scored, recording) = await ScoreAsync(run, paragraph, uncommitted, calls, cancellationToken)
+                        .ConfigureAwait(false);
                     if (recording.IsCompleted)
                     {
                         if (recording.Exception is { } failed)
@@ -89,7 +99,8 @@ internal sealed partial class ScoringRun(
                     }
                     else
                     {
-                        // The worker moves on to its next paragraph while the journal commits; the row follows the commit.
+                        // The worker moves on to its next paragraph while the journal commits; the row follows the
+                        // commit.
                         var forward = ForwardWhenJournaledAsync(recording, scored, sink, cancellationToken);
                         journaled.Track(forward);
                         uncommitted = forward;
@@ -104,7 +115,11 @@ internal sealed partial class ScoringRun(
         sink.ThrowIfFailed();
     }
 
-    private static async Task ForwardWhenJournaledAsync(Task recording, ScoredParagraph scored, Sink sink, CancellationToken cancellationToken)
+    private static async Task ForwardWhenJournaledAsync(
+        Task recording,
+        ScoredParagraph scored,
+        Sink sink,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -123,7 +138,10 @@ internal sealed partial class ScoringRun(
     /// <summary>Where rows go. Once its reader has failed (or the journal could not record an answer), no call is
     /// started, rows are dropped (the run will not write tables) and reading the input stops; the answers in flight
     /// are still journaled, so nothing paid for is lost.</summary>
-    private sealed class Sink(ChannelWriter<ScoredParagraph> writer, CancellationTokenSource feed, CancellationToken readerFailed)
+    private sealed class Sink(
+        ChannelWriter<ScoredParagraph> writer,
+        CancellationTokenSource feed,
+        CancellationToken readerFailed)
     {
         private volatile Exception? _failure;
 
@@ -163,7 +181,11 @@ internal sealed partial class ScoringRun(
         }
     }
 
-    private async Task<(ScoredParagraph Scored, Task Recording)> ScoreAsync(RunStamp run, Paragraph paragraph, Task uncommitted, CancellationTokenSource calls,
+    private async Task<(ScoredParagraph Scored, Task Recording)> ScoreAsync(
+        RunStamp run,
+        Paragraph paragraph,
+        Task uncommitted,
+        CancellationTokenSource calls,
         CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _abort) is { } abort)
@@ -182,14 +204,18 @@ internal sealed partial class ScoringRun(
                 var twin = await owner.WaitAsync(cancellationToken).ConfigureAwait(false);
                 var reused = twin with
                 {
-                    Attempts = 0, InputTokens = null, OutputTokens = null, LatencyMs = 0, FromCache = twin.Status == ParagraphStatus.Ok,
+                    Attempts = 0,
+                    InputTokens = null,
+                    OutputTokens = null,
+                    LatencyMs = 0,
+                    FromCache = twin.Status == ParagraphStatus.Ok,
                 };
                 return (Finish(paragraph, reused, time.GetUtcNow()), Task.CompletedTask);
             }
         }
 
-        // This worker owns the request now. Looked up only after taking ownership: an earlier owner leaves only once its
-        // answer is committed, so no answer can slip between this look-up and the call below.
+        // This worker owns the request now. Looked up only after taking ownership: an earlier owner leaves only once
+        // its answer is committed, so no answer can slip between this look-up and the call below.
         var recording = Task.CompletedTask;
         try
         {
@@ -199,11 +225,18 @@ internal sealed partial class ScoringRun(
                 return (Finish(paragraph, cached.Outcome, cached.At), Task.CompletedTask);
             }
 
-            await uncommitted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a failed write surfaces with its own row
+            // a failed write surfaces with its own row
+            await uncommitted.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (_sink?.Failed == true)
             {
                 // The tables or the journal cannot be written: this run pays for nothing more.
-                var stopped = ScoreOutcome.Failed(FailureKind.Aborted, "not scored: the run stopped (its output could not be written)", 0, null, null, 0);
+                var stopped = ScoreOutcome.Failed(
+                    FailureKind.Aborted,
+                    "not scored: the run stopped (its output could not be written)",
+                    0,
+                    null,
+                    null,
+                    0);
                 mine.TrySetResult(stopped);
                 return (new ScoredParagraph(paragraph, stopped, time.GetUtcNow()), Task.CompletedTask);
             }
@@ -239,11 +272,18 @@ internal sealed partial class ScoringRun(
 
         // Journaled by this run before a crash: the answer and what it cost belong to this run.
         return stored.RunId == run.RunId
-            ? (ScoreOutcome.Ok(stored.Answer, stored.Attempts, stored.InputTokens, stored.OutputTokens, stored.LatencyMs), stored.ScoredAt)
+            ? (ScoreOutcome.Ok(
+                    stored.Answer,
+                    stored.Attempts,
+                    stored.InputTokens,
+                    stored.OutputTokens,
+                    stored.LatencyMs),
+                stored.ScoredAt)
             : null;
     }
 
-    /// <summary>Ends ownership of a request once its answer is on disk (at once when there is none to record).</summary>
+    /// <summary>Ends ownership of a request once its answer is on disk (at once when there is none to
+    /// record).</summary>
     private void Release(KeyValuePair<string, Task<ScoreOutcome>> entry, Task recording)
     {
         if (recording.IsCompleted)
@@ -260,7 +300,10 @@ internal sealed partial class ScoringRun(
             TaskScheduler.Default);
     }
 
-    private async Task<ScoreOutcome> CallAsync(Paragraph paragraph, CancellationTokenSource calls, CancellationToken cancellationToken)
+    private async Task<ScoreOutcome> CallAsync(
+        Paragraph paragraph,
+        CancellationTokenSource calls,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -285,7 +328,11 @@ internal sealed partial class ScoringRun(
 
     private ScoredParagraph Finish(Paragraph paragraph, ScoreOutcome outcome, DateTimeOffset at)
     {
-        progress.Finished(outcome.Status.ToString().ToLowerInvariant(), outcome.FromCache, outcome.InputTokens, outcome.OutputTokens);
+        progress.Finished(
+            outcome.Status.ToString().ToLowerInvariant(),
+            outcome.FromCache,
+            outcome.InputTokens,
+            outcome.OutputTokens);
         if (outcome.Status != ParagraphStatus.Ok && outcome.ErrorKind != FailureKind.Aborted)
         {
             LogParagraphFailed(logger, paragraph.DocumentId, paragraph.Index, outcome.ErrorKind!, outcome.Error!);
@@ -295,10 +342,24 @@ internal sealed partial class ScoringRun(
     }
 
     private static ScoreOutcome Aborted(RunAbortedException abort) =>
-        ScoreOutcome.Failed(FailureKind.Aborted, $"not scored: the run stopped ({abort.Kind}: {abort.Message})", 0, null, null, 0);
+        ScoreOutcome.Failed(
+            FailureKind.Aborted,
+            $"not scored: the run stopped ({abort.Kind}: {abort.Message})",
+            0,
+            null,
+            null,
+            0);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Paragraph {DocumentId}#{Index} not ok ({Kind}): {Error}")]
-    private static partial void LogParagraphFailed(ILogger logger, string documentId, int index, string kind, string error);
+    [LoggerMessage(
+        EventId = 5,
+        Level = LogLevel.Warning,
+        Message = "Paragraph {DocumentId}#{Index} not ok ({Kind}): {Error}")]
+    private static partial void LogParagraphFailed(
+        ILogger logger,
+        string documentId,
+        int index,
+        string kind,
+        string error);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Run stopped ({Kind}), no further calls: {Reason}")]
     private static partial void LogAborted(ILogger logger, string kind, string reason);

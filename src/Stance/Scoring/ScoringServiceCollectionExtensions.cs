@@ -18,7 +18,8 @@ internal static class ScoringServiceCollectionExtensions
     /// kernel (the benchmark's zero-latency fake).</summary>
     public const string ChatServiceKey = "stance-llm";
 
-    /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c> and <see cref="ScoringRun"/>.</summary>
+    /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c> and
+    /// <see cref="ScoringRun"/>.</summary>
     public static IServiceCollection AddStanceScoring(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -41,7 +42,9 @@ internal static class ScoringServiceCollectionExtensions
             && sp.GetRequiredService<ModelChoice>().Provider is not LocalProvider
                 ? own
                 : sp.GetRequiredService<ModelChoice>().Provider.CreateChatService(
-                    sp, sp.GetRequiredService<IOptions<LlmOptions>>().Value, sp.GetRequiredService<ModelChoice>().Model));
+                    sp,
+                    sp.GetRequiredService<IOptions<LlmOptions>>().Value,
+                    sp.GetRequiredService<ModelChoice>().Model));
         services.AddKernel();
         services.AddSingleton(sp => sp.GetRequiredService<ModelChoice>().Provider.CreateScorer(sp));
         services.AddScoped<ScoringRun>();
@@ -59,26 +62,32 @@ internal static class ScoringServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsRangeValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsRangeValidator>());
 
         services.AddOptions<ScoringOptions>()
             .BindConfiguration(ScoringOptions.Section)
-            .PostConfigure<IOptions<LlmOptions>>((scoring, llm) => ScoringProviders.Find(llm.Value.Provider)?.PostConfigure(scoring))
+            .PostConfigure<IOptions<LlmOptions>>((scoring, llm) =>
+                ScoringProviders.Find(llm.Value.Provider)?.PostConfigure(scoring))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoringOptions>, ScoringOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<ScoringOptions>, ScoringOptionsValidator>());
 
         services.AddOptions<ResilienceOptions>()
             .BindConfiguration(ResilienceOptions.Section)
             .PostConfigure<IOptions<LlmOptions>>((resilience, llm) =>
                 ScoringProviders.Find(llm.Value.Provider)?.PostConfigure(resilience))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
 
         services.AddOptions<PricingOptions>()
             .BindConfiguration(PricingOptions.Section)
-            .PostConfigure<IOptions<LlmOptions>>((pricing, llm) => ScoringProviders.Find(llm.Value.Provider)?.PostConfigure(pricing))
+            .PostConfigure<IOptions<LlmOptions>>((pricing, llm) =>
+                ScoringProviders.Find(llm.Value.Provider)?.PostConfigure(pricing))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>());
 
         // The prompt's answer schema must suit a grammar when the provider decodes under one.
         services.AddOptions<PromptOptions>()

@@ -14,5 +14,10 @@ internal sealed class TokenEstimator(StancePrompt prompt)
 
     /// <summary>The prompt tokens of the request for <paramref name="paragraph"/>.</summary>
     public int PromptTokens(Paragraph paragraph) =>
-        (int)Math.Ceiling((_fixedChars + paragraph.Text.Length + (paragraph.DocumentTitle?.Length ?? 0) + (paragraph.Previous?.Length ?? 0)) / CharsPerToken);
+        (int)Math.Ceiling(
+            (_fixedChars
+                + paragraph.Text.Length
+                + (paragraph.DocumentTitle?.Length ?? 0)
+                + (paragraph.Previous?.Length ?? 0))
+            / CharsPerToken);
 }

@@ -2,7 +2,8 @@ namespace Stance.Storage;
 
 /// <summary>Lets the crash tests kill the job at an exact step of a commit. When the environment variable
 /// <c>STANCE_TEST_HOLD</c> names the point reached (e.g. <c>commit-step:3</c>, <c>before-manifest</c>), the process
-/// writes <c>&lt;output&gt;/.stance/held</c> and waits to be killed. Unset (always, outside the tests), it does nothing.</summary>
+/// writes <c>&lt;output&gt;/.stance/held</c> and waits to be killed. Unset (always, outside the tests), it does
+/// nothing.</summary>
 internal static class CrashPoint
 {
     private static readonly string? s_hold = Environment.GetEnvironmentVariable("STANCE_TEST_HOLD");

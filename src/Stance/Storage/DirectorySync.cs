@@ -4,14 +4,16 @@ namespace Stance.Storage;
 
 /// <summary>Flushes a folder's entries to disk (<c>fsync</c> on the folder itself): after a rename, a delete or a new
 /// file, the name change is durable only once its folder is synced, or a power loss can undo a commit already reported.
-/// On Windows, where a folder cannot be opened for syncing, renames are durable through the file system's own journal.</summary>
+/// On Windows, where a folder cannot be opened for syncing, renames are durable through the file system's own
+/// journal.</summary>
 internal static partial class DirectorySync
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000; // O_DIRECTORY on Linux x64 and arm64
 
     // The folders synced in this process and how often (a few per run; observable by tests).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> s_synced = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> s_synced =
+        new(StringComparer.Ordinal);
 
     /// <summary>How often <paramref name="folder"/> was synced in this process.</summary>
     public static int TimesSynced(string folder) => s_synced.GetValueOrDefault(Path.GetFullPath(folder));
@@ -25,7 +27,8 @@ internal static partial class DirectorySync
         }
     }
 
-    /// <summary>Syncs <paramref name="folder"/>; throws <see cref="OutputWriteException"/> when the system refuses.</summary>
+    /// <summary>Syncs <paramref name="folder"/>; throws <see cref="OutputWriteException"/> when the system
+    /// refuses.</summary>
     public static void Flush(string folder)
     {
         folder = Path.GetFullPath(folder);

@@ -1,15 +1,20 @@
 namespace Stance.Storage;
 
-/// <summary>Writes files so that a reader or a crash never sees half of one: temporary name, fsync, atomic rename.</summary>
+/// <summary>Writes files so that a reader or a crash never sees half of one: temporary name, fsync, atomic
+/// rename.</summary>
 internal static class DurableFile
 {
-    /// <summary>The hidden temporary name beside <paramref name="path"/>, outside <c>*.parquet</c> and <c>*.json</c> globs.</summary>
+    /// <summary>The hidden temporary name beside <paramref name="path"/>, outside <c>*.parquet</c> and <c>*.json</c>
+    /// globs.</summary>
     public static string TemporaryName(string path) =>
         Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp");
 
     /// <summary>Writes through <paramref name="write"/> to a temporary file, flushes it to disk and (unless the caller
     /// renames it later, at a commit) renames it into place.</summary>
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken,
+    public static async Task WriteAsync(
+        string path,
+        Func<Stream, CancellationToken, Task> write,
+        CancellationToken cancellationToken,
         bool renameIntoPlace = true)
     {
         try
@@ -22,12 +27,21 @@ internal static class DurableFile
         }
     }
 
-    private static async Task WriteUncheckedAsync(string path, Func<Stream, CancellationToken, Task> write, bool renameIntoPlace,
+    private static async Task WriteUncheckedAsync(
+        string path,
+        Func<Stream, CancellationToken, Task> write,
+        bool renameIntoPlace,
         CancellationToken cancellationToken)
     {
         CreateFolder(Path.GetDirectoryName(path)!);
         var temporary = TemporaryName(path);
-        var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        var stream = new FileStream(
+            temporary,
+            FileMode.Create,
+            FileAccess.Write,
+            FileShare.None,
+            1 << 16,
+            FileOptions.Asynchronous);
         await using (stream.ConfigureAwait(false))
         {
             await write(stream, cancellationToken).ConfigureAwait(false);
@@ -42,12 +56,14 @@ internal static class DurableFile
         }
     }
 
-    /// <summary>Creates <paramref name="folder"/> and any missing parents, syncing the parent of each one it creates, so
-    /// that a new partition folder (and what is committed into it) survives a power loss.</summary>
+    /// <summary>Creates <paramref name="folder"/> and any missing parents, syncing the parent of each one it creates,
+    /// so that a new partition folder (and what is committed into it) survives a power loss.</summary>
     private static void CreateFolder(string folder)
     {
         var missing = new Stack<string>();
-        for (var current = Path.GetFullPath(folder); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        for (var current = Path.GetFullPath(folder);
+            !Directory.Exists(current);
+            current = Path.GetDirectoryName(current)!)
         {
             missing.Push(current);
             if (Path.GetDirectoryName(current) is null)
@@ -65,5 +81,8 @@ internal static class DurableFile
 
     /// <summary>Writes <paramref name="text"/> durably to <paramref name="path"/>.</summary>
     public static Task WriteTextAsync(string path, string text, CancellationToken cancellationToken) =>
-        WriteAsync(path, (stream, ct) => stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct).AsTask(), cancellationToken);
+        WriteAsync(
+            path,
+            (stream, ct) => stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct).AsTask(),
+            cancellationToken);
 }

@@ -1,6 +1,7 @@
 namespace Stance.Storage;
 
-/// <summary>Writing a table part, the commit or the manifest failed; names the path and the operating system's error.</summary>
+/// <summary>Writing a table part, the commit or the manifest failed; names the path and the operating system's
+/// error.</summary>
 internal sealed class OutputWriteException(string path, Exception inner, string action = "write")
     : IOException($"could not {action} {path}: {inner.Message.TrimEnd('.')}", inner)
 {

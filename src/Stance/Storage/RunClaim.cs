@@ -5,7 +5,8 @@ namespace Stance.Storage;
 /// <summary>An exclusive claim on a folder's or a file's use by one run: an operating-system lock on a lock file
 /// (<c>flock</c> on Linux and macOS, a sharing lock on Windows), held open for the run. The kernel drops it when the
 /// process ends, however it ends, so a claim left by a killed run is simply taken over. Who holds it is written beside
-/// it, so a run that finds it held can say by whom. Like SQLite's WAL, it needs a local file system (not NFS).</summary>
+/// it, so a run that finds it held can say by whom. Like SQLite's WAL, it needs a local file system (not
+/// NFS).</summary>
 internal sealed class RunClaim : IDisposable
 {
     // What .NET reports when another process holds the lock: ERROR_SHARING_VIOLATION as an HRESULT on Windows, the
@@ -17,7 +18,8 @@ internal sealed class RunClaim : IDisposable
 
     private RunClaim(FileStream @lock) => _lock = @lock;
 
-    /// <summary>Takes the claim on <paramref name="lockPath"/>, or throws <see cref="ClaimHeldException"/> naming the holder.</summary>
+    /// <summary>Takes the claim on <paramref name="lockPath"/>, or throws <see cref="ClaimHeldException"/> naming the
+    /// holder.</summary>
     public static RunClaim Acquire(string lockPath, string what)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockPath))!);
@@ -38,8 +40,10 @@ internal sealed class RunClaim : IDisposable
         try
         {
             // Best effort: who holds the claim, for the message of a run that finds it held.
-            var holder = string.Create(CultureInfo.InvariantCulture,
-                $"pid {Environment.ProcessId} on {Environment.MachineName}, since {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
+            var holder = string.Create(
+                CultureInfo.InvariantCulture,
+                $"pid {Environment.ProcessId} on {Environment.MachineName}, " +
+                $"since {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
             File.WriteAllText(HolderPath(lockPath), holder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

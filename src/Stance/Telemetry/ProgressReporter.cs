@@ -5,8 +5,13 @@ using Spectre.Console;
 
 namespace Stance.Telemetry;
 
-/// <summary>Shows a run's progress: a live bar on a terminal, else a plain log line every few seconds (never control codes).</summary>
-internal sealed partial class ProgressReporter(RunProgress progress, IOptions<ProgressOptions> options, TimeProvider time, ILogger<ProgressReporter> logger)
+/// <summary>Shows a run's progress: a live bar on a terminal, else a plain log line every few seconds (never control
+/// codes).</summary>
+internal sealed partial class ProgressReporter(
+    RunProgress progress,
+    IOptions<ProgressOptions> options,
+    TimeProvider time,
+    ILogger<ProgressReporter> logger)
 {
     /// <summary>True when standard output is an interactive terminal that can show a live display.</summary>
     public static bool IsTerminal => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -17,14 +22,20 @@ internal sealed partial class ProgressReporter(RunProgress progress, IOptions<Pr
         if (IsTerminal)
         {
             await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(
+                    new TaskDescriptionColumn(),
+                    new ProgressBarColumn(),
+                    new PercentageColumn(),
+                    new RemainingTimeColumn(),
+                    new SpinnerColumn())
                 .StartAsync(async context =>
                 {
                     var bar = context.AddTask("paragraphs", maxValue: Math.Max(1, progress.Snapshot().Paragraphs));
                     while (!work.IsCompleted)
                     {
                         Update(bar, progress.Snapshot());
-                        await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(250), time)).ConfigureAwait(false);
+                        await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(250), time))
+                            .ConfigureAwait(false);
                     }
 
                     Update(bar, progress.Snapshot());
@@ -49,14 +60,38 @@ internal sealed partial class ProgressReporter(RunProgress progress, IOptions<Pr
     private static void Update(ProgressTask bar, ProgressSnapshot s)
     {
         bar.Value = s.Done;
-        bar.Description = string.Create(CultureInfo.InvariantCulture,
-            $"{s.Documents} docs, {s.Done}/{s.Paragraphs} paragraphs: [green]{s.Ok} ok[/] [red]{s.Failed} failed[/] {s.Filtered} filtered {s.Cached} cached, {s.RequestsPerSecond:F1} req/s");
+        bar.Description = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{s.Documents} docs, {s.Done}/{s.Paragraphs} paragraphs: [green]{s.Ok} ok[/] [red]{s.Failed} failed[/] " +
+            $"{s.Filtered} filtered {s.Cached} cached, {s.RequestsPerSecond:F1} req/s");
     }
 
-    private void Log(ProgressSnapshot s) => LogProgress(logger, s.Done, s.Paragraphs, s.Ok, s.Failed, s.Filtered, s.Cached, s.Documents,
-        s.RequestsPerSecond, s.Eta is { } eta ? eta.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "unknown");
+    private void Log(ProgressSnapshot s) => LogProgress(
+        logger,
+        s.Done,
+        s.Paragraphs,
+        s.Ok,
+        s.Failed,
+        s.Filtered,
+        s.Cached,
+        s.Documents,
+        s.RequestsPerSecond,
+        s.Eta is { } eta ? eta.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "unknown");
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Progress: {Done}/{Paragraphs} paragraphs (ok {Ok}, failed {Failed}, filtered {Filtered}, cached {Cached}) " +
-        "from {Documents} documents, {RequestsPerSecond:F1} requests/s, ETA {Eta}")]
-    private static partial void LogProgress(ILogger logger, int done, int paragraphs, int ok, int failed, int filtered, int cached, int documents, double requestsPerSecond, string eta);
+    [LoggerMessage(
+        EventId = 30,
+        Level = LogLevel.Information,
+        Message = "Progress: {Done}/{Paragraphs} paragraphs (ok {Ok}, failed {Failed}, filtered {Filtered}, " +
+            "cached {Cached}) from {Documents} documents, {RequestsPerSecond:F1} requests/s, ETA {Eta}")]
+    private static partial void LogProgress(
+        ILogger logger,
+        int done,
+        int paragraphs,
+        int ok,
+        int failed,
+        int filtered,
+        int cached,
+        int documents,
+        double requestsPerSecond,
+        string eta);
 }

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 
 namespace Stance.Telemetry;
 
-/// <summary>Live counts of the current run, read by the progress display and the summary, mirrored into the metrics.</summary>
+/// <summary>Live counts of the current run, read by the progress display and the summary, mirrored into the
+/// metrics.</summary>
 internal sealed class RunProgress(StanceMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, int> _retries = new(StringComparer.Ordinal);

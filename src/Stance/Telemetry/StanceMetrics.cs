@@ -2,7 +2,8 @@ using System.Diagnostics.Metrics;
 
 namespace Stance.Telemetry;
 
-/// <summary>The job's instruments on the <c>Stance</c> meter; an OpenTelemetry exporter picks them up by name.</summary>
+/// <summary>The job's instruments on the <c>Stance</c> meter; an OpenTelemetry exporter picks them up by
+/// name.</summary>
 internal sealed class StanceMetrics
 {
     /// <summary>The meter's name.</summary>
@@ -18,16 +19,25 @@ internal sealed class StanceMetrics
     public StanceMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _paragraphs = meter.CreateCounter<long>("stance.paragraphs", "{paragraph}", "Paragraphs finished, by status and whether the answer was reused");
+        _paragraphs = meter.CreateCounter<long>(
+            "stance.paragraphs",
+            "{paragraph}",
+            "Paragraphs finished, by status and whether the answer was reused");
         _requests = meter.CreateCounter<long>("stance.llm.requests", "{request}", "HTTP requests sent to the LLM");
         _retries = meter.CreateCounter<long>("stance.llm.retries", "{retry}", "Requests sent again, by reason");
-        _tokens = meter.CreateCounter<long>("stance.llm.tokens", "{token}", "Tokens reported by the provider, by direction");
+        _tokens = meter.CreateCounter<long>(
+            "stance.llm.tokens",
+            "{token}",
+            "Tokens reported by the provider, by direction");
         _latency = meter.CreateHistogram<double>("stance.llm.duration", "ms", "Duration of one LLM request");
     }
 
     /// <summary>Counts a finished paragraph.</summary>
     public void Paragraph(string status, bool fromCache) =>
-        _paragraphs.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("from_cache", fromCache));
+        _paragraphs.Add(
+            1,
+            new KeyValuePair<string, object?>("status", status),
+            new KeyValuePair<string, object?>("from_cache", fromCache));
 
     /// <summary>Counts a request and records its duration.</summary>
     public void Request(double milliseconds, bool succeeded)

@@ -9,5 +9,6 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options) =>
         options.Exporter.Trim().ToLowerInvariant() is "none" or "console" or "otlp"
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Stance:Telemetry:Exporter: '{options.Exporter}' is not none, console or otlp");
+            : ValidateOptionsResult.Fail(
+                $"Stance:Telemetry:Exporter: '{options.Exporter}' is not none, console or otlp");
 }

@@ -40,7 +40,9 @@ public sealed class LayeringTests(ITestOutputHelper output)
     public void EveryFolderUsesOnlyTheFoldersBelowIt()
     {
         var edges = Edges();
-        foreach (var edge in edges.Keys.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal))
+        foreach (var edge in edges.Keys
+            .OrderBy(e => e.From, StringComparer.Ordinal)
+            .ThenBy(e => e.To, StringComparer.Ordinal))
         {
             output.WriteLine($"{edge.From} -> {edge.To}");
         }

@@ -12,8 +12,11 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
     /// <summary>Analyses one paragraph into an answer that follows the prompt's contract.</summary>
     public StanceAnswer Analyze(string paragraph)
     {
-        var sentences = Sentences.Split(paragraph).Select(s => (Span: s, Score: ScoreSentence(paragraph.Substring(s.Start, s.Length)))).ToList();
-        var (sentimentRaw, sentimentCues) = (sentences.Sum(s => s.Score.Raw), sentences.SelectMany(s => s.Score.Cues).ToList());
+        var sentences = Sentences.Split(paragraph)
+            .Select(s => (Span: s, Score: ScoreSentence(paragraph.Substring(s.Start, s.Length))))
+            .ToList();
+        var (sentimentRaw, sentimentCues) =
+            (sentences.Sum(s => s.Score.Raw), sentences.SelectMany(s => s.Score.Cues).ToList());
         var sentiment = Squash(sentimentRaw);
 
         var mentions = targets.FindMentions(paragraph).ToList();
@@ -21,14 +24,29 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
         var scored = new List<(TargetStance Stance, int Mentions)>();
         foreach (var group in mentions.GroupBy(m => m.Target))
         {
-            var inSentences = group.Select(m => SentenceOf(starts, m.Index)).Distinct().Order().Select(i => sentences[i]).ToList();
+            var inSentences = group
+                .Select(m => SentenceOf(starts, m.Index))
+                .Distinct()
+                .Order()
+                .Select(i => sentences[i])
+                .ToList();
             var raw = inSentences.Sum(s => s.Score.Raw);
             var cues = inSentences.Sum(s => s.Score.Cues.Count);
             var score = Round(Squash(raw));
-            var first = inSentences.Count > 0 ? inSentences[0].Span : (Start: group.First().Index, Length: group.First().Mention.Length);
+            var first = inSentences.Count > 0
+                ? inSentences[0].Span
+                : (Start: group.First().Index, Length: group.First().Mention.Length);
             var evidence = paragraph.Substring(first.Start, Math.Min(first.Length, 300)).Trim();
-            scored.Add((new TargetStance(group.Key, group.First().Mention, true, StanceContract.StanceLabelFor(score), score,
-                Confidence(cues), evidence), group.Count()));
+            scored.Add((
+                new TargetStance(
+                    group.Key,
+                    group.First().Mention,
+                    true,
+                    StanceContract.StanceLabelFor(score),
+                    score,
+                    Confidence(cues),
+                    evidence),
+                group.Count()));
         }
 
         var main = scored.OrderByDescending(s => s.Mentions).Select(s => s.Stance).FirstOrDefault();

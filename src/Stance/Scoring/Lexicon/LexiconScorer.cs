@@ -16,7 +16,8 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
 
     private readonly LexiconAnalyzer _analyzer = new(prompt.Targets);
     private readonly AnswerValidator _validator = new(prompt);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LexiconAnalyzer> _focused = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LexiconAnalyzer> _focused =
+        new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public string Provider => ProviderName;
@@ -32,12 +33,21 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
     {
         cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
-        // The baseline's answer is built to the schema; it goes through the same rules as an LLM's, without a JSON round trip.
-        var analyzer = paragraph.FocusTarget is { } focus ? _focused.GetOrAdd(focus, f => new LexiconAnalyzer(prompt.Targets.With(f))) : _analyzer;
+        // The baseline's answer is built to the schema; it goes through the same rules as an LLM's, without a JSON
+        // round trip.
+        var analyzer = paragraph.FocusTarget is { } focus
+            ? _focused.GetOrAdd(focus, f => new LexiconAnalyzer(prompt.Targets.With(f)))
+            : _analyzer;
         var check = _validator.Check(analyzer.Analyze(paragraph.Text), paragraph);
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return Task.FromResult(check.Answer is { } answer
             ? ScoreOutcome.Ok(answer, 1, null, null, latency)
-            : ScoreOutcome.Failed(FailureKind.InvalidAnswer, $"lexicon answer rejected: {check.Reason}", 1, null, null, latency));
+            : ScoreOutcome.Failed(
+                FailureKind.InvalidAnswer,
+                $"lexicon answer rejected: {check.Reason}",
+                1,
+                null,
+                null,
+                latency));
     }
 }

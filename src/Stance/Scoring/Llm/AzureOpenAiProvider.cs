@@ -19,7 +19,8 @@ internal sealed class AzureOpenAiProvider : OpenAiCompatibleProvider
         base.Validate(llm, errors);
         if (llm.Endpoint is null)
         {
-            errors.AddError("Stance:Llm:Endpoint: the azure provider needs the resource URL, e.g. https://NAME.openai.azure.com");
+            errors.AddError(
+                "Stance:Llm:Endpoint: the azure provider needs the resource URL, e.g. https://NAME.openai.azure.com");
         }
     }
 

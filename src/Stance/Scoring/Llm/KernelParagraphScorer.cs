@@ -24,7 +24,8 @@ internal sealed partial class KernelParagraphScorer(
     ILogger<KernelParagraphScorer> logger,
     Func<CancellationToken, Task>? prepare = null) : IParagraphScorer
 {
-    private readonly KernelFunction _function = KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
+    private readonly KernelFunction _function =
+        KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
     private readonly AnswerValidator _validator = new(prompt, info.RequireMentionedTargets);
     private readonly string _targets = prompt.Targets.ToPromptText();
     private readonly OpenAIPromptExecutionSettings _roomySettings = WithMoreRoom(settings);
@@ -40,15 +41,22 @@ internal sealed partial class KernelParagraphScorer(
     public bool IsMetered => true;
 
     /// <inheritdoc />
-    public Task PrepareAsync(CancellationToken cancellationToken) => prepare?.Invoke(cancellationToken) ?? Task.CompletedTask;
+    public Task PrepareAsync(CancellationToken cancellationToken) =>
+        prepare?.Invoke(cancellationToken) ?? Task.CompletedTask;
 
     /// <inheritdoc />
     public async Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken)
     {
         if (paragraph.Text.Length > info.MaxParagraphChars)
         {
-            return ScoreOutcome.Failed(FailureKind.TooLong,
-                $"the paragraph has {paragraph.Text.Length:N0} characters, more than Stance:Llm:MaxParagraphChars ({info.MaxParagraphChars:N0}); not sent", 0, null, null, 0);
+            return ScoreOutcome.Failed(
+                FailureKind.TooLong,
+                $"the paragraph has {paragraph.Text.Length:N0} characters, more than Stance:Llm:MaxParagraphChars " +
+                $"({info.MaxParagraphChars:N0}); not sent",
+                0,
+                null,
+                null,
+                0);
         }
 
         var call = new Call(paragraph, _targets, settings, Stopwatch.GetTimestamp());
@@ -72,17 +80,23 @@ internal sealed partial class KernelParagraphScorer(
                 return call.Fail(fault.Kind, fault.Message);
             }
 
-            var finish = Normalize(message?.Metadata?.TryGetValue("FinishReason", out var f) == true ? f?.ToString() : null);
+            var finish = Normalize(
+                message?.Metadata?.TryGetValue("FinishReason", out var f) == true ? f?.ToString() : null);
             if (finish == "contentfilter")
             {
-                return call.Fail(FailureKind.ContentFilter, "the provider's content filter refused to answer (finish_reason content_filter)");
+                return call.Fail(
+                    FailureKind.ContentFilter,
+                    "the provider's content filter refused to answer (finish_reason content_filter)");
             }
 
             if (finish == "length")
             {
                 if (cutOffs++ > 0)
                 {
-                    return call.Fail(FailureKind.CutOff, $"the answer was cut off at the token limit twice (max tokens {_roomySettings.MaxTokens ?? settings.MaxTokens})");
+                    return call.Fail(
+                        FailureKind.CutOff,
+                        "the answer was cut off at the token limit twice " +
+                        $"(max tokens {_roomySettings.MaxTokens ?? settings.MaxTokens})");
                 }
 
                 LogCutOff(logger, paragraph.Id);
@@ -100,13 +114,17 @@ internal sealed partial class KernelParagraphScorer(
             reason = check.Reason;
             LogRejected(logger, paragraph.Id, ask + 1, reason!);
             progress.Retry(FailureKind.InvalidAnswer);
-            call.Feedback = $"<rejected_previous_answer>Your previous answer was rejected: {reason}. Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
+            call.Feedback =
+                $"<rejected_previous_answer>Your previous answer was rejected: {reason}. " +
+                "Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
         }
 
         return call.Fail(FailureKind.InvalidAnswer, $"invalid answer after {info.MaxRepairs + 1} asks: {reason}");
     }
 
-    private async Task<Microsoft.SemanticKernel.ChatMessageContent?> SendAsync(Call call, CancellationToken cancellationToken)
+    private async Task<Microsoft.SemanticKernel.ChatMessageContent?> SendAsync(
+        Call call,
+        CancellationToken cancellationToken)
     {
         var arguments = new KernelArguments(info.NarrowSchema ? call.Narrowed(prompt) : call.Settings)
         {
@@ -114,7 +132,8 @@ internal sealed partial class KernelParagraphScorer(
             ["title"] = call.Paragraph.DocumentTitle ?? string.Empty,
             ["previous"] = call.Paragraph.Previous ?? string.Empty,
             ["targets"] = call.Paragraph.FocusTarget is { } focus && !prompt.Targets.Canonicalize(focus).Watched
-                ? $"{call.Targets}\n- {focus}: {focus} (asked about specifically: score it whenever the paragraph takes any position on it)"
+                ? $"{call.Targets}\n- {focus}: {focus} (asked about specifically: score it whenever the paragraph " +
+                    "takes any position on it)"
                 : call.Targets,
             ["feedback"] = call.Feedback,
         };
@@ -152,10 +171,17 @@ internal sealed partial class KernelParagraphScorer(
         return roomy;
     }
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Answer for paragraph {ParagraphId} rejected (ask {Ask}): {Reason}")]
+    [LoggerMessage(
+        EventId = 21,
+        Level = LogLevel.Warning,
+        Message = "Answer for paragraph {ParagraphId} rejected (ask {Ask}): {Reason}")]
     private static partial void LogRejected(ILogger logger, string paragraphId, int ask, string reason);
 
-    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Answer for paragraph {ParagraphId} was cut off at the token limit; asking once more with twice the room")]
+    [LoggerMessage(
+        EventId = 22,
+        Level = LogLevel.Warning,
+        Message = "Answer for paragraph {ParagraphId} was cut off at the token limit; " +
+            "asking once more with twice the room")]
     private static partial void LogCutOff(ILogger logger, string paragraphId);
 
     /// <summary>The state of one paragraph's asks.</summary>
@@ -171,7 +197,8 @@ internal sealed partial class KernelParagraphScorer(
 
         public OpenAIPromptExecutionSettings Settings { get; set; } = settings;
 
-        /// <summary>The settings with the answer schema narrowed to this paragraph (for grammar-constrained models).</summary>
+        /// <summary>The settings with the answer schema narrowed to this paragraph (for grammar-constrained
+        /// models).</summary>
         public OpenAIPromptExecutionSettings Narrowed(StancePrompt prompt)
         {
             _narrowedFormat ??= new JsonObject

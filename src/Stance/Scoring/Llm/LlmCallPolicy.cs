@@ -128,5 +128,6 @@ internal sealed class LlmCallPolicy(
 
     private static bool IsOverload(Exception? failure) =>
         failure is TimeoutRejectedException || ProviderFaults.IsRateLimit(failure)
-        || (failure is Microsoft.SemanticKernel.HttpOperationException { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable });
+        || (failure is Microsoft.SemanticKernel.HttpOperationException
+            { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable });
 }

@@ -24,7 +24,13 @@ internal static partial class LlmResilience
     }
 
     /// <summary>Adds the outer strategies, outermost first.</summary>
-    public static void Configure(ResiliencePipelineBuilder builder, ResilienceOptions options, TimeProvider time, RateLimitGate gate, RunProgress progress, ILogger logger)
+    public static void Configure(
+        ResiliencePipelineBuilder builder,
+        ResilienceOptions options,
+        TimeProvider time,
+        RateLimitGate gate,
+        RunProgress progress,
+        ILogger logger)
     {
         builder.TimeProvider = time;
         builder
@@ -48,7 +54,8 @@ internal static partial class LlmResilience
                         gate.Close(args.RetryDelay);
                     }
 
-                    progress.Retry(args.Outcome.Exception is { } failure ? ProviderFaults.Classify(failure).Kind : "no_result");
+                    progress.Retry(
+                        args.Outcome.Exception is { } failure ? ProviderFaults.Classify(failure).Kind : "no_result");
                     LogRetry(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds,
                         args.Outcome.Exception is { } e ? ProviderFaults.Describe(e) : "no result");
                     return default;
@@ -74,6 +81,9 @@ internal static partial class LlmResilience
         return retryAfter is { } wait ? wait + (wait * (Random.Shared.NextDouble() * 0.1)) : null;
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "LLM call failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {Reason}")]
+    [LoggerMessage(
+        EventId = 20,
+        Level = LogLevel.Warning,
+        Message = "LLM call failed (attempt {Attempt}), retrying in {DelayMs:F0} ms: {Reason}")]
     private static partial void LogRetry(ILogger logger, int attempt, double delayMs, string reason);
 }

@@ -22,14 +22,19 @@ internal static class LlmServiceCollectionExtensions
             args.Event.EventName == "OnTimeout"
                 ? Polly.Telemetry.ResilienceEventSeverity.Information
                 : args.Event.Severity);
-        services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+        services
+            .AddHttpClient(OpenAiCompatibleProvider.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<RateLimitHeadersHandler>();
         services.AddResiliencePipeline(LlmResilience.PipelineName, (builder, context) =>
         {
             var sp = context.ServiceProvider;
-            LlmResilience.Configure(builder, sp.GetRequiredService<IOptions<ResilienceOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RateLimitGate>(),
-                sp.GetRequiredService<RunProgress>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
+            LlmResilience.Configure(
+                builder,
+                sp.GetRequiredService<IOptions<ResilienceOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<RateLimitGate>(),
+                sp.GetRequiredService<RunProgress>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmResilience)));
         });
         services.AddResiliencePipeline(LlmResilience.AttemptPipelineName, (builder, context) =>
             LlmResilience.ConfigureAttempt(builder,

@@ -44,7 +44,8 @@ internal abstract class OpenAiCompatibleProvider : ScoringProvider
     /// <summary>The name sent as <c>model</c>.</summary>
     protected virtual string ModelOrDeployment(LlmOptions llm) => llm.Model;
 
-    /// <summary><paramref name="endpoint"/> as given when it has a path, with <c>/v1</c> added to a bare host.</summary>
+    /// <summary><paramref name="endpoint"/> as given when it has a path, with <c>/v1</c> added to a bare
+    /// host.</summary>
     protected static Uri WithPath(string endpoint)
     {
         endpoint = endpoint.TrimEnd('/');

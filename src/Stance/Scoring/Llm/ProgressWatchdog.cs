@@ -48,7 +48,8 @@ internal sealed class ProgressWatchdog : IDisposable
     /// <summary>A duration in seconds, invariant.</summary>
     internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>A run starts (a scheduled process runs many): the wait spent by earlier runs does not count against it.</summary>
+    /// <summary>A run starts (a scheduled process runs many): the wait spent by earlier runs does not count against
+    /// it.</summary>
     public void RunStarted()
     {
         lock (_lock)

@@ -59,24 +59,35 @@ internal static partial class ProviderFaults
 
     /// <summary>True for a 429 from a rate limit (not a quota): the whole run should slow down.</summary>
     public static bool IsRateLimit(Exception? exception) =>
-        exception is HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } http && !IsQuotaExhausted(http);
+        exception is HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } http
+        && !IsQuotaExhausted(http);
 
-    /// <summary>How the failure ends the paragraph; <see cref="ProviderFault.AbortsRun"/> when no other paragraph can succeed.</summary>
+    /// <summary>How the failure ends the paragraph; <see cref="ProviderFault.AbortsRun"/> when no other paragraph can
+    /// succeed.</summary>
     public static ProviderFault Classify(Exception exception)
     {
         var message = Describe(exception);
         return exception switch
         {
-            BrokenCircuitException => new(FailureKind.ProviderDown, $"the provider keeps failing, circuit breaker open ({exception.Message})", AbortsRun: true),
+            BrokenCircuitException => new(
+                FailureKind.ProviderDown,
+                $"the provider keeps failing, circuit breaker open ({exception.Message})",
+                AbortsRun: true),
             ProviderWaitTooLongException wait => new(FailureKind.ProviderDown, wait.Message, AbortsRun: true),
             RepeatedServerErrorException repeated => new(FailureKind.ServerError, repeated.Message),
             HttpOperationException http when IsContextOverflow(http) =>
                 new(FailureKind.ContextTooLong, $"the paragraph does not fit the model's context: {message}"),
-            HttpOperationException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => new(FailureKind.Auth, message, AbortsRun: true),
+            HttpOperationException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } =>
+                new(FailureKind.Auth, message, AbortsRun: true),
             HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } http when IsQuotaExhausted(http) =>
-                new(FailureKind.Quota, $"the account's quota is exhausted, retrying cannot help: {message}", AbortsRun: true),
-            HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } => new(FailureKind.RateLimited, message),
-            HttpOperationException { StatusCode: { } status } http when (int)status >= 400 && (int)status < 500 && status != HttpStatusCode.RequestTimeout =>
+                new(
+                    FailureKind.Quota,
+                    $"the account's quota is exhausted, retrying cannot help: {message}",
+                    AbortsRun: true),
+            HttpOperationException { StatusCode: HttpStatusCode.TooManyRequests } =>
+                new(FailureKind.RateLimited, message),
+            HttpOperationException { StatusCode: { } status } http
+                when (int)status >= 400 && (int)status < 500 && status != HttpStatusCode.RequestTimeout =>
                 Has(http, "content_filter") || Has(http, "content_policy") ? new(FailureKind.ContentFilter, message)
                 : new(FailureKind.BadRequest, message),
             HttpOperationException { StatusCode: { } } => new(FailureKind.ServerError, message),
@@ -90,26 +101,34 @@ internal static partial class ProviderFaults
     /// <c>x-ratelimit-reset-*</c> of the exhausted limit; null when it said nothing.</summary>
     public static TimeSpan? RetryAfter(Exception exception, DateTimeOffset now)
     {
-        var response = (exception as ClientResultException ?? exception.InnerException as ClientResultException)?.GetRawResponse();
+        var response = (exception as ClientResultException ?? exception.InnerException as ClientResultException)
+            ?.GetRawResponse();
         if (response is null)
         {
             return null;
         }
 
         var headers = response.Headers;
-        if (headers.TryGetValue("retry-after-ms", out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
+        if (headers.TryGetValue("retry-after-ms", out var ms)
+            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis)
+            && millis >= 0)
         {
             return TimeSpan.FromMilliseconds(millis);
         }
 
         if (headers.TryGetValue("retry-after", out var after) && !string.IsNullOrWhiteSpace(after))
         {
-            if (double.TryParse(after, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+            if (double.TryParse(after, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                && seconds >= 0)
             {
                 return TimeSpan.FromSeconds(seconds);
             }
 
-            if (DateTimeOffset.TryParse(after, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+            if (DateTimeOffset.TryParse(
+                after,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal,
+                out var date))
             {
                 return date > now ? date - now : TimeSpan.Zero;
             }
@@ -130,7 +149,8 @@ internal static partial class ProviderFaults
         };
     }
 
-    /// <summary>Parses OpenAI's reset durations: <c>1s</c>, <c>6m0s</c>, <c>20ms</c>, <c>1h2m3.5s</c>, or plain seconds.</summary>
+    /// <summary>Parses OpenAI's reset durations: <c>1s</c>, <c>6m0s</c>, <c>20ms</c>, <c>1h2m3.5s</c>, or plain
+    /// seconds.</summary>
     internal static TimeSpan? ParseDuration(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -166,7 +186,8 @@ internal static partial class ProviderFaults
     /// <summary>A one-line description for the <c>error</c> column; never includes request headers or keys.</summary>
     public static string Describe(Exception exception) => exception switch
     {
-        HttpOperationException { StatusCode: { } status } http => $"HTTP {(int)status} {status}: {Shorten(http.ResponseContent ?? http.Message)}",
+        HttpOperationException { StatusCode: { } status } http =>
+            $"HTTP {(int)status} {status}: {Shorten(http.ResponseContent ?? http.Message)}",
         HttpOperationException http => $"network error: {Shorten(http.InnerException?.Message ?? http.Message)}",
         TimeoutRejectedException => "timed out",
         _ => $"{exception.GetType().Name}: {Shorten(exception.Message)}",

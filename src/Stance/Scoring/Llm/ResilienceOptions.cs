@@ -6,7 +6,8 @@ internal sealed class ResilienceOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Stance:Resilience";
 
-    /// <summary>Retries after the first attempt, for transient faults (429, 5xx, 408, network, attempt timeout).</summary>
+    /// <summary>Retries after the first attempt, for transient faults (429, 5xx, 408, network, attempt
+    /// timeout).</summary>
     public int MaxRetries { get; set; } = 6;
 
     /// <summary>The first backoff delay; it doubles each retry, with jitter.</summary>

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Stance.Scoring.Llm;
 
-/// <summary>Checks <see cref="ResilienceOptions"/> at start, including the rules that tie its values together.</summary>
+/// <summary>Checks <see cref="ResilienceOptions"/> at start, including the rules that tie its values
+/// together.</summary>
 internal sealed class ResilienceOptionsValidator : IValidateOptions<ResilienceOptions>
 {
     /// <inheritdoc />

@@ -25,7 +25,8 @@ internal static class GbnfNumbers
             var last = (long)Math.Floor(scaledHigh) - (highExclusive && Math.Floor(scaledHigh) == scaledHigh ? 1 : 0);
             if (first > last)
             {
-                throw new NotSupportedException($"the number range [{lo}, {hi}] holds no value with {decimals} decimals");
+                throw new NotSupportedException(
+                    $"the number range [{lo}, {hi}] holds no value with {decimals} decimals");
             }
 
             return Range(first, last, decimals);
@@ -37,7 +38,11 @@ internal static class GbnfNumbers
             : ($"{sign}[0-9]{{1,9}} (\".\" [0-9]{{1,6}})?", 17);
     }
 
-    private static (double? Value, bool Exclusive) Bound(JsonElement schema, string inclusive, string exclusive, bool max)
+    private static (double? Value, bool Exclusive) Bound(
+        JsonElement schema,
+        string inclusive,
+        string exclusive,
+        bool max)
     {
         double? a = schema.TryGetProperty(inclusive, out var i) ? i.GetDouble() : null;
         double? b = schema.TryGetProperty(exclusive, out var e) ? e.GetDouble() : null;
@@ -70,7 +75,9 @@ internal static class GbnfNumbers
     }
 
     private static string Written(long value, int decimals) =>
-        (value / Math.Pow(10, decimals)).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        (value / Math.Pow(10, decimals)).ToString(
+            "F" + decimals.ToString(CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture);
 
     /// <summary>Patterns for the non-negative k in [a, b], written zero-padded to decimals + 1 digits with the point
     /// before the last <paramref name="decimals"/> digits.</summary>
@@ -107,9 +114,11 @@ internal static class GbnfNumbers
 
     private static int Digits(long value) => value.ToString(CultureInfo.InvariantCulture).Length;
 
-    private static string Pad(long value, int digits) => value.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0');
+    private static string Pad(long value, int digits) =>
+        value.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0');
 
-    /// <summary>Digit-class sequences that together match exactly the strings of one width from <paramref name="low"/> to <paramref name="high"/>.</summary>
+    /// <summary>Digit-class sequences that together match exactly the strings of one width from <paramref name="low"/>
+    /// to <paramref name="high"/>.</summary>
     private static IEnumerable<List<string>> SameWidth(string low, string high)
     {
         if (low.Length == 0)

@@ -7,7 +7,8 @@ namespace Stance.Scoring.Local;
 
 /// <summary>Converts the answer's JSON schema (the one the prompt sends to HTTP providers) into a GBNF grammar for
 /// llama.cpp's constrained sampling: one contract, not two. Every string, number and array is bounded and no rule is
-/// recursive, so a generation that follows the grammar always ends with valid JSON within <see cref="GbnfGrammar.MaxBytes"/>.</summary>
+/// recursive, so a generation that follows the grammar always ends with valid JSON within
+/// <see cref="GbnfGrammar.MaxBytes"/>.</summary>
 /// <remarks>Supported: <c>type</c> (one or a list), <c>enum</c>, <c>const</c>, <c>anyOf</c>, objects (every property,
 /// in schema order), arrays (<c>items</c> with <c>minItems</c>/<c>maxItems</c>, or <c>prefixItems</c>, all required),
 /// strings (<c>minLength</c>/<c>maxLength</c>), numbers and integers (<c>minimum</c>, <c>maximum</c>,
@@ -28,11 +29,13 @@ internal static class JsonSchemaGbnf
     private const string Ws = "ws ::= \" \"?";
     private const int WsBytes = 1;
 
-    /// <summary>One character of a JSON string: any but quote, backslash and controls (up to 4 UTF-8 bytes), or a short escape.</summary>
+    /// <summary>One character of a JSON string: any but quote, backslash and controls (up to 4 UTF-8 bytes), or a short
+    /// escape.</summary>
     private const string Char = "char ::= [^\"\\\\\\x00-\\x1f] | \"\\\\\" [\"\\\\/bfnrt]";
     private const int CharBytes = 4;
 
-    private static readonly JsonSerializerOptions LiteralJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions LiteralJson =
+        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The grammar's text; its start rule is <c>root</c>.</summary>
     public static string Convert(JsonElement schema) => Build(schema).Text;
@@ -56,8 +59,12 @@ internal static class JsonSchemaGbnf
 
     /// <summary>A GBNF string literal for the given text.</summary>
     internal static string Literal(string text) =>
-        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
+        "\"" + text
+            .Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal)
+            .Replace("\r", "\\r", StringComparison.Ordinal)
+            .Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
 
     private static int Bytes(string text) => Encoding.UTF8.GetByteCount(text);
 
@@ -122,7 +129,9 @@ internal static class JsonSchemaGbnf
             {
                 var key = JsonSerializer.Serialize(property.Name, LiteralJson);
                 var value = Named(property.Value, $"{name}-{Slug(property.Name)}");
-                parts.Add($"{(parts.Count == 0 ? string.Empty : "\",\" ws ")}{Literal(key)} ws \":\" ws {value.Expression}");
+                parts.Add(
+                    $"{(parts.Count == 0 ? string.Empty : "\",\" ws ")}{Literal(key)} ws " +
+                    $"\":\" ws {value.Expression}");
                 max += (parts.Count == 1 ? 0 : 1 + WsBytes) + Bytes(key) + 1 + (3 * WsBytes) + value.MaxBytes;
             }
 
@@ -150,7 +159,9 @@ internal static class JsonSchemaGbnf
             var item = Named(schema.GetProperty("items"), $"{name}-item");
             var rest = $"(\",\" ws {item.Expression}){{{Math.Max(0, min - 1)},{max - 1}}}";
             var list = min > 0 ? $"{item.Expression} {rest}" : $"({item.Expression} {rest})?";
-            return ($"\"[\" ws {list} ws \"]\"", 2 + (2 * WsBytes) + (max * item.MaxBytes) + ((max - 1) * (1 + WsBytes)));
+            return (
+                $"\"[\" ws {list} ws \"]\"",
+                2 + (2 * WsBytes) + (max * item.MaxBytes) + ((max - 1) * (1 + WsBytes)));
         }
 
         private static (string, int) Text(JsonElement schema)
@@ -172,12 +183,14 @@ internal static class JsonSchemaGbnf
             return (name, rule.MaxBytes);
         }
 
-        private (string Expression, int MaxBytes) Named(JsonElement schema, string name) => Named(Rule(schema, name), name);
+        private (string Expression, int MaxBytes) Named(JsonElement schema, string name) =>
+            Named(Rule(schema, name), name);
 
         private static string JsonValue(JsonElement value) => value.ValueKind == JsonValueKind.String
             ? JsonSerializer.Serialize(value.GetString(), LiteralJson)
             : value.GetRawText();
 
-        private static string Slug(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]);
+        private static string Slug(string name) =>
+            new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]);
     }
 }

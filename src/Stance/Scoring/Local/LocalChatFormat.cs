@@ -67,6 +67,9 @@ internal sealed partial class LocalChatFormat
         return text.Append("<|im_start|>assistant\n").ToString();
     }
 
-    [LoggerMessage(EventId = 66, Level = LogLevel.Warning, Message = "The model's chat template is not one llama.cpp knows ({Reason}); using ChatML")]
+    [LoggerMessage(
+        EventId = 66,
+        Level = LogLevel.Warning,
+        Message = "The model's chat template is not one llama.cpp knows ({Reason}); using ChatML")]
     private static partial void LogTemplateUnknown(ILogger logger, string reason);
 }

@@ -79,7 +79,8 @@ internal sealed partial class LocalProvider : ScoringProvider
         }
         else if (!string.IsNullOrWhiteSpace(local.ModelPath) && !File.Exists(local.ModelPath))
         {
-            errors.AddError($"Stance:Llm:Local:ModelPath: the file '{Path.GetFullPath(local.ModelPath)}' does not exist");
+            errors.AddError(
+                $"Stance:Llm:Local:ModelPath: the file '{Path.GetFullPath(local.ModelPath)}' does not exist");
         }
         else if (string.IsNullOrWhiteSpace(local.ModelPath) && !Sha256Hex().IsMatch(hub.Sha256 ?? string.Empty))
         {

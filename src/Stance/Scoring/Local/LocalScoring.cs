@@ -33,9 +33,12 @@ internal static class LocalScoring
 
     /// <summary>The default cache folder for downloaded models.</summary>
     public static string DefaultCacheFolder() =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "stance", "models");
+        Path.Combine(
+            Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+            "stance",
+            "models");
 
     /// <summary>Adds the model downloader and the one <see cref="LocalModel"/> of the process.</summary>
     public static IServiceCollection AddLocalModel(this IServiceCollection services)
@@ -48,13 +51,21 @@ internal static class LocalScoring
         services.AddSingleton(sp =>
         {
             var local = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LlmOptions>>().Value.Local;
-            return new LocalModel(local, ct => ResolvePathAsync(local, sp.GetRequiredService<ModelDownloader>(), ct), sp.GetRequiredService<ILogger<LocalModel>>());
+            return new LocalModel(
+                local,
+                ct => ResolvePathAsync(local, sp.GetRequiredService<ModelDownloader>(), ct),
+                sp.GetRequiredService<ILogger<LocalModel>>());
         });
         return services;
     }
 
-    private static async Task<string> ResolvePathAsync(LocalModelOptions local, ModelDownloader downloader, CancellationToken cancellationToken) =>
+    private static async Task<string> ResolvePathAsync(
+        LocalModelOptions local,
+        ModelDownloader downloader,
+        CancellationToken cancellationToken) =>
         !string.IsNullOrWhiteSpace(local.ModelPath)
             ? local.ModelPath
-            : await downloader.EnsureAsync(local.HuggingFace, local.CacheFolder ?? DefaultCacheFolder(), cancellationToken).ConfigureAwait(false);
+            : await downloader
+                .EnsureAsync(local.HuggingFace, local.CacheFolder ?? DefaultCacheFolder(), cancellationToken)
+                .ConfigureAwait(false);
 }

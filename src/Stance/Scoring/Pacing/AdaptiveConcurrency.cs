@@ -1,8 +1,8 @@
 namespace Stance.Scoring.Pacing;
 
-/// <summary>AIMD concurrency control in the manner of Netflix's concurrency-limits: the number of requests in flight may
-/// grow by one after each full window of successes whose latency stays near the best seen, and is halved on a sign of
-/// overload (429, 503, timeout).</summary>
+/// <summary>AIMD concurrency control in the manner of Netflix's concurrency-limits: the number of requests in flight
+/// may grow by one after each full window of successes whose latency stays near the best seen, and is halved on a sign
+/// of overload (429, 503, timeout).</summary>
 internal sealed class AdaptiveConcurrency(int initial, int maximum)
 {
     /// <summary>Latency above this multiple of the best seen counts as queueing at the provider: no growth.</summary>
@@ -63,7 +63,8 @@ internal sealed class AdaptiveConcurrency(int initial, int maximum)
         }
     }
 
-    /// <summary>Returns a slot with what the request showed: overload halves the limit, steady success grows it.</summary>
+    /// <summary>Returns a slot with what the request showed: overload halves the limit, steady success grows
+    /// it.</summary>
     public void Release(bool overloaded, double latencyMs)
     {
         lock (_lock)

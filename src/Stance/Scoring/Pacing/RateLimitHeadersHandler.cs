@@ -4,11 +4,14 @@ using Stance.Scoring.Llm;
 namespace Stance.Scoring.Pacing;
 
 /// <summary>Reads the provider's <c>x-ratelimit-*</c> headers on every response: learns the announced limits for the
-/// pacer, and when a limit is exhausted closes the run's gate until it resets, before a 429 is needed to say so.</summary>
+/// pacer, and when a limit is exhausted closes the run's gate until it resets, before a 429 is needed to say
+/// so.</summary>
 internal sealed class RateLimitHeadersHandler(RatePacer pacer, RateLimitGate gate) : DelegatingHandler
 {
     /// <inheritdoc />
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -36,5 +39,7 @@ internal sealed class RateLimitHeadersHandler(RatePacer pacer, RateLimitGate gat
 
     private static int? Number(HttpResponseMessage response, string header) =>
         response.Headers.TryGetValues(header, out var values)
-        && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 }

@@ -8,7 +8,8 @@ namespace Stance.Scoring.Pacing;
 /// in small chunks about every 50 ms, so the pace is even rather than a burst at each minute.</summary>
 internal sealed class RatePacer : IDisposable
 {
-    /// <summary>The share of a learned limit the pacer aims at, leaving room for clock skew between client and server.</summary>
+    /// <summary>The share of a learned limit the pacer aims at, leaving room for clock skew between client and
+    /// server.</summary>
     public const double LearnedHeadroom = 0.97;
 
     private readonly bool _learn;
@@ -17,7 +18,8 @@ internal sealed class RatePacer : IDisposable
     private Bucket? _requests;
     private Bucket? _tokens;
 
-    /// <summary>Creates a pacer; null limits are unlimited (or learned, when <paramref name="learnFromHeaders"/>).</summary>
+    /// <summary>Creates a pacer; null limits are unlimited (or learned, when
+    /// <paramref name="learnFromHeaders"/>).</summary>
     public RatePacer(int? requestsPerMinute, int? tokensPerMinute, bool learnFromHeaders)
     {
         _learn = learnFromHeaders;
@@ -50,7 +52,10 @@ internal sealed class RatePacer : IDisposable
     /// run does not open with a burst the provider refuses.</summary>
     public async ValueTask AcquireAsync(int estimatedTokens, CancellationToken cancellationToken)
     {
-        if (_learn && !RequestsConfigured && !_firstResponse.Task.IsCompleted && Interlocked.Exchange(ref _probeSent, 1) == 1)
+        if (_learn
+            && !RequestsConfigured
+            && !_firstResponse.Task.IsCompleted
+            && Interlocked.Exchange(ref _probeSent, 1) == 1)
         {
             await _firstResponse.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -62,7 +67,9 @@ internal sealed class RatePacer : IDisposable
 
         if (Volatile.Read(ref _tokens) is { } tokens)
         {
-            using var lease = await tokens.Limiter.AcquireAsync(Math.Clamp(estimatedTokens, 1, tokens.Burst), cancellationToken).ConfigureAwait(false);
+            using var lease = await tokens.Limiter
+                .AcquireAsync(Math.Clamp(estimatedTokens, 1, tokens.Burst), cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -77,7 +84,9 @@ internal sealed class RatePacer : IDisposable
             return;
         }
 
-        if (!RequestsConfigured && requestsPerMinute is > 0 and var rpm && Volatile.Read(ref _requests)?.Announced != rpm)
+        if (!RequestsConfigured
+            && requestsPerMinute is > 0 and var rpm
+            && Volatile.Read(ref _requests)?.Announced != rpm)
         {
             Swap(ref _requests, Bucket.Requests(Math.Max(1, (int)(rpm * LearnedHeadroom))) with { Announced = rpm });
         }
@@ -104,15 +113,18 @@ internal sealed class RatePacer : IDisposable
     {
         public int? Announced { get; init; }
 
-        /// <summary>Requests: at most half a second's worth banked, so a server's per-minute bucket never sees a burst.</summary>
+        /// <summary>Requests: at most half a second's worth banked, so a server's per-minute bucket never sees a
+        /// burst.</summary>
         public static Bucket Requests(int perMinute) => Create(perMinute, Math.Max(1, perMinute / 120));
 
         /// <summary>Tokens: a second's worth banked, and at least one large request.</summary>
-        public static Bucket Tokens(int perMinute) => Create(perMinute, Math.Min(perMinute, Math.Max(perMinute / 60, 8192)));
+        public static Bucket Tokens(int perMinute) =>
+            Create(perMinute, Math.Min(perMinute, Math.Max(perMinute / 60, 8192)));
 
         private static Bucket Create(int perMinute, int burst)
         {
-            // Refill in chunks of about 50 ms worth (at least one permit), each chunk after exactly its share of the minute.
+            // Refill in chunks of about 50 ms worth (at least one permit), each chunk after exactly its share of the
+            // minute.
             var chunk = Math.Clamp(perMinute / 1200, 1, burst);
             var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
