@@ -44,4 +44,13 @@ internal static class FailureKind
 
     /// <summary>Not sent because the run stopped first.</summary>
     public const string Aborted = "aborted";
+
+    /// <summary>A batch answered the line with an error status (or not at all).</summary>
+    public const string BatchLineError = "batch_line_error";
+
+    /// <summary>The batch expired before it answered the line.</summary>
+    public const string BatchExpired = "batch_expired";
+
+    /// <summary>The batch was cancelled before it answered the line.</summary>
+    public const string BatchCancelled = "batch_cancelled";
 }

@@ -17,6 +17,9 @@ internal sealed record ScoreOutcome(
     double LatencyMs,
     bool FromCache = false)
 {
+    /// <summary>The provider batch that answered (mode <c>batch</c>); null for a synchronous call.</summary>
+    public string? BatchId { get; init; }
+
     /// <summary>An ok outcome.</summary>
     public static ScoreOutcome Ok(
         StanceAnswer answer,

@@ -1,12 +1,14 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring;
+using Stance.Scoring.Batch;
 using Stance.Scoring.Llm;
 using Stance.Storage;
 using Stance.Telemetry;
@@ -27,6 +29,7 @@ internal sealed partial class BatchJob(
     ParquetOutput output,
     RunProgress progress,
     ProgressReporter reporter,
+    IOptions<BatchOptions> batchOptions,
     TimeProvider time,
     ILogger<BatchJob> logger) : IBatchJob
 {
@@ -60,6 +63,7 @@ internal sealed partial class BatchJob(
         await using var disposeScope = scope.ConfigureAwait(false);
         var session = scope.ServiceProvider.GetRequiredService<JournalSession>();
         var store = scorer.IsMetered ? session.Open(journal) : null;
+        using var ledger = batchOptions.Value.Enabled ? BatchLedger.Open(journal) : null;
         try
         {
             var run = new RunStamp(
@@ -73,6 +77,13 @@ internal sealed partial class BatchJob(
             {
                 run = run with { RunId = unfinished };
                 LogResuming(_logger, unfinished);
+            }
+
+            // A batch run collects what an earlier run submitted, even on a later date (Stance:Batch:Wait=false).
+            if (ledger?.OpenRun(run.Provider, run.Model, run.PromptSha256) is { } open && open.RunId != run.RunId)
+            {
+                run = run with { RunId = open.RunId, RunDate = open.RunDate };
+                LogResuming(_logger, open.RunId);
             }
 
             LogStarting(
@@ -94,9 +105,30 @@ internal sealed partial class BatchJob(
             }
 
             LogRead(_logger, documents, paragraphs);
-            progress.Start(documents, paragraphs);
-
             var scoring = scope.ServiceProvider.GetRequiredService<ScoringRun>();
+            BatchCollection? batch = null;
+            if (ledger is not null)
+            {
+                var sync = (KernelParagraphScorer)scorer;
+                var work = new BatchWork(
+                    run,
+                    store!,
+                    ledger,
+                    sync,
+                    () => ParagraphSource.Stream(settings.Input, new InputReport(), reading),
+                    Path.Combine(Path.GetDirectoryName(Path.GetFullPath(journal))!, "batch", run.RunId),
+                    settings.Cache);
+                batch = await scope.ServiceProvider.GetRequiredService<BatchRunner>().RunAsync(work, cancellationToken)
+                    .ConfigureAwait(false);
+                if (!batch.Complete)
+                {
+                    return new RunSummary(run.RunId, null, ExitCodes.Ok);
+                }
+
+                scoring.Scorer = new BatchAnswers(sync, ledger, run, batchOptions.Value.RetryMode);
+            }
+
+            progress.Start(documents, paragraphs);
             var tables = output.Begin(settings.Output, run, settings.RowsPerPart, settings.ReplaceMode);
             var input = new InputReport { DocumentRead = tables.DocumentRead };
             var tally = scope.ServiceProvider.GetRequiredService<RunTally>();
@@ -142,7 +174,8 @@ internal sealed partial class BatchJob(
                 startedAt,
                 time.GetUtcNow(),
                 progress.RetriesByReason,
-                settings.Pricing);
+                settings.Pricing,
+                batch?.Parts);
             var manifestPath = RunManifest.PathFor(settings.Output, run);
             CrashPoint.Reached("before-manifest", settings.Output);
             await DurableFile.WriteTextAsync(

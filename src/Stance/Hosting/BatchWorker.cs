@@ -2,8 +2,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stance.Evaluation;
+using Stance.Journal;
 using Stance.Prompts;
 using Stance.Reporting;
+using Stance.Scoring.Batch;
 using Stance.Storage;
 
 namespace Stance.Hosting;
@@ -30,6 +32,8 @@ internal sealed partial class BatchWorker(
                 { Eval: { } gold } => await Evaluate(gold, stoppingToken).ConfigureAwait(false),
                 { Schedule: { } cron } => await Get<NightlyScheduler>()
                     .RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken)
+                    .ConfigureAwait(false),
+                _ when Get<IOptions<BatchOptions>>().Value.Cancel => await CancelBatchesAsync(stoppingToken)
                     .ConfigureAwait(false),
                 _ => (await Get<IBatchJob>().RunAsync(stoppingToken).ConfigureAwait(false)).ExitCode,
             };
@@ -68,6 +72,28 @@ internal sealed partial class BatchWorker(
         {
             lifetime.StopApplication();
         }
+    }
+
+    // --batch-cancel: the open batches of every unfinished run in the journal; a run waiting on them sees them end.
+    private async Task<int> CancelBatchesAsync(CancellationToken cancellationToken)
+    {
+        var journal = Get<RunSettings>().JournalPath;
+        if (!File.Exists(journal))
+        {
+            var missing = Path.GetFullPath(journal);
+            LogNothingToCancel(logger, missing);
+            return ExitCodes.Ok;
+        }
+
+        using var ledger = BatchLedger.Open(journal);
+        var cancelled = 0;
+        foreach (var run in ledger.RunsWithOpenBatches())
+        {
+            cancelled += await Get<BatchRunner>().CancelAsync(ledger, run, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogBatchesCancelled(logger, cancelled);
+        return ExitCodes.Ok;
     }
 
     private int CheckPrompts()
@@ -122,6 +148,17 @@ internal sealed partial class BatchWorker(
             "No call was made after the failure; every answer paid for is in the journal, " +
             "so the next run does not pay for it again.")]
     private static partial void LogOutputFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 98, Level = LogLevel.Critical, Message = "The batch run stopped: {Problem}")]
+    private static partial void LogBatchFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 99, Level = LogLevel.Information,
+        Message = "--batch-cancel: {Count} open batches cancelled; a later --batch run collects what they finished")]
+    private static partial void LogBatchesCancelled(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
+        Message = "--batch-cancel: no journal at {Journal}, so no batch to cancel")]
+    private static partial void LogNothingToCancel(ILogger logger, string journal);
 
     [LoggerMessage(EventId = 96, Level = LogLevel.Critical, Message = "Not started: {Problem}")]
     private static partial void LogClaimHeld(ILogger logger, string problem);

@@ -45,6 +45,11 @@ internal static class ExitCodes
     /// <summary>Another run holds the output folder or the journal; this one made no call and wrote nothing.</summary>
     public const int OutputLocked = 10;
 
+    /// <summary>A provider batch failed its validation, or the provider refused a Batch API call; the log quotes the
+    /// provider's errors. Nothing was written; the lines of a failed batch are submitted again by the next
+    /// run.</summary>
+    public const int BatchFailed = 11;
+
     /// <summary>The exit code of a run that wrote its tables.</summary>
     public static int For(string? abortKind, bool allOk) => abortKind switch
     {

@@ -35,6 +35,8 @@ internal static class HostingServiceCollectionExtensions
             ["--dry-run"] = "--Stance:DryRun=true",
             ["--check-prompts"] = "--Stance:CheckPrompts=true",
             ["--adaptive"] = "--Stance:Rate:AdaptiveConcurrency=true",
+        ["--batch"] = "--Stance:Batch:Enabled=true",
+        ["--batch-cancel"] = "--Stance:Batch:Cancel=true",
         };
 
     /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line

@@ -16,8 +16,10 @@ namespace Stance.Journal;
 internal sealed class ResultStore : IAsyncDisposable
 {
     private const string InsertAnswer =
-        "INSERT OR REPLACE INTO answers VALUES " +
-        "($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session)";
+        "INSERT OR REPLACE INTO answers (cache_key, text_sha256, prompt_sha256, provider, model, answer_json, " +
+        "attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session, batch_id) VALUES " +
+        "($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session, " +
+        "$batch)";
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
@@ -40,7 +42,7 @@ internal sealed class ResultStore : IAsyncDisposable
         foreach (var name in (string[])
             [
                 "$key", "$text", "$prompt", "$provider", "$model", "$answer", "$attempts", "$in", "$out", "$latency",
-                "$at", "$run", "$session",
+                "$at", "$run", "$session", "$batch",
             ])
         {
             _insert.Parameters.Add(new SqliteParameter { ParameterName = name }); // typed by each value
@@ -87,7 +89,8 @@ internal sealed class ResultStore : IAsyncDisposable
                 latency_ms REAL NOT NULL,
                 scored_at TEXT NOT NULL,
                 run_id TEXT NOT NULL,
-                session TEXT NOT NULL);
+                session TEXT NOT NULL,
+                batch_id TEXT);
             CREATE TABLE IF NOT EXISTS runs (
                 run_id TEXT PRIMARY KEY,
                 run_date TEXT NOT NULL,
@@ -97,6 +100,12 @@ internal sealed class ResultStore : IAsyncDisposable
                 started_at TEXT NOT NULL,
                 finished_at TEXT);
             """);
+        if (!HasBatchId(connection))
+        {
+            // A journal from before batch mode: its answers were all paid one call at a time.
+            Execute(connection, "ALTER TABLE answers ADD COLUMN batch_id TEXT;");
+        }
+
         var reader = new SqliteConnection(
             new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         reader.Open();
@@ -122,8 +131,8 @@ internal sealed class ResultStore : IAsyncDisposable
     {
         var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session " +
-            "FROM answers WHERE cache_key = $key";
+            "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session, " +
+            (HasBatchId(connection) ? "batch_id" : "NULL") + " FROM answers WHERE cache_key = $key";
         command.Parameters.Add("$key", SqliteType.Text);
         command.Prepare();
         return command;
@@ -143,8 +152,16 @@ internal sealed class ResultStore : IAsyncDisposable
                 reader.GetDouble(4),
                 DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
                 reader.GetString(6),
-                reader.GetString(7))
+                reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8))
             : null;
+    }
+
+    private static bool HasBatchId(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM pragma_table_info('answers') WHERE name = 'batch_id'";
+        return command.ExecuteScalar() is not null;
     }
 
     /// <summary>Records an ok answer durably; completes when it is committed to disk.</summary>
@@ -169,6 +186,7 @@ internal sealed class ResultStore : IAsyncDisposable
             scoredAt.ToString("O", CultureInfo.InvariantCulture),
             run.RunId,
             Session,
+            (object?)outcome.BatchId ?? DBNull.Value,
         ]));
 
     /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume),

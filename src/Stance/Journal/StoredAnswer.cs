@@ -3,6 +3,7 @@ using Stance.Contract;
 namespace Stance.Journal;
 
 /// <summary>An answer found in the store, with what it cost when it was paid for.</summary>
+/// <param name="BatchId">The provider batch that answered it; null when it was a synchronous call.</param>
 internal sealed record StoredAnswer(
     StanceAnswer Answer,
     int Attempts,
@@ -11,4 +12,5 @@ internal sealed record StoredAnswer(
     double LatencyMs,
     DateTimeOffset ScoredAt,
     string RunId,
-    string Session);
+    string Session,
+    string? BatchId = null);

@@ -54,4 +54,8 @@ internal sealed class ParagraphRow
     public DateTime? PublishedAt { get; init; }
 
     [JsonPropertyName("document_meta")] public string? DocumentMeta { get; init; }
+
+    // Schema version 3: how the answer was paid for.
+    [JsonPropertyName("mode")] public string Mode { get; init; } = "sync";
+    [JsonPropertyName("batch_id")] public string? BatchId { get; init; }
 }

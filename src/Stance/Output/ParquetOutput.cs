@@ -22,7 +22,7 @@ namespace Stance.Output;
 internal sealed partial class ParquetOutput(ILogger<ParquetOutput> logger)
 {
     /// <summary>The version of the table layout, written into each file's metadata.</summary>
-    public const string SchemaVersion = "2";
+    public const string SchemaVersion = "3";
 
     /// <summary>The default number of rows in one part file.</summary>
     public const int DefaultRowsPerPart = 10_000;

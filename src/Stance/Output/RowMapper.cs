@@ -33,6 +33,8 @@ internal static class RowMapper
         ErrorKind = outcome.ErrorKind,
         FromCache = outcome.FromCache,
         Attempts = outcome.Attempts,
+        Mode = outcome.BatchId is null ? "sync" : "batch",
+        BatchId = outcome.BatchId,
         InputTokens = outcome.InputTokens,
         OutputTokens = outcome.OutputTokens,
         LatencyMs = Math.Round(outcome.LatencyMs, 3),

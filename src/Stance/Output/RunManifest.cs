@@ -29,7 +29,8 @@ internal sealed record RunManifest(
     IReadOnlyList<string> Files,
     IReadOnlyList<string> KeptFiles,
     IReadOnlyDictionary<string, long> DateRuns,
-    string SchemaVersion)
+    string SchemaVersion,
+    IReadOnlyList<ManifestBatch>? Batches = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {

@@ -20,7 +20,8 @@ internal static class RunManifestBuilder
         DateTimeOffset startedAt,
         DateTimeOffset finishedAt,
         IReadOnlyDictionary<string, int> retries,
-        PricingOptions pricing) => new(
+        PricingOptions pricing,
+        IReadOnlyList<BatchPart>? batches = null) => new(
         run.RunId,
         run.RunDate,
         "complete",
@@ -46,7 +47,7 @@ internal static class RunManifestBuilder
             tally.OutputTokens),
         tally.FailuresByKind.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Value),
         retries.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value),
-        pricing.Cost(tally.InputTokens, tally.OutputTokens),
+        tally.Cost(pricing),
         pricing.Currency,
         Math.Round(tally.Paragraphs / Math.Max(0.001, (finishedAt - startedAt).TotalSeconds), 2),
         input.BadDocuments.Select(p => new ManifestProblem(p.SourcePath, p.Reason)).ToList(),
@@ -55,5 +56,7 @@ internal static class RunManifestBuilder
         commit.Files,
         commit.KeptFiles,
         commit.DateRuns,
-        ParquetOutput.SchemaVersion);
+        ParquetOutput.SchemaVersion,
+        batches?.Select(b => new ManifestBatch(b.Part, b.Round, b.FileId, b.BatchId, b.Status, b.Lines, b.Completed,
+            b.Failed)).ToList() ?? []);
 }

@@ -16,6 +16,10 @@ internal sealed class PricingOptions
     [Range(0, double.MaxValue)]
     public double OutputPerMillion { get; set; }
 
+    /// <summary>The share of the price a provider batch costs (OpenAI and Azure: half).</summary>
+    [Range(0, 1)]
+    public double BatchDiscount { get; set; } = 0.5;
+
     /// <summary>The currency the prices are in, for display.</summary>
     public string Currency { get; set; } = "USD";
 

@@ -24,6 +24,9 @@ internal abstract class ScoringProvider
     /// reused); false for the offline lexicon baseline.</summary>
     public virtual bool IsLanguageModel => true;
 
+    /// <summary>True when the provider has a Batch API (<c>--batch</c>).</summary>
+    public virtual bool SupportsBatch => false;
+
     /// <summary>True when the model decodes under a grammar made from the answer schema, so the schema must be one a
     /// grammar can express.</summary>
     public virtual bool GrammarSchema => false;
@@ -68,6 +71,10 @@ internal abstract class ScoringProvider
     /// <summary>The chat service Semantic Kernel calls for this provider.</summary>
     public virtual IChatCompletionService CreateChatService(IServiceProvider services, LlmOptions llm, string model) =>
         throw new NotSupportedException($"the provider '{Name}' has no chat service");
+
+    /// <summary>The provider's Files and Batches API; only for a provider that <see cref="SupportsBatch"/>.</summary>
+    public virtual Batch.BatchEndpoint BatchEndpoint(LlmOptions llm) =>
+        throw new NotSupportedException($"the provider '{Name}' has no Batch API");
 
     /// <summary>Makes the provider's scorer; the language-model providers share
     /// <see cref="KernelScorerFactory"/>.</summary>

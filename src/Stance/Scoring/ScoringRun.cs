@@ -23,6 +23,10 @@ internal sealed partial class ScoringRun(
 {
     private ResultStore? Store => journal.Store;
 
+    /// <summary>The scorer this run asks; by default the provider's. A batch run's scoring pass reads its batch
+    /// lines through <c>BatchAnswers</c> instead.</summary>
+    public IParagraphScorer Scorer { get; set; } = scorer;
+
     private readonly ConcurrentDictionary<string, Task<ScoreOutcome>> _inFlight = new(StringComparer.Ordinal);
     private RunAbortedException? _abort;
     private Sink? _sink;
@@ -267,7 +271,9 @@ internal sealed partial class ScoringRun(
     {
         if (stored.Session == Store!.Session || (options.Value.Cache && stored.RunId != run.RunId))
         {
-            return (ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true }, stored.ScoredAt);
+            return (
+                ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true, BatchId = stored.BatchId },
+                stored.ScoredAt);
         }
 
         // Journaled by this run before a crash: the answer and what it cost belong to this run.
@@ -277,7 +283,7 @@ internal sealed partial class ScoringRun(
                     stored.Attempts,
                     stored.InputTokens,
                     stored.OutputTokens,
-                    stored.LatencyMs),
+                    stored.LatencyMs) with { BatchId = stored.BatchId },
                 stored.ScoredAt)
             : null;
     }
@@ -307,7 +313,7 @@ internal sealed partial class ScoringRun(
     {
         try
         {
-            return await scorer.ScoreAsync(paragraph, calls.Token).ConfigureAwait(false);
+            return await Scorer.ScoreAsync(paragraph, calls.Token).ConfigureAwait(false);
         }
         catch (RunAbortedException ex)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Stance.Prompts;
+using Stance.Scoring.Batch;
 using Stance.Scoring.Llm;
 using Stance.Scoring.Local;
 using Stance.Scoring.Pacing;
@@ -31,6 +32,7 @@ internal static class ScoringServiceCollectionExtensions
         services.AddPacing();
         services.AddLlmResilience();
         services.AddLocalModel();
+        services.AddBatch();
 
         services.AddSingleton(sp =>
         {

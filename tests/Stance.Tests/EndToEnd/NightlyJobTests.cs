@@ -80,7 +80,10 @@ public sealed class NightlyJobTests : JobTestBase
         Assert.Equal("VARCHAR", paragraphs["text"]);
         Assert.Equal("BOOLEAN", paragraphs["from_cache"]);
         Assert.Equal("VARCHAR", paragraphs["error_kind"]);
-        Assert.Equal(32, paragraphs.Count); // schema version 2: source, published_at, document_meta
+        Assert.Equal("VARCHAR", paragraphs["mode"]);
+        Assert.Equal("VARCHAR", paragraphs["batch_id"]);
+        // schema version 2: source, published_at, document_meta; 3: mode, batch_id
+        Assert.Equal(34, paragraphs.Count);
         var targets = DuckDb.Types(Output, "targets");
         Assert.Equal("BOOLEAN", targets["watched"]);
         Assert.Equal("DOUBLE", targets["stance_score"]);

@@ -25,7 +25,7 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal(0, run.ExitCode);
 
         var paragraphs = Columns("paragraphs");
-        Assert.Equal(32, paragraphs.Count);
+        Assert.Equal(34, paragraphs.Count);
         var scoredAt = Assert.IsType<TimestampLogicalType>(paragraphs["scored_at"].LogicalType);
         Assert.True(scoredAt.IsAdjustedToUtc);
         Assert.Equal(TimeUnit.Micros, scoredAt.TimeUnit);
@@ -66,6 +66,11 @@ public sealed class SchemaGuaranteeTests : IDisposable
 
         Assert.IsType<StringLogicalType>(paragraphs["document_meta"].LogicalType);
         Assert.False(targets.ContainsKey("document_meta"));
+
+        // Schema version 3: how the answer was paid for (mode is never null; batch_id only for batch answers).
+        Assert.IsType<StringLogicalType>(paragraphs["mode"].LogicalType);
+        Assert.IsType<StringLogicalType>(paragraphs["batch_id"].LogicalType);
+        Assert.Equal(Repetition.Optional, paragraphs["batch_id"].SchemaNode.Repetition);
         Assert.Equal(PhysicalType.Double, targets["stance_score"].PhysicalType);
 
         foreach (var file in Directory.GetFiles(_folder.Path, "*.parquet", SearchOption.AllDirectories))

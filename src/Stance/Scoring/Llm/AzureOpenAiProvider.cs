@@ -40,6 +40,14 @@ internal sealed class AzureOpenAiProvider : OpenAiCompatibleProvider
             : new Uri(endpoint + "/openai/v1/");
     }
 
+    /// <summary>Azure's v1 route takes the key in the <c>api-key</c> header and batch lines without the
+    /// <c>/v1</c> prefix; the model is the Global-Batch deployment's name.</summary>
+    public override Batch.BatchEndpoint BatchEndpoint(LlmOptions llm) =>
+        new(EndpointFor(llm)!, BatchLinePath, "api-key", llm.ApiKey);
+
+    /// <inheritdoc />
+    protected override string BatchLinePath => "/chat/completions";
+
     /// <inheritdoc />
     protected override string ModelOrDeployment(LlmOptions llm) => llm.Deployment ?? llm.Model;
 }

@@ -45,7 +45,15 @@ internal sealed partial class KernelParagraphScorer(
         prepare?.Invoke(cancellationToken) ?? Task.CompletedTask;
 
     /// <inheritdoc />
-    public async Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken)
+    public Task<ScoreOutcome> ScoreAsync(Paragraph paragraph, CancellationToken cancellationToken) =>
+        ScoreAsync(paragraph, null, cancellationToken);
+
+    /// <summary>Scores <paramref name="paragraph"/>; with <paramref name="rejection"/> (why an earlier answer, e.g. a
+    /// batch line's, was rejected) the first ask already carries it as feedback.</summary>
+    public async Task<ScoreOutcome> ScoreAsync(
+        Paragraph paragraph,
+        string? rejection,
+        CancellationToken cancellationToken)
     {
         if (paragraph.Text.Length > info.MaxParagraphChars)
         {
@@ -60,6 +68,11 @@ internal sealed partial class KernelParagraphScorer(
         }
 
         var call = new Call(paragraph, _targets, settings, Stopwatch.GetTimestamp());
+        if (rejection is not null)
+        {
+            call.Feedback = RejectionFeedback(rejection);
+        }
+
         string? reason = null;
         var cutOffs = 0;
         for (var ask = 0; ask <= info.MaxRepairs + cutOffs; ask++)
@@ -114,9 +127,7 @@ internal sealed partial class KernelParagraphScorer(
             reason = check.Reason;
             LogRejected(logger, paragraph.Id, ask + 1, reason!);
             progress.Retry(FailureKind.InvalidAnswer);
-            call.Feedback =
-                $"<rejected_previous_answer>Your previous answer was rejected: {reason}. " +
-                "Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
+            call.Feedback = RejectionFeedback(reason!);
         }
 
         return call.Fail(FailureKind.InvalidAnswer, $"invalid answer after {info.MaxRepairs + 1} asks: {reason}");
@@ -126,17 +137,14 @@ internal sealed partial class KernelParagraphScorer(
         Call call,
         CancellationToken cancellationToken)
     {
-        var arguments = new KernelArguments(info.NarrowSchema ? call.Narrowed(prompt) : call.Settings)
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        PromptValues(call.Paragraph, call.Feedback, values);
+        var arguments = new KernelArguments(info.NarrowSchema ? call.Narrowed(prompt) : call.Settings);
+        foreach (var (name, value) in values)
         {
-            ["paragraph"] = call.Paragraph.Text,
-            ["title"] = call.Paragraph.DocumentTitle ?? string.Empty,
-            ["previous"] = call.Paragraph.Previous ?? string.Empty,
-            ["targets"] = call.Paragraph.FocusTarget is { } focus && !prompt.Targets.Canonicalize(focus).Watched
-                ? $"{call.Targets}\n- {focus}: {focus} (asked about specifically: score it whenever the paragraph " +
-                    "takes any position on it)"
-                : call.Targets,
-            ["feedback"] = call.Feedback,
-        };
+            arguments[name] = value;
+        }
+
         var result = await policy.ExecuteAsync(
             async ct => await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false),
             _estimator.PromptTokens(call.Paragraph) + (call.Settings.MaxTokens ?? 0),
@@ -151,6 +159,54 @@ internal sealed partial class KernelParagraphScorer(
         }
 
         return message;
+    }
+
+    /// <summary>The prompt's variables for <paramref name="paragraph"/> (the same for a call and a batch
+    /// line).</summary>
+    public void PromptValues(Paragraph paragraph, string feedback, Dictionary<string, string> values)
+    {
+        values["paragraph"] = paragraph.Text;
+        values["title"] = paragraph.DocumentTitle ?? string.Empty;
+        values["previous"] = paragraph.Previous ?? string.Empty;
+        values["targets"] = paragraph.FocusTarget is { } focus && !prompt.Targets.Canonicalize(focus).Watched
+            ? $"{_targets}\n- {focus}: {focus} (asked about specifically: score it whenever the paragraph " +
+                "takes any position on it)"
+            : _targets;
+        values["feedback"] = feedback;
+    }
+
+    /// <summary>The feedback an ask carries after an answer was rejected for <paramref name="reason"/>.</summary>
+    public static string RejectionFeedback(string reason) =>
+        $"<rejected_previous_answer>Your previous answer was rejected: {reason}. " +
+        "Answer again with one JSON object that follows the schema.</rejected_previous_answer>";
+
+    /// <summary>Checks an answer's content for <paramref name="paragraph"/> with the same parsing, schema and rules
+    /// as a call's answer.</summary>
+    public AnswerCheck Validate(string? content, Paragraph paragraph) => _validator.Validate(content, paragraph);
+
+    /// <summary>The tokens a request for <paramref name="paragraph"/> may use: the prompt's estimate and the
+    /// answer's bound.</summary>
+    public long EstimateTokens(Paragraph paragraph) =>
+        _estimator.PromptTokens(paragraph) + (settings.MaxTokens ?? 0);
+
+    /// <summary>The body the synchronous path sends, captured through the chat service registered under
+    /// <paramref name="serviceKey"/> (one that sends through <paramref name="capture"/>), with each prompt variable's
+    /// value replaced by its marker (<c>RequestTemplate.Marker</c>).</summary>
+    public async Task<string> CaptureRequestBodyAsync(
+        string serviceKey,
+        Batch.RequestCapture capture,
+        CancellationToken cancellationToken)
+    {
+        var captured = (OpenAIPromptExecutionSettings)settings.Clone();
+        captured.ServiceId = serviceKey;
+        var arguments = new KernelArguments(captured);
+        foreach (var name in (string[])["paragraph", "title", "previous", "targets", "feedback"])
+        {
+            arguments[name] = Batch.RequestTemplate.Marker(name);
+        }
+
+        await kernel.InvokeAsync(_function, arguments, cancellationToken).ConfigureAwait(false);
+        return capture.LastBody;
     }
 
     private static string? Normalize(string? finishReason) =>

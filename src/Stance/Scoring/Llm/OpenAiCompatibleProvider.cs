@@ -29,9 +29,21 @@ internal abstract class OpenAiCompatibleProvider : ScoringProvider
     public abstract Uri? EndpointFor(LlmOptions llm);
 
     /// <inheritdoc />
-    public override IChatCompletionService CreateChatService(IServiceProvider services, LlmOptions llm, string model)
+    public override IChatCompletionService CreateChatService(IServiceProvider services, LlmOptions llm, string model) =>
+        CreateChatService(
+            services,
+            llm,
+            model,
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName));
+
+    /// <summary>The chat service over <paramref name="http"/> (the batch path captures request bodies through
+    /// one).</summary>
+    public IChatCompletionService CreateChatService(
+        IServiceProvider services,
+        LlmOptions llm,
+        string model,
+        HttpClient http)
     {
-        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
         var loggers = services.GetRequiredService<ILoggerFactory>();
         // Without a key only when planning (--dry-run, --check-prompts) or for a local server that wants none; the
         // client needs some value.
@@ -40,6 +52,16 @@ internal abstract class OpenAiCompatibleProvider : ScoringProvider
             ? new OpenAIChatCompletionService(model, endpoint, key, httpClient: http, loggerFactory: loggers)
             : new OpenAIChatCompletionService(model, key, httpClient: http, loggerFactory: loggers);
     }
+
+    /// <inheritdoc />
+    public override bool SupportsBatch => true;
+
+    /// <inheritdoc />
+    public override Batch.BatchEndpoint BatchEndpoint(LlmOptions llm) =>
+        new(EndpointFor(llm) ?? new Uri("https://api.openai.com/v1/"), BatchLinePath, "Authorization", llm.ApiKey);
+
+    /// <summary>The <c>url</c> of a batch request line.</summary>
+    protected virtual string BatchLinePath => "/v1/chat/completions";
 
     /// <summary>The name sent as <c>model</c>.</summary>
     protected virtual string ModelOrDeployment(LlmOptions llm) => llm.Model;

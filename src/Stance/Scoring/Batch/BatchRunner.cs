@@ -1,0 +1,400 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stance.Contract;
+using Stance.Journal;
+using Stance.Paragraphs;
+using Stance.Scoring.Llm;
+
+namespace Stance.Scoring.Batch;
+
+/// <summary>The batch step of a run (<c>--batch</c>): writes a request line for each paragraph a synchronous run would
+/// call (answers in the journal, and texts already asked, are skipped), in files split by count and bytes; uploads
+/// each file and creates its batch, journaling the file id and the batch id before the next step; polls until the
+/// batches end; and records every line's result in the journal's ledger. The rows are made afterwards by the normal
+/// scoring run, whose scorer reads these results (<see cref="BatchAnswers"/>). A run that was stopped at any step
+/// resumes from the ledger: it attaches to the files and batches it made and never submits a line twice.</summary>
+internal sealed partial class BatchRunner(
+    IOptions<BatchOptions> options,
+    BatchApiClient client,
+    BatchEndpoint endpoint,
+    RequestCapture capture,
+    TimeProvider time,
+    ILogger<BatchRunner> logger)
+{
+    private const int ResultsPerCommit = 1_000;
+
+    /// <summary>Submits what needs an answer, waits (unless told not to) and records the results.</summary>
+    public async Task<BatchCollection> RunAsync(BatchWork work, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var body = await work.Scorer.CaptureRequestBodyAsync(RequestCapture.ServiceKey, capture, cancellationToken)
+            .ConfigureAwait(false);
+        var template = RequestTemplate.FromCapturedBody(body);
+        var parts = work.Ledger.Parts(work.Run.RunId);
+        var round = parts.Count == 0 ? 1 : parts.Max(p => p.Round);
+        var rounds = settings.RetryMode == BatchRetry.Batch ? settings.MaxRounds : 1;
+        var deadline = time.GetUtcNow() + settings.MaxWait;
+        for (; round <= rounds; round++)
+        {
+            var written = WriteParts(work, template, round);
+            if (round > 1 && written == 0 && work.Ledger.Parts(work.Run.RunId).All(p => p.Round < round))
+            {
+                break; // nothing failed in the previous round
+            }
+
+            if (!await SubmitAndCollectAsync(work, round, deadline, cancellationToken).ConfigureAwait(false))
+            {
+                return new BatchCollection(false, work.Ledger.Parts(work.Run.RunId));
+            }
+        }
+
+        return new BatchCollection(true, work.Ledger.Parts(work.Run.RunId));
+    }
+
+    /// <summary>Cancels the batches of <paramref name="runId"/> that have not ended; returns how many.</summary>
+    public async Task<int> CancelAsync(BatchLedger ledger, string runId, CancellationToken cancellationToken)
+    {
+        var cancelled = 0;
+        foreach (var part in ledger.Parts(runId).Where(p => p.BatchId is not null && !p.Ended))
+        {
+            var info = await client.CancelAsync(part.BatchId!, cancellationToken).ConfigureAwait(false);
+            ledger.Polled(runId, part.Part, info.ToStatus());
+            LogCancelled(logger, info.Id, part.Part, info.Status);
+            cancelled++;
+        }
+
+        return cancelled;
+    }
+
+    // Writes the lines of `round` not yet submitted; returns how many. Idempotent: a key already in a part of this
+    // round is skipped, so a run stopped while writing resumes where it was.
+    private int WriteParts(BatchWork work, RequestTemplate template, int round)
+    {
+        var settings = options.Value;
+        var run = work.Run;
+        var ledger = work.Ledger;
+        var partNumber = ledger.Parts(run.RunId).Select(p => p.Part).DefaultIfEmpty(0).Max();
+        var line = new StringBuilder();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        PartWriter? part = null;
+        var written = 0;
+        try
+        {
+            foreach (var paragraph in work.Input())
+            {
+                var key = RequestKey.For(paragraph, run.PromptSha256, run.Provider, run.Model);
+                if (Feedback(work, paragraph, key, round) is not { } feedback)
+                {
+                    continue;
+                }
+
+                work.Scorer.PromptValues(paragraph, feedback, values);
+                line.Clear();
+                line.Append("{\"custom_id\":\"").Append(key).Append("\",\"method\":\"POST\",\"url\":");
+                line.Append(JsonSerializer.Serialize(endpoint.LinePath)).Append(",\"body\":");
+                template.Append(line, values);
+                line.Append("}\n");
+                var text = line.ToString();
+                var bytes = Encoding.UTF8.GetByteCount(text);
+                if (part is not null && (part.Lines >= settings.MaxRequestsPerFile
+                    || part.Bytes + bytes > settings.MaxFileBytes))
+                {
+                    Close(ledger, part);
+                    part = null;
+                }
+
+                part ??= Open(work, ++partNumber, round);
+                if (!ledger.TryAddLine(run.RunId, key, round, part.Number))
+                {
+                    continue; // asked already (a text twice, or before a stop)
+                }
+
+                part.Write(text, bytes, work.Scorer.EstimateTokens(paragraph));
+                written++;
+            }
+
+            if (part is not null)
+            {
+                if (part.Lines > 0)
+                {
+                    Close(ledger, part);
+                }
+                else
+                {
+                    ledger.AbandonPart();
+                    part.Dispose();
+                    File.Delete(part.Path);
+                }
+
+                part = null;
+            }
+        }
+        finally
+        {
+            if (part is not null)
+            {
+                ledger.AbandonPart();
+                part.Dispose();
+            }
+        }
+
+        if (written > 0)
+        {
+            LogWritten(logger, written, round);
+        }
+
+        return written;
+    }
+
+    // The feedback a line of `round` carries (empty for a first ask), or null when the paragraph needs no line.
+    private static string? Feedback(BatchWork work, Paragraph paragraph, string key, int round)
+    {
+        if (round == 1)
+        {
+            return work.Store.Find(key) is { } stored && (stored.RunId == work.Run.RunId || work.ReuseEarlierRuns)
+                ? null
+                : string.Empty;
+        }
+
+        var result = work.Ledger.Result(work.Run.RunId, key);
+        if (result is null || result.Round != round - 1)
+        {
+            return null;
+        }
+
+        if (result.StatusCode != 200)
+        {
+            return string.Empty;
+        }
+
+        if (result.FinishReason is "content_filter" or "length")
+        {
+            return null; // a refusal is final; a cut-off answer is asked again with more room by the sync path
+        }
+
+        var check = work.Scorer.Validate(result.Content, paragraph);
+        return check.Answer is null ? KernelParagraphScorer.RejectionFeedback(check.Reason!) : null;
+    }
+
+    private static PartWriter Open(BatchWork work, int number, int round)
+    {
+        work.Ledger.BeginPart();
+        Directory.CreateDirectory(work.Folder);
+        return new PartWriter(work.Run.RunId, number, round, Path.Combine(work.Folder, $"part-{number:D5}.jsonl"));
+    }
+
+    // The file reaches the disk before the ledger says it is written; the ledger's commit makes its keys submitted.
+    private static void Close(BatchLedger ledger, PartWriter part)
+    {
+        part.Flush();
+        ledger.CommitPart(part.ToPart());
+        part.Dispose();
+    }
+
+    private async Task<bool> SubmitAndCollectAsync(
+        BatchWork work,
+        int round,
+        DateTimeOffset deadline,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var run = work.Run.RunId;
+        var cancelledAtDeadline = false;
+        while (true)
+        {
+            var parts = work.Ledger.Parts(run).Where(p => p.Round == round).ToList();
+            await SubmitAsync(work, parts, cancellationToken).ConfigureAwait(false);
+            parts = work.Ledger.Parts(run).Where(p => p.Round == round).ToList();
+            foreach (var part in parts.Where(p => p.BatchId is not null && !p.Ingested))
+            {
+                var info = part.Ended
+                    ? null
+                    : await client.RetrieveAsync(part.BatchId!, cancellationToken).ConfigureAwait(false);
+                if (info is not null)
+                {
+                    work.Ledger.Polled(run, part.Part, info.ToStatus());
+                    if (info.Status != part.Status || info.Completed != part.Completed)
+                    {
+                        LogStatus(logger, info.Id, part.Part, info.Status, info.Completed + info.Failed, info.Total,
+                            info.Failed);
+                    }
+                }
+
+                if (info?.Ended ?? part.Ended)
+                {
+                    await IngestAsync(work, work.Ledger.Parts(run).First(p => p.Part == part.Part), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+
+            parts = work.Ledger.Parts(run).Where(p => p.Round == round).ToList();
+            if (parts.All(p => p.Ingested))
+            {
+                return true;
+            }
+
+            if (!settings.Wait)
+            {
+                LogPending(logger, work.Run.RunId, parts.Count(p => !p.Ingested));
+                return false;
+            }
+
+            if (!cancelledAtDeadline && time.GetUtcNow() >= deadline)
+            {
+                cancelledAtDeadline = true;
+                LogDeadline(logger, settings.MaxWait);
+                await CancelAsync(work.Ledger, run, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var jitter = 0.9 + (Random.Shared.NextDouble() * 0.2);
+            await Task.Delay(settings.PollInterval * jitter, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Uploads and creates the batches of the parts that have none, within the enqueued-token limit.
+    private async Task SubmitAsync(BatchWork work, List<BatchPart> parts, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxEnqueuedTokens;
+        var enqueued = parts.Where(p => p.BatchId is not null && !p.Ended).Sum(p => p.Tokens);
+        foreach (var part in parts.Where(p => p.BatchId is null))
+        {
+            if (limit is { } max && enqueued > 0 && enqueued + part.Tokens > max)
+            {
+                return; // the next wave waits for earlier batches to end
+            }
+
+            var run = work.Run.RunId;
+            var name = FileName(run, part.Part);
+            var fileId = part.FileId;
+            if (fileId is null)
+            {
+                fileId = await client.FindFileAsync(name, cancellationToken).ConfigureAwait(false)
+                    ?? await client.UploadAsync(part.LocalPath, name, cancellationToken).ConfigureAwait(false);
+                work.Ledger.Uploaded(run, part.Part, fileId);
+                LogUploaded(logger, part.Part, part.Lines, part.Bytes, fileId);
+            }
+
+            if (File.Exists(part.LocalPath))
+            {
+                File.Delete(part.LocalPath);
+            }
+
+            var tags = Tags(run, part);
+            var batch = await client.FindBatchAsync(tags, cancellationToken).ConfigureAwait(false)
+                ?? await client.CreateAsync(fileId, tags, cancellationToken).ConfigureAwait(false);
+            work.Ledger.Created(run, part.Part, batch.Id, batch.Status);
+            enqueued += part.Tokens;
+            var expected = batch.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown";
+            LogCreated(logger, batch.Id, part.Part, part.Lines, expected);
+        }
+    }
+
+    private async Task IngestAsync(BatchWork work, BatchPart part, CancellationToken cancellationToken)
+    {
+        var run = work.Run.RunId;
+        if (part.Status == "failed")
+        {
+            var errors = BatchInfo.ErrorLines(part.Errors);
+            work.Ledger.Release(run, part.Part);
+            throw new BatchFailedException(
+                $"batch {part.BatchId} (request file {part.Part}, {part.Lines} lines) failed the provider's "
+                + $"validation: {string.Join("; ", errors.Take(10))}"
+                + (errors.Count > 10 ? $"; and {errors.Count - 10} more" : string.Empty)
+                + ". Nothing of it was paid; fix the cause and run again: its lines are submitted again.");
+        }
+
+        var results = new List<BatchLineResult>(ResultsPerCommit);
+        foreach (var fileId in new[] { part.OutputFileId, part.ErrorFileId }.OfType<string>())
+        {
+            await client.DownloadLinesAsync(
+                fileId,
+                line =>
+                {
+                    results.Add(BatchOutputLine.Parse(line, part.Round, part.BatchId!));
+                    if (results.Count >= ResultsPerCommit)
+                    {
+                        work.Ledger.AddResults(run, results);
+                        results.Clear();
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        work.Ledger.AddResults(run, results);
+        var (kind, why) = part.Status switch
+        {
+            "expired" => (FailureKind.BatchExpired, "the batch expired before answering it"),
+            "cancelled" => (FailureKind.BatchCancelled, "the batch was cancelled before answering it"),
+            _ => (FailureKind.BatchLineError, "the batch ended without a line for it"),
+        };
+        var missing = work.Ledger.KeysWithoutResult(run, part.Part)
+            .Select(key => new BatchLineResult(key, part.Round, part.BatchId!, null, null, null, null, null, null, kind,
+                $"{why} (batch {part.BatchId})"))
+            .ToList();
+        work.Ledger.AddResults(run, missing);
+        work.Ledger.Ingested(run, part.Part);
+        LogIngested(logger, part.BatchId!, part.Part, part.Status, part.Lines - missing.Count, missing.Count);
+        if (options.Value.DeleteFiles)
+        {
+            foreach (var fileId in new[] { part.FileId, part.OutputFileId, part.ErrorFileId }.OfType<string>())
+            {
+                await client.DeleteFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The name a part is uploaded under, by which a resumed run finds it.</summary>
+    public static string FileName(string runId, int part) => $"stance-{runId}-part-{part:D5}.jsonl";
+
+    /// <summary>The metadata a part's batch is tagged with, by which a resumed run finds it.</summary>
+    public static IReadOnlyDictionary<string, string> Tags(string runId, BatchPart part) =>
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["stance_run_id"] = runId,
+            ["stance_part"] = part.Part.ToString(CultureInfo.InvariantCulture),
+            ["stance_round"] = part.Round.ToString(CultureInfo.InvariantCulture),
+        };
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Information,
+        Message = "Batch: {Lines} request lines written for round {Round}")]
+    private static partial void LogWritten(ILogger logger, int lines, int round);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information,
+        Message = "Batch: request file {Part} uploaded ({Lines} lines, {Bytes} bytes) as {FileId}")]
+    private static partial void LogUploaded(ILogger logger, int part, int lines, long bytes, string fileId);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Information,
+        Message = "Batch {BatchId} created for request file {Part} ({Lines} lines); "
+            + "the provider expects it by {ExpiresAt}")]
+    private static partial void LogCreated(ILogger logger, string batchId, int part, int lines, string expiresAt);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Information,
+        Message = "Batch {BatchId} (file {Part}): {Status}, {Done} of {Total} requests done, {Failed} failed")]
+    private static partial void LogStatus(
+        ILogger logger, string batchId, int part, string status, int done, int total, int failed);
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Information,
+        Message = "Batch {BatchId} (file {Part}) {Status}: {Answered} lines recorded, {Missing} without an answer")]
+    private static partial void LogIngested(
+        ILogger logger, string batchId, int part, string status, int answered, int missing);
+
+    [LoggerMessage(EventId = 66, Level = LogLevel.Warning,
+        Message = "Run {RunId}: {Open} batches still running; not waiting (Stance:Batch:Wait=false). "
+            + "A later run with --batch collects them and writes the tables.")]
+    private static partial void LogPending(ILogger logger, string runId, int open);
+
+    [LoggerMessage(EventId = 67, Level = LogLevel.Warning,
+        Message = "The batches did not end within Stance:Batch:MaxWait ({MaxWait}); cancelling them. "
+            + "Their finished lines are kept; the rest follow Stance:Batch:Retry.")]
+    private static partial void LogDeadline(ILogger logger, TimeSpan maxWait);
+
+    [LoggerMessage(EventId = 68, Level = LogLevel.Warning,
+        Message = "Batch {BatchId} (file {Part}) cancelled: {Status}")]
+    private static partial void LogCancelled(ILogger logger, string batchId, int part, string status);
+}
