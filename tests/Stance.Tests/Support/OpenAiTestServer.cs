@@ -14,7 +14,11 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _count;
 
-    private OpenAiTestServer(WebApplication app) => _app = app;
+    private OpenAiTestServer(WebApplication app)
+    {
+        _app = app;
+        Batch = new TestBatchApi(this);
+    }
 
     /// <summary>The base URL to give as <c>--endpoint</c> (ends in <c>/v1</c>).</summary>
     public string Endpoint { get; private set; } = string.Empty;
@@ -28,6 +32,11 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
     /// <summary>Every request received, in arrival order.</summary>
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>The Files and Batches API served by the same server (<c>/v1/files</c>, <c>/v1/batches</c> and
+    /// Azure's <c>/openai/v1/...</c>); batch lines are answered through <see cref="Responder"/> but are not added to
+    /// <see cref="Requests"/>.</summary>
+    public TestBatchApi Batch { get; }
+
     /// <summary>Starts a server on a free loopback port.</summary>
     public static async Task<OpenAiTestServer> StartAsync()
     {
@@ -35,6 +44,7 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
         var server = new OpenAiTestServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
         app.MapPost("/openai/v1/chat/completions", server.HandleAsync);
+        server.Batch.Map(app);
         await app.StartAsync();
         server.Root = app.Urls.First();
         server.Endpoint = server.Root + "/v1";
@@ -45,7 +55,7 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        var request = new RecordedRequest(Interlocked.Increment(ref _count), context.Request.Path, body,
+        var request = new RecordedRequest(NextRequestNumber(), context.Request.Path, body,
             context.Request.Headers.Authorization.ToString());
         Requests.Enqueue(request);
         var reply = Responder(request);
@@ -96,7 +106,11 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
         }
     }
 
-    private static string Completion(string content, string finishReason, int number) => new JsonObject
+    /// <summary>The number of the next request (sync or batch line), from one counter.</summary>
+    internal int NextRequestNumber() => Interlocked.Increment(ref _count);
+
+    /// <summary>The chat.completion JSON the server answers with (also a batch output line's body).</summary>
+    internal static string Completion(string content, string finishReason, int number) => new JsonObject
     {
         ["id"] = $"chatcmpl-{number}",
         ["object"] = "chat.completion",
