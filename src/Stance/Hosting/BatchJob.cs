@@ -117,7 +117,8 @@ internal sealed partial class BatchJob(
                     sync,
                     () => ParagraphSource.Stream(settings.Input, new InputReport(), reading),
                     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(journal))!, "batch", run.RunId),
-                    settings.Cache);
+                    settings.Cache,
+                    settings.Output);
                 batch = await scope.ServiceProvider.GetRequiredService<BatchRunner>().RunAsync(work, cancellationToken)
                     .ConfigureAwait(false);
                 if (!batch.Complete)

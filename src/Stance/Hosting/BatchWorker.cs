@@ -58,6 +58,11 @@ internal sealed partial class BatchWorker(
             LogOutputFailed(logger, ex.Message);
             outcome.ExitCode = ExitCodes.OutputFailed;
         }
+        catch (Exception ex) when (ex is BatchFailedException or BatchApiException)
+        {
+            LogBatchFailed(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.BatchFailed;
+        }
         catch (Scoring.Local.ModelUnavailableException ex)
         {
             LogModelUnavailable(logger, ex.Message);

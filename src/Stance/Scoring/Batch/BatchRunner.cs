@@ -7,6 +7,7 @@ using Stance.Contract;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Scoring.Llm;
+using Stance.Storage;
 
 namespace Stance.Scoring.Batch;
 
@@ -274,6 +275,7 @@ internal sealed partial class BatchRunner(
             {
                 fileId = await client.FindFileAsync(name, cancellationToken).ConfigureAwait(false)
                     ?? await client.UploadAsync(part.LocalPath, name, cancellationToken).ConfigureAwait(false);
+                CrashPoint.Reached("batch-uploaded", work.OutputFolder);
                 work.Ledger.Uploaded(run, part.Part, fileId);
                 LogUploaded(logger, part.Part, part.Lines, part.Bytes, fileId);
             }
@@ -286,6 +288,7 @@ internal sealed partial class BatchRunner(
             var tags = Tags(run, part);
             var batch = await client.FindBatchAsync(tags, cancellationToken).ConfigureAwait(false)
                 ?? await client.CreateAsync(fileId, tags, cancellationToken).ConfigureAwait(false);
+            CrashPoint.Reached("batch-created", work.OutputFolder);
             work.Ledger.Created(run, part.Part, batch.Id, batch.Status);
             enqueued += part.Tokens;
             var expected = batch.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown";
@@ -314,6 +317,7 @@ internal sealed partial class BatchRunner(
                 fileId,
                 line =>
                 {
+                    CrashPoint.Reached("batch-downloading", work.OutputFolder);
                     results.Add(BatchOutputLine.Parse(line, part.Round, part.BatchId!));
                     if (results.Count >= ResultsPerCommit)
                     {

@@ -8,6 +8,7 @@ namespace Stance.Scoring.Batch;
 /// <param name="Input">Streams the run's paragraphs (read once per round).</param>
 /// <param name="Folder">Where request files are written before upload (beside the journal: a local disk).</param>
 /// <param name="ReuseEarlierRuns">Answers journaled by earlier runs count as answered (<c>Stance:Cache</c>).</param>
+/// <param name="OutputFolder">The run's output folder (where a crash test's hold is marked).</param>
 internal sealed record BatchWork(
     RunStamp Run,
     ResultStore Store,
@@ -15,4 +16,5 @@ internal sealed record BatchWork(
     KernelParagraphScorer Scorer,
     Func<IEnumerable<Paragraph>> Input,
     string Folder,
-    bool ReuseEarlierRuns);
+    bool ReuseEarlierRuns,
+    string OutputFolder);

@@ -18,48 +18,64 @@ internal sealed partial class RequestTemplate
     };
 
     private readonly string[] _literals;
-    private readonly string[] _holes;
+    private readonly ContentTemplate[] _contents;
 
-    private RequestTemplate(string[] literals, string[] holes)
+    private RequestTemplate(string[] literals, ContentTemplate[] contents)
     {
         _literals = literals;
-        _holes = holes;
+        _contents = contents;
     }
 
-    /// <summary>The value to give variable <paramref name="name"/> when capturing the body.</summary>
-    public static string Marker(string name) => $"\uE000{name}\uE001";
+    /// <summary>The value to give variable <paramref name="name"/> when capturing the body: plain ASCII, so that
+    /// template rendering, XML parsing and JSON escaping all leave it as it is.</summary>
+    public static string Marker(string name) => $"@@stance-variable-{name}-7f3a9c@@";
 
     /// <summary>Makes the template from a captured body in which each variable's value was its
     /// <see cref="Marker"/>.</summary>
     public static RequestTemplate FromCapturedBody(string body)
     {
-        // Re-serialized with relaxed escaping so each marker appears as its own characters.
-        var text = JsonNode.Parse(body)!.ToJsonString(s_relaxed);
-        var literals = new List<string>();
-        var holes = new List<string>();
-        var last = 0;
-        foreach (Match match in MarkerPattern().Matches(text))
+        var json = JsonNode.Parse(body)!.AsObject();
+        var contents = new List<ContentTemplate>();
+        foreach (var message in json["messages"]?.AsArray() ?? [])
         {
-            literals.Add(text[last..match.Index]);
-            holes.Add(match.Groups[1].Value);
-            last = match.Index + match.Length;
+            if (message?["content"] is JsonValue value && value.TryGetValue<string>(out var content)
+                && MarkerPattern().IsMatch(content))
+            {
+                message["content"] = ContentHole(contents.Count);
+                contents.Add(ContentTemplate.Parse(content));
+            }
+        }
+
+        // Re-serialized with relaxed escaping so each hole appears as its own characters.
+        var text = json.ToJsonString(s_relaxed);
+        var literals = new List<string>();
+        var last = 0;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var hole = JsonSerializer.Serialize(ContentHole(i), s_relaxed);
+            var at = text.IndexOf(hole, last, StringComparison.Ordinal);
+            literals.Add(text[last..at]);
+            last = at + hole.Length;
         }
 
         literals.Add(text[last..]);
-        return new RequestTemplate([.. literals], [.. holes]);
+        return new RequestTemplate([.. literals], [.. contents]);
     }
 
     /// <summary>The variables the body uses.</summary>
-    public IReadOnlyCollection<string> Variables => _holes.Distinct(StringComparer.Ordinal).ToArray();
+    public IReadOnlyCollection<string> Variables =>
+        _contents.SelectMany(c => c.Holes).Distinct(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Appends the body with <paramref name="values"/> in its holes (JSON-escaped).</summary>
+    /// <summary>Appends the body with <paramref name="values"/> in its holes. Each message's content is trimmed
+    /// after it is filled, as Semantic Kernel trims a rendered message.</summary>
     public void Append(StringBuilder line, IReadOnlyDictionary<string, string> values)
     {
-        for (var i = 0; i < _holes.Length; i++)
+        for (var i = 0; i < _contents.Length; i++)
         {
-            line.Append(_literals[i]);
-            var value = values.TryGetValue(_holes[i], out var v) ? v : string.Empty;
-            line.Append(JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value);
+            line.Append(_literals[i]).Append('"');
+            var content = _contents[i].Fill(values).Trim();
+            line.Append(JsonEncodedText.Encode(content, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value);
+            line.Append('"');
         }
 
         line.Append(_literals[^1]);
@@ -73,6 +89,41 @@ internal sealed partial class RequestTemplate
         return text.ToString();
     }
 
-    [GeneratedRegex("\uE000(\\w+)\uE001")]
+    private static string ContentHole(int index) => $"@@stance-content-{index}-7f3a9c@@";
+
+    /// <summary>One message's content: literal text with a hole for each variable.</summary>
+    private sealed class ContentTemplate(string[] literals, string[] holes)
+    {
+        public IReadOnlyList<string> Holes => holes;
+
+        public static ContentTemplate Parse(string content)
+        {
+            var literals = new List<string>();
+            var holes = new List<string>();
+            var last = 0;
+            foreach (Match match in MarkerPattern().Matches(content))
+            {
+                literals.Add(content[last..match.Index]);
+                holes.Add(match.Groups[1].Value);
+                last = match.Index + match.Length;
+            }
+
+            literals.Add(content[last..]);
+            return new ContentTemplate([.. literals], [.. holes]);
+        }
+
+        public string Fill(IReadOnlyDictionary<string, string> values)
+        {
+            var text = new StringBuilder();
+            for (var i = 0; i < holes.Length; i++)
+            {
+                text.Append(literals[i]).Append(values.TryGetValue(holes[i], out var value) ? value : string.Empty);
+            }
+
+            return text.Append(literals[^1]).ToString();
+        }
+    }
+
+    [GeneratedRegex("@@stance-variable-(\\w+)-7f3a9c@@")]
     private static partial Regex MarkerPattern();
 }
