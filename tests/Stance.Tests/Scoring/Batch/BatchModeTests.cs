@@ -213,7 +213,10 @@ public sealed class BatchModeTests : JobTestBase
         var failed = await RunAsync();
 
         Assert.Equal(ExitCodes.BatchFailed, failed.ExitCode);
-        Assert.Contains("line 2: model_mismatch: The model is not a batch model.", failed.LogText, StringComparison.Ordinal);
+        Assert.Contains(
+            "line 2: model_mismatch: The model is not a batch model.",
+            failed.LogText,
+            StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Output, "paragraphs")));
 
         var rerun = await RunAsync();
@@ -318,7 +321,10 @@ public sealed class BatchModeTests : JobTestBase
         ]);
 
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
-        Assert.Contains($"Stance:Batch: the provider '{provider}' has no Batch API", run.LogText, StringComparison.Ordinal);
+        Assert.Contains(
+            $"Stance:Batch: the provider '{provider}' has no Batch API",
+            run.LogText,
+            StringComparison.Ordinal);
         Assert.Equal(0, Server.Batch.Count(TestBatchCallKind.Upload));
     }
 
