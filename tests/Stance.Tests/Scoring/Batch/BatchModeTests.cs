@@ -306,6 +306,95 @@ public sealed class BatchModeTests : JobTestBase
         Assert.Empty(Server.Requests);
     }
 
+    [Fact]
+    public async Task WithRetryBatchTheFailedAndRejectedLinesGoInAFollowUpBatchWithTheRejectionAsFeedback()
+    {
+        var seen = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var firstTwo = new ConcurrentQueue<string>();
+        Server.Responder = request =>
+        {
+            if (seen.AddOrUpdate(request.Paragraph, 1, (_, n) => n + 1) == 1 && firstTwo.Count < 2)
+            {
+                firstTwo.Enqueue(request.Paragraph);
+                return firstTwo.Count == 1
+                    ? Reply.Status(500)
+                    : Reply.Answer("{\"not\":\"an answer\"}");
+            }
+
+            return Reply.Answer(request.DefaultAnswer());
+        };
+
+        var run = await RunAsync("--Stance:Batch:Retry=batch");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.Empty(Server.Requests);
+        Assert.Equal([SampleParagraphs, 2], Server.Batch.Batches.Select(b => b.Lines.Count));
+        var followUp = Server.Batch.Batches[1];
+        Assert.Equal("2", followUp.Metadata!["stance_round"]);
+        var rejected = Assert.Single(followUp.Requests, r => r.Paragraph == firstTwo.Last());
+        Assert.Contains("<rejected_previous_answer>", rejected.Message("user"), StringComparison.Ordinal);
+        var failedLine = Assert.Single(followUp.Requests, r => r.Paragraph == firstTwo.First());
+        Assert.DoesNotContain("<rejected_previous_answer>", failedLine.Message("user"), StringComparison.Ordinal);
+        Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
+        Assert.Equal(2, Rows().Count(r => r.BatchId == followUp.Id));
+    }
+
+    [Fact]
+    public async Task UnderAnEnqueuedTokenLimitTheNextFileWaitsForTheOpenBatchToEnd()
+    {
+        var mostOpen = 0;
+        Server.Batch.Fault = call =>
+        {
+            if (call.Kind == TestBatchCallKind.Create)
+            {
+                mostOpen = Math.Max(mostOpen, Server.Batch.Batches.Count(b => !b.Ended));
+            }
+
+            return null;
+        };
+
+        // One file of 5 lines is about 5 × (1,500 prompt + 1,200 answer) tokens: a limit of 15,000 lets one at a time.
+        var run = await RunAsync("--Stance:Batch:MaxRequestsPerFile=5", "--Stance:Batch:MaxEnqueuedTokens=15000");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.Equal(4, Server.Batch.Batches.Count);
+        Assert.Equal(0, mostOpen);
+        Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
+    }
+
+    [Fact]
+    public async Task PastMaxWaitTheBatchesAreCancelledAndTheirLinesAskedSynchronously()
+    {
+        Server.Batch.RetrievesToFinish = 100_000;
+
+        var run = await RunAsync("--Stance:Batch:MaxWait=00:00:00.200");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.Contains("did not end within Stance:Batch:MaxWait", run.LogText, StringComparison.Ordinal);
+        Assert.True(Assert.Single(Server.Batch.Batches).CancelRequested);
+        Assert.Equal(SampleParagraphs, Server.Requests.Count);
+        Assert.All(Rows(), r => Assert.Equal(("ok", "sync"), (r.Status, r.Mode)));
+    }
+
+    [Fact]
+    public async Task AzureBatchesGoToTheV1RouteWithTheApiKeyHeaderAndTheDeploymentAsModel()
+    {
+        var run = await StanceRunner.RunAsync(
+        [
+            "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "azure",
+            "--endpoint", Server.Root, "--model", "gpt-4o-mini-batch", "--Stance:Llm:ApiKey=azure-key", "--batch",
+            "--Stance:Batch:PollInterval=00:00:00.001",
+        ]);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.All(Server.Batch.Calls, c => Assert.Equal((true, "azure-key", ""), (c.Azure, c.ApiKey, c.Authorization)));
+        var batch = Assert.Single(Server.Batch.Batches);
+        Assert.Equal("/chat/completions", batch.Endpoint);
+        Assert.All(batch.Lines, l => Assert.Equal("/chat/completions", l.Url));
+        Assert.All(batch.Lines, l => Assert.Equal("gpt-4o-mini-batch", l.Json["model"]!.GetValue<string>()));
+        Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
+    }
+
     [Theory]
     [InlineData("lexicon")]
     [InlineData("local")]
