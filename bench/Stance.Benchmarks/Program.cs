@@ -24,6 +24,16 @@ if (which is "read-child")
     return 0;
 }
 
+if (which is "batch-write-child")
+{
+    return await BatchLines.WriteChildAsync(args[1], args[2], args[3]);
+}
+
+if (which is "batch-ingest-child")
+{
+    return await BatchLines.IngestChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+}
+
 var repo = FindRepo();
 var prompts = Path.Combine(repo, "prompts");
 var work = Path.Combine(
@@ -228,6 +238,38 @@ if (which is "read-memory")
     }
 
     Console.WriteLine($"\n2 GB / 20 MB peak RSS: **{(double)peaks[1] / peaks[0]:F2}** (goal ≤ 1.5)");
+}
+
+if (which is "batch")
+{
+    // --batch's bulk paths at 1,000,000 paragraphs, each in a child process: writing request files (read, split,
+    // key, journal check, fill the captured body, split by count and bytes, fsync, ledger) and ingesting an output
+    // file downloaded over a loopback socket (parse, ledger). Goal: >= 20,000 lines/s and <= 400 MB peak RSS each.
+    var n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+    Console.WriteLine("\n## Batch mode: request files and output ingestion, child processes\n\n" +
+        "| path | lines | seconds | lines/s | peak RSS MB |\n|---|---|---|---|---|");
+    var self = typeof(ReadMemory).Assembly.Location;
+    var input = Corpus(work, $"batch-{n}", n);
+    foreach (var (name, childArgs) in new[]
+        {
+            ("request files", new[] { "batch-write-child", input, Path.Combine(work, "batch-write"), prompts }),
+            ("output ingestion", ["batch-ingest-child", Path.Combine(work, "batch-ingest"),
+                n.ToString(CultureInfo.InvariantCulture)]),
+        })
+    {
+        var (_, stdout, _, _, exit) = await ReadMemory.RunChild(self, repo, childArgs);
+        var parts = stdout.Trim().Split('\n')[^1].Split(' ');
+        if (exit != 0 || parts.Length != 3)
+        {
+            Console.WriteLine($"| {name} | failed (exit {exit}): {stdout.Trim()} |");
+            continue;
+        }
+
+        var lines = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        var seconds = double.Parse(parts[1], CultureInfo.InvariantCulture);
+        var rss = long.Parse(parts[2], CultureInfo.InvariantCulture);
+        Console.WriteLine($"| {name} | {lines:N0} | {seconds:F1} | **{lines / seconds:N0}** | **{rss / 1048576.0:F0}** |");
+    }
 }
 
 if (which is "profile")

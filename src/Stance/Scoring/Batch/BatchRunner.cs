@@ -72,7 +72,7 @@ internal sealed partial class BatchRunner(
 
     // Writes the lines of `round` not yet submitted; returns how many. Idempotent: a key already in a part of this
     // round is skipped, so a run stopped while writing resumes where it was.
-    private int WriteParts(BatchWork work, RequestTemplate template, int round)
+    internal int WriteParts(BatchWork work, RequestTemplate template, int round)
     {
         var settings = options.Value;
         var run = work.Run;
