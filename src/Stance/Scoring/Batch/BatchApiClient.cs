@@ -23,6 +23,8 @@ internal sealed partial class BatchApiClient
     private readonly HttpClient _http;
     private readonly BatchEndpoint _endpoint;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _downloads;
+    private readonly TimeSpan _idleTimeout;
     private readonly ILogger _logger;
 
     /// <summary>Creates the client.</summary>
@@ -36,32 +38,38 @@ internal sealed partial class BatchApiClient
         _http = http;
         _endpoint = endpoint;
         _logger = logger;
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        var retry = new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder()
+                .Handle<BatchTransientException>()
+                .Handle<HttpRequestException>()
+                .Handle<TimeoutRejectedException>()
+                .Handle<TimeoutException>()
+                .Handle<IOException>(),
+            MaxRetryAttempts = resilience.MaxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = resilience.BaseDelay,
+            MaxDelay = resilience.MaxDelay,
+            DelayGenerator = args => ValueTask.FromResult(
+                args.Outcome.Exception is BatchTransientException { RetryAfter: { } after }
+                    ? (TimeSpan?)Min(after, resilience.MaxRetryAfter)
+                    : null),
+            OnRetry = args =>
             {
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<BatchTransientException>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .Handle<IOException>(),
-                MaxRetryAttempts = resilience.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = resilience.BaseDelay,
-                MaxDelay = resilience.MaxDelay,
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is BatchTransientException { RetryAfter: { } after }
-                        ? (TimeSpan?)Min(after, resilience.MaxRetryAfter)
-                        : null),
-                OnRetry = args =>
-                {
-                    LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds,
-                        args.Outcome.Exception?.Message ?? "no answer");
-                    return ValueTask.CompletedTask;
-                },
-            })
+                LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds,
+                    args.Outcome.Exception?.Message ?? "no answer");
+                return ValueTask.CompletedTask;
+            },
+        };
+        _idleTimeout = resilience.AttemptTimeout;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(retry)
             .AddTimeout(resilience.AttemptTimeout)
             .Build();
+
+        // A download may take longer than an attempt: it is bounded by the time between reads instead.
+        _downloads = new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build();
     }
 
     /// <summary>Uploads the request file at <paramref name="path"/> (streamed) as <paramref name="fileName"/>;
@@ -179,33 +187,47 @@ internal sealed partial class BatchApiClient
         return null;
     }
 
-    /// <summary>Reads the file's lines as they arrive; a connection that breaks off is resumed from the byte where
-    /// it stopped (or the file is read again from the start, skipping what was read, when the server ignores the
-    /// range).</summary>
+    /// <summary>Reads the file's lines as they arrive, each handed over once: a connection that breaks off or stalls
+    /// (no byte for an attempt timeout) is resumed from the byte after the last whole line (or the file is read
+    /// again from the start, skipping what was handed over, when the server ignores the range).</summary>
     public async Task DownloadLinesAsync(
         string fileId,
         Func<string, ValueTask> line,
         CancellationToken cancellationToken)
     {
-        long consumed = 0;
-        await _pipeline.ExecuteAsync(
+        var handedOver = new DownloadPosition();
+        await _downloads.ExecuteAsync(
             async ct =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, _endpoint.Url($"files/{fileId}/content"));
                 _endpoint.Authorize(request);
-                if (consumed > 0)
+                if (handedOver.Bytes > 0)
                 {
-                    request.Headers.Range = new RangeHeaderValue(consumed, null);
+                    request.Headers.Range = new RangeHeaderValue(handedOver.Bytes, null);
                 }
 
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct)
-                    .ConfigureAwait(false);
-                await EnsureSuccessAsync("download", response, ct).ConfigureAwait(false);
-                var skip = response.StatusCode == HttpStatusCode.PartialContent ? 0 : consumed;
-                var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
+                using var headers = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                headers.CancelAfter(_idleTimeout);
+                HttpResponseMessage response;
+                try
                 {
-                    consumed += await ReadLinesAsync(stream, skip, line, ct).ConfigureAwait(false) - skip;
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token)
+                        .ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"download: no answer within {_idleTimeout}");
+                }
+
+                using (response)
+                {
+                    await EnsureSuccessAsync("download", response, ct).ConfigureAwait(false);
+                    var start = response.StatusCode == HttpStatusCode.PartialContent ? handedOver.Bytes : 0;
+                    var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        await ReadLinesAsync(stream, start, handedOver, line, ct).ConfigureAwait(false);
+                    }
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -227,22 +249,40 @@ internal sealed partial class BatchApiClient
         }
     }
 
-    // Reads whole lines; returns the bytes consumed through the last complete line (a partial last line is read
-    // again on resume). Lines of the first `skip` bytes were handed over before and are not handed again.
-    private static async Task<long> ReadLinesAsync(
+    // Hands over each whole line that ends past what was handed over before; `start` is the file offset of the
+    // stream's first byte. A read that waits longer than the idle timeout fails the attempt (and is resumed).
+    private async Task ReadLinesAsync(
         Stream stream,
-        long skip,
+        long start,
+        DownloadPosition handedOver,
         Func<string, ValueTask> line,
         CancellationToken cancellationToken)
     {
         var buffer = new byte[1 << 16];
         var pending = new MemoryStream();
-        long position = 0;
-        long consumed = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var position = start;
+        while (true)
         {
-            var start = 0;
+            int read;
+            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                idle.CancelAfter(_idleTimeout);
+                try
+                {
+                    read = await stream.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"download: no byte within {_idleTimeout}");
+                }
+            }
+
+            if (read == 0)
+            {
+                break;
+            }
+
+            var from = 0;
             for (var i = 0; i < read; i++)
             {
                 if (buffer[i] != (byte)'\n')
@@ -250,27 +290,28 @@ internal sealed partial class BatchApiClient
                     continue;
                 }
 
-                pending.Write(buffer, start, i - start);
-                var lineEnd = position + i + 1;
-                if (lineEnd > skip)
-                {
-                    var text = Encoding.UTF8.GetString(pending.GetBuffer(), 0, (int)pending.Length).TrimEnd('\r');
-                    if (text.Length > 0)
-                    {
-                        await line(text).ConfigureAwait(false);
-                    }
-                }
-
-                consumed = lineEnd;
-                pending.SetLength(0);
-                start = i + 1;
+                pending.Write(buffer, from, i - from);
+                await HandOverAsync(pending, position + i + 1, handedOver, line).ConfigureAwait(false);
+                from = i + 1;
             }
 
-            pending.Write(buffer, start, read - start);
+            pending.Write(buffer, from, read - from);
             position += read;
         }
 
-        if (pending.Length > 0 && position > skip)
+        if (pending.Length > 0)
+        {
+            await HandOverAsync(pending, position, handedOver, line).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask HandOverAsync(
+        MemoryStream pending,
+        long end,
+        DownloadPosition handedOver,
+        Func<string, ValueTask> line)
+    {
+        if (end > handedOver.Bytes)
         {
             var text = Encoding.UTF8.GetString(pending.GetBuffer(), 0, (int)pending.Length).TrimEnd('\r');
             if (text.Length > 0)
@@ -278,10 +319,16 @@ internal sealed partial class BatchApiClient
                 await line(text).ConfigureAwait(false);
             }
 
-            consumed = position;
+            handedOver.Bytes = end;
         }
 
-        return Math.Max(consumed, skip);
+        pending.SetLength(0);
+    }
+
+    /// <summary>How far a download has been handed over, kept across its resumed attempts.</summary>
+    private sealed class DownloadPosition
+    {
+        public long Bytes { get; set; }
     }
 
     private async Task<(List<JsonElement> Items, bool More, string? Last)> ListAsync(
