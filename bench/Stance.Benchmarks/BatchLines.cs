@@ -72,7 +72,8 @@ internal static class BatchLines
         {
             for (var i = 0; i < lines; i++)
             {
-                var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)));
+                var key = Convert.ToHexStringLower(
+                    System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)));
                 writer.Write($"{{\"id\":\"batch_req_{i}\",\"custom_id\":\"{key}\",\"response\":{{\"status_code\":200,");
                 writer.Write($"\"request_id\":\"req_{i}\",\"body\":{body}}},\"error\":null}}\n");
             }

@@ -268,7 +268,8 @@ if (which is "batch")
         var lines = long.Parse(parts[0], CultureInfo.InvariantCulture);
         var seconds = double.Parse(parts[1], CultureInfo.InvariantCulture);
         var rss = long.Parse(parts[2], CultureInfo.InvariantCulture);
-        Console.WriteLine($"| {name} | {lines:N0} | {seconds:F1} | **{lines / seconds:N0}** | **{rss / 1048576.0:F0}** |");
+        Console.WriteLine(
+            $"| {name} | {lines:N0} | {seconds:F1} | **{lines / seconds:N0}** | **{rss / 1048576.0:F0}** |");
     }
 }
 

@@ -119,8 +119,18 @@ internal sealed partial class BatchJob(
                     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(journal))!, "batch", run.RunId),
                     settings.Cache,
                     settings.Output);
-                batch = await scope.ServiceProvider.GetRequiredService<BatchRunner>().RunAsync(work, cancellationToken)
-                    .ConfigureAwait(false);
+                try
+                {
+                    batch = await scope.ServiceProvider.GetRequiredService<BatchRunner>()
+                        .RunAsync(work, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (RunAbortedException ex)
+                {
+                    // The provider refused the key (or the quota) for the Batch API: nothing was written.
+                    LogBatchAborted(_logger, ex.Kind, ex.Message);
+                    return new RunSummary(run.RunId, null, ExitCodes.For(ex.Kind, allOk: false));
+                }
                 if (!batch.Complete)
                 {
                     return new RunSummary(run.RunId, null, ExitCodes.Ok);
@@ -288,6 +298,10 @@ internal sealed partial class BatchJob(
         Level = LogLevel.Information,
         Message = "Input: {Documents} documents, {Paragraphs} paragraphs")]
     private static partial void LogRead(ILogger logger, int documents, int paragraphs);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Critical,
+        Message = "The batch step stopped ({Kind}), nothing was written: {Reason}")]
+    private static partial void LogBatchAborted(ILogger logger, string kind, string reason);
 
     [LoggerMessage(
         EventId = 8,

@@ -92,7 +92,9 @@ internal sealed partial class BatchWorker(
 
         using var ledger = BatchLedger.Open(journal);
         var cancelled = 0;
-        foreach (var run in ledger.RunsWithOpenBatches())
+        var model = Get<Scoring.ModelChoice>();
+        var prompt = Get<StancePrompt>();
+        foreach (var run in ledger.RunsWithOpenBatches(model.Provider.Name, model.Model, prompt.Sha256))
         {
             cancelled += await Get<BatchRunner>().CancelAsync(ledger, run, cancellationToken).ConfigureAwait(false);
         }

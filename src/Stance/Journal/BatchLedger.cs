@@ -33,7 +33,7 @@ internal sealed class BatchLedger : IDisposable
         command.CommandText = """
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
-            PRAGMA busy_timeout = 5000;
+            PRAGMA busy_timeout = 60000;
             CREATE TABLE IF NOT EXISTS batch_parts (
                 run_id TEXT NOT NULL,
                 part INTEGER NOT NULL,
@@ -139,8 +139,9 @@ internal sealed class BatchLedger : IDisposable
         }
     }
 
-    /// <summary>The unfinished runs that have batches not yet ended (for <c>--batch-cancel</c>).</summary>
-    public IReadOnlyList<string> RunsWithOpenBatches()
+    /// <summary>The unfinished runs of this provider, model and prompt that have batches not yet ended (for
+    /// <c>--batch-cancel</c>).</summary>
+    public IReadOnlyList<string> RunsWithOpenBatches(string provider, string model, string promptSha256)
     {
         lock (_lock)
         {
@@ -149,7 +150,11 @@ internal sealed class BatchLedger : IDisposable
                 SELECT DISTINCT p.run_id FROM batch_parts p JOIN runs r ON r.run_id = p.run_id
                 WHERE r.finished_at IS NULL AND p.batch_id IS NOT NULL
                     AND p.status NOT IN ('completed', 'failed', 'expired', 'cancelled')
+                    AND r.provider = $provider AND r.model = $model AND r.prompt_sha256 = $prompt
                 """;
+            command.Parameters.AddWithValue("$provider", provider);
+            command.Parameters.AddWithValue("$model", model);
+            command.Parameters.AddWithValue("$prompt", promptSha256);
             using var reader = command.ExecuteReader();
             var runs = new List<string>();
             while (reader.Read())

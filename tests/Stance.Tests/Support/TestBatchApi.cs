@@ -54,6 +54,10 @@ internal sealed class TestBatchApi
     /// not change.</summary>
     public Func<TestBatchCall, Reply?>? Fault { get; set; }
 
+    /// <summary>Called for every Files and Batches request after it was handled (the server's state changed): true
+    /// aborts the connection instead of sending the reply, as a gateway that loses a reply does.</summary>
+    public Func<TestBatchCall, bool>? LoseReply { get; set; }
+
     /// <summary>Called for every download that is served; a number cuts the body after that many bytes and closes
     /// the connection (the <c>Content-Length</c> announces the whole body, so the client's read fails after it has
     /// received exactly those bytes).</summary>
@@ -194,6 +198,12 @@ internal sealed class TestBatchApi
             TestBatchCallKind.List => ListBatches(request.Query),
             _ => Cancel(call.Id!),
         };
+        if (LoseReply?.Invoke(call) == true)
+        {
+            context.Abort();
+            return;
+        }
+
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);

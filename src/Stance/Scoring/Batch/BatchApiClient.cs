@@ -24,6 +24,7 @@ internal sealed partial class BatchApiClient
     private readonly BatchEndpoint _endpoint;
     private readonly ResiliencePipeline _pipeline;
     private readonly ResiliencePipeline _downloads;
+    private readonly ResiliencePipeline _uploads;
     private readonly TimeSpan _idleTimeout;
     private readonly ILogger _logger;
 
@@ -68,12 +69,19 @@ internal sealed partial class BatchApiClient
             .AddTimeout(resilience.AttemptTimeout)
             .Build();
 
-        // A download may take longer than an attempt: it is bounded by the time between reads instead.
+        // A download may take longer than an attempt: it is bounded by the time between reads instead. An upload of
+        // up to 200 MB gets an hour (or the attempt timeout, if longer).
         _downloads = new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build();
+        _uploads = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(retry)
+            .AddTimeout(TimeSpan.FromTicks(Math.Max(resilience.AttemptTimeout.Ticks, TimeSpan.FromHours(1).Ticks)))
+            .Build();
     }
 
     /// <summary>Uploads the request file at <paramref name="path"/> (streamed) as <paramref name="fileName"/>;
     /// returns its file id.</summary>
+    /// <remarks>A retry first looks for the file by its name: an upload whose reply was lost may have been
+    /// stored.</remarks>
     public Task<string> UploadAsync(string path, string fileName, CancellationToken cancellationToken) =>
         SendAsync(
             "upload",
@@ -87,7 +95,9 @@ internal sealed partial class BatchApiClient
                 return new HttpRequestMessage(HttpMethod.Post, _endpoint.Url("files")) { Content = form };
             },
             json => json.GetProperty("id").GetString()!,
-            cancellationToken);
+            cancellationToken,
+            ct => FindFileAsync(fileName, ct),
+            _uploads);
 
     /// <summary>The id of an uploaded batch file named <paramref name="fileName"/>, or null (a run that stopped
     /// between upload and journal finds its file here instead of uploading it again).</summary>
@@ -116,7 +126,9 @@ internal sealed partial class BatchApiClient
         return null;
     }
 
-    /// <summary>Creates a batch of the uploaded file, tagged with <paramref name="metadata"/>.</summary>
+    /// <summary>Creates a batch of the uploaded file, tagged with <paramref name="metadata"/>. A retry first looks
+    /// for a batch with these tags: a create whose reply was lost may have made one, and a second would be paid
+    /// twice.</summary>
     public Task<BatchInfo> CreateAsync(
         string inputFileId,
         IReadOnlyDictionary<string, string> metadata,
@@ -139,7 +151,8 @@ internal sealed partial class BatchApiClient
                 };
             },
             BatchInfo.Parse,
-            cancellationToken);
+            cancellationToken,
+            ct => FindBatchAsync(metadata, ct));
 
     /// <summary>The batch's current state.</summary>
     public Task<BatchInfo> RetrieveAsync(string batchId, CancellationToken cancellationToken) =>
@@ -357,10 +370,20 @@ internal sealed partial class BatchApiClient
         string operation,
         Func<HttpRequestMessage> request,
         Func<JsonElement, T> read,
-        CancellationToken cancellationToken) =>
-        await _pipeline.ExecuteAsync(
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<T?>>? madeBefore = null,
+        ResiliencePipeline? pipeline = null)
+    {
+        var attempts = 0;
+        return await (pipeline ?? _pipeline).ExecuteAsync(
             async ct =>
             {
+                // A call that creates something is not sent again blindly after a failure whose outcome is unknown.
+                if (attempts++ > 0 && madeBefore is not null && await madeBefore(ct).ConfigureAwait(false) is { } made)
+                {
+                    return made;
+                }
+
                 using var message = request();
                 _endpoint.Authorize(message);
                 using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct)
@@ -370,6 +393,7 @@ internal sealed partial class BatchApiClient
                 return read(json);
             },
             cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task EnsureSuccessAsync(string operation, HttpResponseMessage response, CancellationToken ct)
     {

@@ -35,10 +35,16 @@ internal sealed partial class BatchRunner(
             .ConfigureAwait(false);
         var template = RequestTemplate.FromCapturedBody(body);
         var parts = work.Ledger.Parts(work.Run.RunId);
+        foreach (var lost in parts.Where(p => p.FileId is null && !p.Ingested && !File.Exists(p.LocalPath)))
+        {
+            // Written before a crash that took the file with it (its folder was not yet on disk): write it again.
+            work.Ledger.Release(work.Run.RunId, lost.Part);
+        }
+
         var round = parts.Count == 0 ? 1 : parts.Max(p => p.Round);
         var rounds = settings.RetryMode == BatchRetry.Batch ? settings.MaxRounds : 1;
-        var deadline = time.GetUtcNow() + settings.MaxWait;
-        for (; round <= rounds; round++)
+        var wait = new Deadline(time.GetUtcNow() + settings.MaxWait);
+        for (; round <= rounds && !wait.Passed; round++)
         {
             var written = WriteParts(work, template, round);
             if (round > 1 && written == 0 && work.Ledger.Parts(work.Run.RunId).All(p => p.Round < round))
@@ -46,7 +52,7 @@ internal sealed partial class BatchRunner(
                 break; // nothing failed in the previous round
             }
 
-            if (!await SubmitAndCollectAsync(work, round, deadline, cancellationToken).ConfigureAwait(false))
+            if (!await SubmitAndCollectAsync(work, round, wait, cancellationToken).ConfigureAwait(false))
             {
                 return new BatchCollection(false, work.Ledger.Parts(work.Run.RunId));
             }
@@ -61,7 +67,17 @@ internal sealed partial class BatchRunner(
         var cancelled = 0;
         foreach (var part in ledger.Parts(runId).Where(p => p.BatchId is not null && !p.Ended))
         {
-            var info = await client.CancelAsync(part.BatchId!, cancellationToken).ConfigureAwait(false);
+            BatchInfo info;
+            try
+            {
+                info = await client.CancelAsync(part.BatchId!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BatchApiException)
+            {
+                // Refused, most likely because it ended meanwhile: record what it is now.
+                info = await client.RetrieveAsync(part.BatchId!, cancellationToken).ConfigureAwait(false);
+            }
+
             ledger.Polled(runId, part.Part, info.ToStatus());
             LogCancelled(logger, info.Id, part.Part, info.Status);
             cancelled++;
@@ -100,6 +116,12 @@ internal sealed partial class BatchRunner(
                 line.Append("}\n");
                 var text = line.ToString();
                 var bytes = Encoding.UTF8.GetByteCount(text);
+                if (bytes > settings.MaxFileBytes)
+                {
+                    LogOversized(logger, paragraph.Id, bytes, settings.MaxFileBytes);
+                    continue; // no file can hold it: the scoring pass treats it as a line no batch answered
+                }
+
                 if (part is not null && (part.Lines >= settings.MaxRequestsPerFile
                     || part.Bytes + bytes > settings.MaxFileBytes))
                 {
@@ -182,15 +204,17 @@ internal sealed partial class BatchRunner(
 
     private static PartWriter Open(BatchWork work, int number, int round)
     {
-        work.Ledger.BeginPart();
         Directory.CreateDirectory(work.Folder);
-        return new PartWriter(work.Run.RunId, number, round, Path.Combine(work.Folder, $"part-{number:D5}.jsonl"));
+        var part = new PartWriter(work.Run.RunId, number, round, Path.Combine(work.Folder, $"part-{number:D5}.jsonl"));
+        work.Ledger.BeginPart(); // only once the file is open: a part whose file failed leaves no transaction
+        return part;
     }
 
     // The file reaches the disk before the ledger says it is written; the ledger's commit makes its keys submitted.
     private static void Close(BatchLedger ledger, PartWriter part)
     {
         part.Flush();
+        DirectorySync.Flush([Path.GetDirectoryName(part.Path)!]);
         ledger.CommitPart(part.ToPart());
         part.Dispose();
     }
@@ -198,16 +222,23 @@ internal sealed partial class BatchRunner(
     private async Task<bool> SubmitAndCollectAsync(
         BatchWork work,
         int round,
-        DateTimeOffset deadline,
+        Deadline wait,
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var run = work.Run.RunId;
-        var cancelledAtDeadline = false;
         while (true)
         {
             var parts = work.Ledger.Parts(run).Where(p => p.Round == round).ToList();
-            await SubmitAsync(work, parts, cancellationToken).ConfigureAwait(false);
+            if (wait.Passed)
+            {
+                NotSubmitted(work, parts);
+            }
+            else
+            {
+                await SubmitAsync(work, parts, cancellationToken).ConfigureAwait(false);
+            }
+
             parts = work.Ledger.Parts(run).Where(p => p.Round == round).ToList();
             foreach (var part in parts.Where(p => p.BatchId is not null && !p.Ingested))
             {
@@ -243,9 +274,9 @@ internal sealed partial class BatchRunner(
                 return false;
             }
 
-            if (!cancelledAtDeadline && time.GetUtcNow() >= deadline)
+            if (!wait.Passed && time.GetUtcNow() >= wait.At)
             {
-                cancelledAtDeadline = true;
+                wait.Passed = true;
                 LogDeadline(logger, settings.MaxWait);
                 await CancelAsync(work.Ledger, run, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -254,6 +285,27 @@ internal sealed partial class BatchRunner(
             var jitter = 0.9 + (Random.Shared.NextDouble() * 0.2);
             await Task.Delay(settings.PollInterval * jitter, time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Past MaxWait nothing more is submitted: the lines of files not yet submitted are recorded as expired.
+    private static void NotSubmitted(BatchWork work, List<BatchPart> parts)
+    {
+        foreach (var part in parts.Where(p => p.BatchId is null && !p.Ingested))
+        {
+            var keys = work.Ledger.KeysWithoutResult(work.Run.RunId, part.Part);
+            work.Ledger.AddResults(work.Run.RunId, [.. keys.Select(key => new BatchLineResult(key, part.Round,
+                "not-submitted", null, null, null, null, null, null, FailureKind.BatchExpired,
+                "not submitted: Stance:Batch:MaxWait passed first"))]);
+            work.Ledger.Ingested(work.Run.RunId, part.Part);
+        }
+    }
+
+    /// <summary>When the run stops waiting (<c>Stance:Batch:MaxWait</c>), across its rounds.</summary>
+    private sealed class Deadline(DateTimeOffset at)
+    {
+        public DateTimeOffset At { get; } = at;
+
+        public bool Passed { get; set; }
     }
 
     // Uploads and creates the batches of the parts that have none, within the enqueued-token limit.
@@ -303,6 +355,11 @@ internal sealed partial class BatchRunner(
         {
             var errors = BatchInfo.ErrorLines(part.Errors);
             work.Ledger.Release(run, part.Part);
+            if (options.Value.DeleteFiles && part.FileId is { } input)
+            {
+                await client.DeleteFileAsync(input, cancellationToken).ConfigureAwait(false);
+            }
+
             throw new BatchFailedException(
                 $"batch {part.BatchId} (request file {part.Part}, {part.Lines} lines) failed the provider's "
                 + $"validation: {string.Join("; ", errors.Take(10))}"
@@ -364,6 +421,11 @@ internal sealed partial class BatchRunner(
             ["stance_part"] = part.Part.ToString(CultureInfo.InvariantCulture),
             ["stance_round"] = part.Round.ToString(CultureInfo.InvariantCulture),
         };
+
+    [LoggerMessage(EventId = 69, Level = LogLevel.Warning,
+        Message = "Paragraph {ParagraphId}: its request line has {Bytes} bytes, more than Stance:Batch:MaxFileBytes "
+            + "({MaxBytes}); it is not batched")]
+    private static partial void LogOversized(ILogger logger, string paragraphId, int bytes, long maxBytes);
 
     [LoggerMessage(EventId = 61, Level = LogLevel.Information,
         Message = "Batch: {Lines} request lines written for round {Round}")]

@@ -263,7 +263,7 @@ public sealed class BatchModeTests : JobTestBase
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
         Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
-        Assert.Contains(Server.Batch.Calls, c => c.Kind == TestBatchCallKind.Download && c.Range is not null);
+        Assert.Contains(Server.Batch.Calls, c => c.Kind == TestBatchCallKind.Download && c.Range.Length > 0);
     }
 
     [Fact]
@@ -387,11 +387,90 @@ public sealed class BatchModeTests : JobTestBase
         ]);
 
         Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
-        Assert.All(Server.Batch.Calls, c => Assert.Equal((true, "azure-key", ""), (c.Azure, c.ApiKey, c.Authorization)));
+        Assert.All(
+            Server.Batch.Calls,
+            c => Assert.Equal((true, "azure-key", ""), (c.Azure, c.ApiKey, c.Authorization)));
         var batch = Assert.Single(Server.Batch.Batches);
         Assert.Equal("/chat/completions", batch.Endpoint);
         Assert.All(batch.Lines, l => Assert.Equal("/chat/completions", l.Url));
         Assert.All(batch.Lines, l => Assert.Equal("gpt-4o-mini-batch", l.Json["model"]!.GetValue<string>()));
+        Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
+    }
+
+    [Theory]
+    [InlineData("create")]
+    [InlineData("upload")]
+    public async Task AReplyLostAfterTheProviderActedIsNotFollowedByASecondFileOrBatch(string call)
+    {
+        var kind = call == "create" ? TestBatchCallKind.Create : TestBatchCallKind.Upload;
+        Server.Batch.LoseReply = call => call.Kind == kind && call.Number == 1;
+
+        var run = await RunAsync();
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.LogText);
+        Assert.Single(Server.Batch.Batches);
+        Assert.Single(Server.Batch.Uploads, u => u.Purpose == "batch");
+        // The retry looked for what the lost call made (a second list call) and found it.
+        var list = kind == TestBatchCallKind.Create ? TestBatchCallKind.List : TestBatchCallKind.ListFiles;
+        Assert.True(Server.Batch.Count(list) >= 2, $"{list}: {Server.Batch.Count(list)} calls");
+        Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
+    }
+
+    [Fact]
+    public async Task ARefusedKeyOnTheBatchApiStopsTheRunWithTheAuthExitCode()
+    {
+        Server.Batch.Fault = call => Reply.Status(401);
+
+        var run = await RunAsync();
+
+        Assert.Equal(ExitCodes.AuthFailed, run.ExitCode);
+        Assert.Contains("refused the credentials", run.LogText, StringComparison.Ordinal);
+        Assert.Equal(1, Server.Batch.Count(TestBatchCallKind.ListFiles) + Server.Batch.Count(TestBatchCallKind.Upload));
+        Assert.False(Directory.Exists(Path.Combine(Output, "paragraphs")));
+    }
+
+    [Fact]
+    public async Task PastMaxWaitNoFurtherFileOrRoundIsSubmitted()
+    {
+        Server.Batch.RetrievesToFinish = 100_000;
+
+        var run = await RunAsync(
+            "--Stance:Batch:MaxWait=00:00:00.200",
+            "--Stance:Batch:Retry=batch",
+            "--Stance:Batch:MaxRequestsPerFile=5",
+            "--Stance:Batch:MaxEnqueuedTokens=15000");
+
+        Assert.Equal(ExitCodes.CompletedWithFailures, run.ExitCode);
+        var batch = Assert.Single(Server.Batch.Batches); // not the three waves after it, nor a second round
+        Assert.True(batch.CancelRequested);
+        var rows = Rows();
+        Assert.Equal(SampleParagraphs, rows.Count);
+        Assert.Equal(5, rows.Count(r => r.ErrorKind == "batch_cancelled"));
+        Assert.Equal(SampleParagraphs - 5, rows.Count(r => r.ErrorKind == "batch_expired"));
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
+    public async Task CancellingABatchThatEndedMeanwhileIsNotAnError()
+    {
+        Server.Batch.RetrievesToFinish = 2;
+        var submitted = await RunAsync("--Stance:Batch:Wait=false");
+        Assert.True(submitted.ExitCode == ExitCodes.Ok, submitted.LogText);
+        // The provider finishes it before anyone looks again.
+        using (var http = new HttpClient())
+        {
+            var batch = Assert.Single(Server.Batch.Batches);
+            while (!batch.Ended)
+            {
+                (await http.GetAsync($"{Server.Endpoint}/batches/{batch.Id}")).Dispose();
+            }
+        }
+
+        var cancel = await RunAsync("--batch-cancel");
+
+        Assert.True(cancel.ExitCode == ExitCodes.Ok, cancel.LogText);
+        var collected = await RunAsync();
+        Assert.True(collected.ExitCode == ExitCodes.Ok, collected.LogText);
         Assert.All(Rows(), r => Assert.Equal(("ok", "batch"), (r.Status, r.Mode)));
     }
 
