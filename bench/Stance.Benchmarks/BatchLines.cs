@@ -94,8 +94,22 @@ internal static class BatchLines
         var journal = Path.Combine(work, "ingest-journal.db");
         await (await Task.FromResult(ResultStore.Open(journal))).DisposeAsync();
         using var ledger = BatchLedger.Open(journal);
-        var results = new List<BatchLineResult>(1_000);
+        var results = new List<BatchLineResult>(10_000);
         var count = 0;
+        if (Environment.GetEnvironmentVariable("STANCE_BENCH_PHASES") is not null)
+        {
+            var phase = Stopwatch.StartNew();
+            var n0 = 0;
+            await client.DownloadLinesAsync("file-1", _ => { n0++; return ValueTask.CompletedTask; }, CancellationToken.None);
+            Console.Error.WriteLine($"download only: {n0} lines {phase.Elapsed.TotalSeconds:F2} s");
+            phase.Restart();
+            await client.DownloadLinesAsync(
+                "file-1",
+                line => { _ = BatchOutputLine.Parse(line, 1, "b"); return ValueTask.CompletedTask; },
+                CancellationToken.None);
+            Console.Error.WriteLine($"download + parse: {phase.Elapsed.TotalSeconds:F2} s");
+        }
+
         var clock = Stopwatch.StartNew();
         await client.DownloadLinesAsync(
             "file-1",
@@ -103,7 +117,7 @@ internal static class BatchLines
             {
                 results.Add(BatchOutputLine.Parse(line, 1, "batch_bench"));
                 count++;
-                if (results.Count == 1_000)
+                if (results.Count == 10_000)
                 {
                     ledger.AddResults("bench-run", results);
                     results.Clear();

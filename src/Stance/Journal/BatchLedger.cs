@@ -34,6 +34,7 @@ internal sealed class BatchLedger : IDisposable
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA busy_timeout = 60000;
+            PRAGMA cache_size = -65536;
             CREATE TABLE IF NOT EXISTS batch_parts (
                 run_id TEXT NOT NULL,
                 part INTEGER NOT NULL,
@@ -57,7 +58,7 @@ internal sealed class BatchLedger : IDisposable
                 cache_key TEXT NOT NULL,
                 round INTEGER NOT NULL,
                 part INTEGER NOT NULL,
-                PRIMARY KEY (run_id, cache_key, round));
+                PRIMARY KEY (run_id, cache_key, round)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS batch_results (
                 run_id TEXT NOT NULL,
                 cache_key TEXT NOT NULL,

@@ -25,7 +25,8 @@ internal sealed partial class BatchRunner(
     TimeProvider time,
     ILogger<BatchRunner> logger)
 {
-    private const int ResultsPerCommit = 1_000;
+    // Line results are committed in chunks: a crash loses at most a chunk, which is downloaded again.
+    private const int ResultsPerCommit = 10_000;
 
     /// <summary>Submits what needs an answer, waits (unless told not to) and records the results.</summary>
     public async Task<BatchCollection> RunAsync(BatchWork work, CancellationToken cancellationToken)
