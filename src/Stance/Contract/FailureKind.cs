@@ -53,4 +53,8 @@ internal static class FailureKind
 
     /// <summary>The batch was cancelled before it answered the line.</summary>
     public const string BatchCancelled = "batch_cancelled";
+
+    /// <summary>Not sent (or its request file not submitted) because it would pass <c>Stance:Budget:MaxCost</c>; the
+    /// run makes no further paid call.</summary>
+    public const string Budget = "budget";
 }

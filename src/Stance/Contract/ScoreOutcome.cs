@@ -20,6 +20,11 @@ internal sealed record ScoreOutcome(
     /// <summary>The provider batch that answered (mode <c>batch</c>); null for a synchronous call.</summary>
     public string? BatchId { get; init; }
 
+    /// <summary>Prompt tokens the provider served from its prompt cache (OpenAI's
+    /// <c>usage.prompt_tokens_details.cached_tokens</c>), over all attempts; included in
+    /// <see cref="InputTokens"/>; null when the provider did not say.</summary>
+    public int? CachedInputTokens { get; init; }
+
     /// <summary>An ok outcome.</summary>
     public static ScoreOutcome Ok(
         StanceAnswer answer,

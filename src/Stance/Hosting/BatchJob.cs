@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stance.Contract;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
@@ -23,6 +24,7 @@ internal sealed partial class BatchJob(
     IServiceScopeFactory scopes,
     RunSettings settings,
     ProgressWatchdog watchdog,
+    RunBudget budget,
     StancePrompt prompt,
     IParagraphScorer scorer,
     ModelChoice model,
@@ -58,6 +60,7 @@ internal sealed partial class BatchJob(
             : null;
         output.Recover(settings.Output);
         watchdog.RunStarted();
+        budget.RunStarted();
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var scope = scopes.CreateAsyncScope();
         await using var disposeScope = scope.ConfigureAwait(false);
@@ -171,8 +174,9 @@ internal sealed partial class BatchJob(
             }
 
             var commit = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            // A batch file kept back by the budget stops the run's paid calls without a call being refused.
             var exitCode = ExitCodes.For(
-                scoring.Abort?.Kind,
+                scoring.Abort?.Kind ?? (budget.Exceeded is null ? null : FailureKind.Budget),
                 tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
             var manifest = RunManifestBuilder.Build(
                 run,
@@ -186,7 +190,8 @@ internal sealed partial class BatchJob(
                 time.GetUtcNow(),
                 progress.RetriesByReason,
                 settings.Pricing,
-                batch?.Parts);
+                batch?.Parts,
+                budget);
             var manifestPath = RunManifest.PathFor(settings.Output, run);
             CrashPoint.Reached("before-manifest", settings.Output);
             await DurableFile.WriteTextAsync(

@@ -132,7 +132,9 @@ internal sealed partial class BatchWorker(
             plan.InputTokens,
             plan.OutputTokens,
             plan.EstimatedCost,
-            plan.Currency);
+            plan.Currency,
+            plan.BatchEstimatedCost,
+            plan.Budget);
         return ExitCodes.Ok;
     }
 
@@ -189,8 +191,8 @@ internal sealed partial class BatchWorker(
         EventId = 93,
         Level = LogLevel.Information,
         Message = "Dry run: {Documents} documents, {Paragraphs} paragraphs, {CacheHits} cache hits, {Calls} calls, " +
-            "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency}; " +
-            "no call made, nothing written")]
+            "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency} " +
+            "called one by one and {BatchCost} with --batch; budget: {Budget}; no call made, nothing written")]
     private static partial void LogPlan(
         ILogger logger,
         int documents,
@@ -200,5 +202,7 @@ internal sealed partial class BatchWorker(
         long inputTokens,
         long outputTokens,
         double cost,
-        string currency);
+        string currency,
+        double batchCost,
+        string budget);
 }

@@ -5,8 +5,9 @@ using Stance.Scoring;
 
 namespace Stance.Hosting;
 
-/// <summary>The <c>--dry-run</c> plan: what a run would read, reuse and ask, with token and cost estimates; it makes
-/// no call and writes no table.</summary>
+/// <summary>The <c>--dry-run</c> plan: what a run would read, reuse and ask, with token and cost estimates (called
+/// one by one and with <c>--batch</c>) and whether they fit the budget; it makes no call and writes no
+/// table.</summary>
 internal sealed class DryRunPlanner(
     RunSettings settings,
     StancePrompt prompt,
@@ -71,7 +72,12 @@ internal sealed class DryRunPlanner(
             total,
             report.BadDocuments.Count,
             settings.Pricing.Cost(total.InputTokens, total.OutputTokens),
-            settings.Pricing.Currency);
+            settings.Pricing.Currency)
+        {
+            BatchEstimatedCost = Math.Round(
+                settings.Pricing.Price(total.InputTokens, total.OutputTokens) * settings.Pricing.BatchDiscount, 6),
+            MaxCost = settings.MaxCost,
+        };
 
         void Close(DocumentPlan? document)
         {

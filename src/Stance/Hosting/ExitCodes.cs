@@ -50,12 +50,18 @@ internal static class ExitCodes
     /// run.</summary>
     public const int BatchFailed = 11;
 
+    /// <summary>The next request (or batch request file) would have passed <c>Stance:Budget:MaxCost</c>: no further
+    /// paid call was made; the finished work is kept and the tables are written, the paragraphs not answered are
+    /// failed rows of kind <c>budget</c>.</summary>
+    public const int BudgetExceeded = 12;
+
     /// <summary>The exit code of a run that wrote its tables.</summary>
     public static int For(string? abortKind, bool allOk) => abortKind switch
     {
         FailureKind.Auth => AuthFailed,
         FailureKind.Quota => QuotaExhausted,
         FailureKind.ProviderDown => ProviderDown,
+        FailureKind.Budget => BudgetExceeded,
         _ => allOk ? Ok : CompletedWithFailures,
     };
 

@@ -34,6 +34,22 @@ internal sealed record RunPlan(
     /// <summary>Estimated output tokens.</summary>
     public long OutputTokens => Total.OutputTokens;
 
+    /// <summary>The estimated cost with <c>--batch</c> (at <c>Stance:Pricing:BatchDiscount</c>).</summary>
+    public double BatchEstimatedCost { get; init; }
+
+    /// <summary>The cap on the run's cost (<c>Stance:Budget:MaxCost</c>), or null.</summary>
+    public double? MaxCost { get; init; }
+
+    /// <summary>Whether the estimates fit the budget, in words.</summary>
+    public string Budget => MaxCost switch
+    {
+        null => "none set (Stance:Budget:MaxCost)",
+        { } max => string.Create(CultureInfo.InvariantCulture, $"{max:0.######} {Currency}, ") + (
+            EstimatedCost <= max ? "the plan fits it"
+            : BatchEstimatedCost <= max ? "the plan does not fit it called one by one, it fits with --batch"
+            : "the plan does not fit it, not even with --batch"),
+    };
+
     /// <summary>The line above the table.</summary>
     public string Title =>
         $"Dry run for {RunDate:yyyy-MM-dd}: provider {Provider}, model {Model}, prompt {PromptSha256[..12]} "
@@ -42,8 +58,9 @@ internal sealed record RunPlan(
     /// <summary>The line below the table.</summary>
     public string Footer => string.Create(
         CultureInfo.InvariantCulture,
-        $"estimated cost: {EstimatedCost:0.######} {Currency} (input and output tokens estimated at "
-        + $"{TokenEstimator.CharsPerToken} characters a token and the configured output tokens per call)");
+        $"estimated cost: {EstimatedCost:0.######} {Currency} called one by one, {BatchEstimatedCost:0.######} "
+        + $"{Currency} with --batch (input and output tokens estimated at {TokenEstimator.CharsPerToken} characters "
+        + $"a token and the configured output tokens per call); budget: {Budget}");
 
     /// <summary>The documents, the rest summed in one row, and the total.</summary>
     public Table ToTable()

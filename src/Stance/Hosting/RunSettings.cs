@@ -12,7 +12,8 @@ internal sealed class RunSettings(
     IOptions<OutputOptions> output,
     IOptions<JournalOptions> journal,
     IOptions<ScoringOptions> scoring,
-    IOptions<PricingOptions> pricing)
+    IOptions<PricingOptions> pricing,
+    IOptions<BudgetOptions> budget)
 {
     /// <summary>The input folder.</summary>
     public string Input => input.Value.Input;
@@ -37,6 +38,9 @@ internal sealed class RunSettings(
 
     /// <summary>The prices for the cost estimates.</summary>
     public PricingOptions Pricing => pricing.Value;
+
+    /// <summary>The cap on a run's cost, or null.</summary>
+    public double? MaxCost => budget.Value.MaxCost;
 
     /// <summary>How the input is read: the output folder and the journal are never input.</summary>
     public ReadOptions Reading => new(Output, journal.Value.File, input.Value.MaxDocumentBytes);

@@ -285,6 +285,52 @@ internal sealed class BatchLedger : IDisposable
         }
     }
 
+    /// <summary>Records that a part is not submitted because it would pass the budget: each of its lines gets a result
+    /// of kind <see cref="Contract.FailureKind.Budget"/> (no batch, no status) and the part is done
+    /// (status <see cref="BatchPart.NotSubmittedStatus"/>).</summary>
+    public void NotSubmitted(string runId, int part, string reason)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT OR REPLACE INTO batch_results
+                SELECT run_id, cache_key, round, '', NULL, NULL, NULL, NULL, NULL, NULL, $kind, $error
+                FROM batch_lines WHERE run_id = $run AND part = $part;
+                UPDATE batch_parts SET status = $status, ingested = 1 WHERE run_id = $run AND part = $part;
+                """;
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$part", part);
+            command.Parameters.AddWithValue("$kind", Contract.FailureKind.Budget);
+            command.Parameters.AddWithValue("$error", reason);
+            command.Parameters.AddWithValue("$status", BatchPart.NotSubmittedStatus);
+            command.ExecuteNonQuery();
+            Commit(transaction);
+        }
+    }
+
+    /// <summary>The tokens the lines answered by batch <paramref name="batchId"/> reported: input, output and cached
+    /// input.</summary>
+    public (long Input, long Output, long CachedInput) Usage(string runId, string batchId)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+                    coalesce(sum(cached_tokens), 0)
+                FROM batch_results WHERE run_id = $run AND batch_id = $batch
+                """;
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$batch", batchId);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+    }
+
     /// <summary>Records one line's result (idempotent: a later round's result replaces an earlier one's).</summary>
     public void AddResult(string runId, BatchLineResult result) => AddResults(runId, [result]);
 

@@ -5,7 +5,7 @@ namespace Stance.Journal;
 /// <param name="LocalPath">The request file written before upload (deleted once uploaded).</param>
 /// <param name="Status">The part's step or the batch's status: <c>written</c>, <c>uploaded</c>, then the provider's
 /// (<c>validating</c>, <c>in_progress</c>, <c>finalizing</c>, <c>completed</c>, <c>failed</c>, <c>expired</c>,
-/// <c>cancelling</c>, <c>cancelled</c>).</param>
+/// <c>cancelling</c>, <c>cancelled</c>), or <c>not_submitted_budget</c> for a file the budget kept back.</param>
 /// <param name="Errors">The provider's validation errors of a failed batch, as its JSON.</param>
 /// <param name="Ingested">True once every line has its result in the ledger.</param>
 internal sealed record BatchPart(
@@ -26,6 +26,9 @@ internal sealed record BatchPart(
     string? Errors,
     bool Ingested)
 {
+    /// <summary>The status of a part that was not submitted because it would pass the budget.</summary>
+    public const string NotSubmittedStatus = "not_submitted_budget";
+
     /// <summary>True when the batch has ended and will change no more.</summary>
     public bool Ended => Status is "completed" or "failed" or "expired" or "cancelled";
 }

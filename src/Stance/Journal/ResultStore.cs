@@ -17,9 +17,9 @@ internal sealed class ResultStore : IAsyncDisposable
 {
     private const string InsertAnswer =
         "INSERT OR REPLACE INTO answers (cache_key, text_sha256, prompt_sha256, provider, model, answer_json, " +
-        "attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session, batch_id) VALUES " +
-        "($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, $latency, $at, $run, $session, " +
-        "$batch)";
+        "attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session, batch_id, " +
+        "cached_input_tokens) VALUES ($key, $text, $prompt, $provider, $model, $answer, $attempts, $in, $out, " +
+        "$latency, $at, $run, $session, $batch, $cached)";
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
@@ -42,7 +42,7 @@ internal sealed class ResultStore : IAsyncDisposable
         foreach (var name in (string[])
             [
                 "$key", "$text", "$prompt", "$provider", "$model", "$answer", "$attempts", "$in", "$out", "$latency",
-                "$at", "$run", "$session", "$batch",
+                "$at", "$run", "$session", "$batch", "$cached",
             ])
         {
             _insert.Parameters.Add(new SqliteParameter { ParameterName = name }); // typed by each value
@@ -90,7 +90,8 @@ internal sealed class ResultStore : IAsyncDisposable
                 scored_at TEXT NOT NULL,
                 run_id TEXT NOT NULL,
                 session TEXT NOT NULL,
-                batch_id TEXT);
+                batch_id TEXT,
+                cached_input_tokens INTEGER);
             CREATE TABLE IF NOT EXISTS runs (
                 run_id TEXT PRIMARY KEY,
                 run_date TEXT NOT NULL,
@@ -100,10 +101,16 @@ internal sealed class ResultStore : IAsyncDisposable
                 started_at TEXT NOT NULL,
                 finished_at TEXT);
             """);
-        if (!HasBatchId(connection))
+        if (!HasColumn(connection, "batch_id"))
         {
             // A journal from before batch mode: its answers were all paid one call at a time.
             Execute(connection, "ALTER TABLE answers ADD COLUMN batch_id TEXT;");
+        }
+
+        if (!HasColumn(connection, "cached_input_tokens"))
+        {
+            // A journal from before cached prompt tokens were recorded: its answers' are unknown (null).
+            Execute(connection, "ALTER TABLE answers ADD COLUMN cached_input_tokens INTEGER;");
         }
 
         var reader = new SqliteConnection(
@@ -132,7 +139,9 @@ internal sealed class ResultStore : IAsyncDisposable
         var command = connection.CreateCommand();
         command.CommandText =
             "SELECT answer_json, attempts, input_tokens, output_tokens, latency_ms, scored_at, run_id, session, " +
-            (HasBatchId(connection) ? "batch_id" : "NULL") + " FROM answers WHERE cache_key = $key";
+            (HasColumn(connection, "batch_id") ? "batch_id" : "NULL") + ", " +
+            (HasColumn(connection, "cached_input_tokens") ? "cached_input_tokens" : "NULL") +
+            " FROM answers WHERE cache_key = $key";
         command.Parameters.Add("$key", SqliteType.Text);
         command.Prepare();
         return command;
@@ -153,14 +162,16 @@ internal sealed class ResultStore : IAsyncDisposable
                 DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
                 reader.GetString(6),
                 reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8))
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetInt32(9))
             : null;
     }
 
-    private static bool HasBatchId(SqliteConnection connection)
+    private static bool HasColumn(SqliteConnection connection, string column)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM pragma_table_info('answers') WHERE name = 'batch_id'";
+        command.CommandText = "SELECT 1 FROM pragma_table_info('answers') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
         return command.ExecuteScalar() is not null;
     }
 
@@ -187,6 +198,7 @@ internal sealed class ResultStore : IAsyncDisposable
             run.RunId,
             Session,
             (object?)outcome.BatchId ?? DBNull.Value,
+            (object?)outcome.CachedInputTokens ?? DBNull.Value,
         ]));
 
     /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume),

@@ -58,4 +58,7 @@ internal sealed class ParagraphRow
     // Schema version 3: how the answer was paid for.
     [JsonPropertyName("mode")] public string Mode { get; init; } = "sync";
     [JsonPropertyName("batch_id")] public string? BatchId { get; init; }
+
+    // Schema version 3 (unreleased when added): prompt tokens served from the provider's prompt cache.
+    [JsonPropertyName("cached_input_tokens")] public int? CachedInputTokens { get; init; }
 }

@@ -48,6 +48,7 @@ internal static class RowMapper
         Source = paragraph.Source,
         PublishedAt = paragraph.PublishedAt,
         DocumentMeta = paragraph.DocumentMeta,
+        CachedInputTokens = outcome.CachedInputTokens,
     };
 
     /// <summary>One row per scored target; none for a failed paragraph.</summary>

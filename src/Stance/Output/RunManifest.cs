@@ -6,6 +6,13 @@ using Stance.Storage;
 namespace Stance.Output;
 
 /// <summary>The record of one run, written last: its presence means the run's part files are complete.</summary>
+/// <param name="SpendByKind">The estimated cost by kind (<c>first_asks</c> and <c>retries_and_reasks</c> sum to
+/// <paramref name="EstimatedCost"/>, so do <c>sync</c> and <c>batch</c>; <c>cached_input</c> is the part paid for
+/// cached prompt tokens); null in manifests from before it was recorded.</param>
+/// <param name="SpendByTarget">The estimated cost by the rows' <c>main_target</c> (<c>(none)</c> when null), summing
+/// to <paramref name="EstimatedCost"/>.</param>
+/// <param name="Budget">The run's cap (<c>Stance:Budget:MaxCost</c>) and whether it stopped the run; null when there
+/// is none.</param>
 internal sealed record RunManifest(
     string RunId,
     DateOnly RunDate,
@@ -30,7 +37,10 @@ internal sealed record RunManifest(
     IReadOnlyList<string> KeptFiles,
     IReadOnlyDictionary<string, long> DateRuns,
     string SchemaVersion,
-    IReadOnlyList<ManifestBatch>? Batches = null)
+    IReadOnlyList<ManifestBatch>? Batches = null,
+    IReadOnlyDictionary<string, double>? SpendByKind = null,
+    IReadOnlyDictionary<string, double>? SpendByTarget = null,
+    ManifestBudget? Budget = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -67,10 +77,14 @@ internal sealed record ManifestCounts(
     int FromCache,
     int Requests,
     long InputTokens,
-    long OutputTokens);
+    long OutputTokens,
+    long CachedInputTokens = 0);
 
 /// <summary>A skipped file, record or block and why.</summary>
 internal sealed record ManifestProblem(string Path, string Reason);
+
+/// <summary>A run's budget: its cap, and why it stopped the run's paid calls (null when it did not).</summary>
+internal sealed record ManifestBudget(double MaxCost, string? Exceeded);
 
 /// <summary>Why a run stopped before scoring everything.</summary>
 internal sealed record ManifestAbort(string Kind, string Reason);

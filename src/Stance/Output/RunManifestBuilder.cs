@@ -21,7 +21,8 @@ internal static class RunManifestBuilder
         DateTimeOffset finishedAt,
         IReadOnlyDictionary<string, int> retries,
         PricingOptions pricing,
-        IReadOnlyList<BatchPart>? batches = null) => new(
+        IReadOnlyList<BatchPart>? batches = null,
+        RunBudget? budget = null) => new(
         run.RunId,
         run.RunDate,
         "complete",
@@ -44,10 +45,11 @@ internal static class RunManifestBuilder
             tally.FromCache,
             tally.Requests,
             tally.InputTokens,
-            tally.OutputTokens),
+            tally.OutputTokens,
+            tally.CachedInputTokens),
         tally.FailuresByKind.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Value),
         retries.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value),
-        tally.Cost(pricing),
+        tally.Cost,
         pricing.Currency,
         Math.Round(tally.Paragraphs / Math.Max(0.001, (finishedAt - startedAt).TotalSeconds), 2),
         input.BadDocuments.Select(p => new ManifestProblem(p.SourcePath, p.Reason)).ToList(),
@@ -58,5 +60,8 @@ internal static class RunManifestBuilder
         commit.DateRuns,
         ParquetOutput.SchemaVersion,
         batches?.Select(b => new ManifestBatch(b.Part, b.Round, b.FileId, b.BatchId, b.Status, b.Lines, b.Completed,
-            b.Failed)).ToList() ?? []);
+            b.Failed)).ToList() ?? [],
+        tally.SpendByKind,
+        tally.SpendByTarget,
+        budget?.MaxCost is { } max ? new ManifestBudget(max, budget.Exceeded) : null);
 }

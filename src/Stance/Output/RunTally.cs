@@ -1,9 +1,43 @@
+using Microsoft.Extensions.Options;
+using Stance.Scoring;
+
 namespace Stance.Output;
 
-/// <summary>The counts of a run's rows, kept as rows stream past (for the manifest and the summary).</summary>
-internal sealed class RunTally
+/// <summary>The counts and the cost of a run's rows, kept as rows stream past (for the manifest and the summary). Each
+/// row's cost is its tokens at <see cref="PricingOptions"/> (a batch's at the batch price, cached prompt tokens at the
+/// cached price), and is also summed by kind and by the row's main target.</summary>
+internal sealed class RunTally(IOptions<PricingOptions> pricing)
 {
+    /// <summary>The spend of first asks (a row's cost shared evenly over its attempts: the first one's).</summary>
+    public const string FirstAsks = "first_asks";
+
+    /// <summary>The spend of retries and re-asks (the attempts after a row's first).</summary>
+    public const string RetriesAndReasks = "retries_and_reasks";
+
+    /// <summary>The spend of rows answered by synchronous calls.</summary>
+    public const string Sync = "sync";
+
+    /// <summary>The spend of rows answered by provider batches.</summary>
+    public const string Batch = "batch";
+
+    /// <summary>The part of the spend that paid for prompt tokens served from the provider's cache.</summary>
+    public const string Cached = "cached_input";
+
+    /// <summary>The target of rows whose answer names no main target (and of failed rows).</summary>
+    public const string NoTarget = "(none)";
+
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _byKind = new(StringComparer.Ordinal)
+    {
+        [FirstAsks] = 0,
+        [RetriesAndReasks] = 0,
+        [Sync] = 0,
+        [Batch] = 0,
+        [Cached] = 0,
+    };
+
+    private readonly Dictionary<string, double> _byTarget = new(StringComparer.Ordinal);
+    private double _cost;
 
     /// <summary>Paragraph rows written.</summary>
     public int Paragraphs { get; private set; }
@@ -29,6 +63,10 @@ internal sealed class RunTally
     /// <summary>Output tokens paid in this run.</summary>
     public long OutputTokens { get; private set; }
 
+    /// <summary>Input tokens the provider served from its prompt cache in this run (included in
+    /// <see cref="InputTokens"/>).</summary>
+    public long CachedInputTokens { get; private set; }
+
     /// <summary>Input tokens paid through provider batches in this run (included in
     /// <see cref="InputTokens"/>).</summary>
     public long BatchInputTokens { get; private set; }
@@ -43,12 +81,23 @@ internal sealed class RunTally
     /// <summary>Rows not ok, by <c>error_kind</c>.</summary>
     public IReadOnlyDictionary<string, int> FailuresByKind => _failures;
 
-    /// <summary>The cost of this run's tokens: batch tokens at the batch discount.</summary>
-    public double Cost(Scoring.PricingOptions pricing) =>
-        Math.Round(
-            pricing.Cost(InputTokens - BatchInputTokens, OutputTokens - BatchOutputTokens)
-                + (pricing.Cost(BatchInputTokens, BatchOutputTokens) * pricing.BatchDiscount),
-            6);
+    /// <summary>The cost of this run's tokens: batch tokens at the batch discount, cached prompt tokens at the cached
+    /// price.</summary>
+    public double Cost => Math.Round(_cost, 6);
+
+    /// <summary>The cost by kind: <see cref="FirstAsks"/> and <see cref="RetriesAndReasks"/> sum to
+    /// <see cref="Cost"/>, so do <see cref="Sync"/> and <see cref="Batch"/>; <see cref="Cached"/> is the part paid for
+    /// cached prompt tokens.</summary>
+    public IReadOnlyDictionary<string, double> SpendByKind =>
+        _byKind.ToDictionary(s => s.Key, s => Math.Round(s.Value, 6), StringComparer.Ordinal);
+
+    /// <summary>The cost by the rows' <c>main_target</c> (<see cref="NoTarget"/> when null), largest first; only
+    /// targets that cost something.</summary>
+    public IReadOnlyDictionary<string, double> SpendByTarget =>
+        _byTarget
+            .OrderByDescending(s => s.Value)
+            .ThenBy(s => s.Key, StringComparer.Ordinal)
+            .ToDictionary(s => s.Key, s => Math.Round(s.Value, 6), StringComparer.Ordinal);
 
     /// <summary>Counts one paragraph row.</summary>
     public void Add(ParagraphRow row)
@@ -71,7 +120,9 @@ internal sealed class RunTally
         Requests += row.Attempts;
         InputTokens += row.InputTokens ?? 0;
         OutputTokens += row.OutputTokens ?? 0;
-        if (row.Mode == "batch" && !row.FromCache)
+        CachedInputTokens += row.CachedInputTokens ?? 0;
+        var batch = row.Mode == "batch" && !row.FromCache;
+        if (batch)
         {
             FromBatch++;
             BatchInputTokens += row.InputTokens ?? 0;
@@ -82,5 +133,28 @@ internal sealed class RunTally
         {
             _failures[kind] = _failures.GetValueOrDefault(kind) + 1;
         }
+
+        Spend(row, batch);
+    }
+
+    private void Spend(ParagraphRow row, bool batch)
+    {
+        var prices = pricing.Value;
+        var share = batch ? prices.BatchDiscount : 1;
+        var (input, cached) = (row.InputTokens ?? 0, row.CachedInputTokens ?? 0);
+        var cost = prices.Price(input, row.OutputTokens ?? 0, cached) * share;
+        if (cost <= 0)
+        {
+            return;
+        }
+
+        _cost += cost;
+        var asks = Math.Max(1, row.Attempts);
+        _byKind[FirstAsks] += cost / asks;
+        _byKind[RetriesAndReasks] += cost * (asks - 1) / asks;
+        _byKind[batch ? Batch : Sync] += cost;
+        _byKind[Cached] += prices.Price(cached, 0, cached) * share;
+        var target = row.MainTarget ?? NoTarget;
+        _byTarget[target] = _byTarget.GetValueOrDefault(target) + cost;
     }
 }

@@ -52,6 +52,7 @@ internal static class RunReport
             <tr><th>duration</th><td>{manifest.DurationSeconds:F1} s
             """ + $" ({manifest.ParagraphsPerSecond:F1} paragraphs/s)</td></tr></table>");
 
+        html.Append(Spend(manifest));
         html.Append("<h2>Failures by kind</h2>");
         html.Append(manifest.FailuresByKind.Count == 0
             ? "<p class=\"muted\">none</p>"
@@ -73,6 +74,42 @@ internal static class RunReport
 
         html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    // The estimated cost by kind and by main target (manifests from before they were recorded have neither).
+    private static string Spend(RunManifest manifest)
+    {
+        if (manifest.SpendByKind is null && manifest.SpendByTarget is null && manifest.Budget is null)
+        {
+            return string.Empty;
+        }
+
+        var html = new StringBuilder("<h2>Spend</h2>");
+        if (manifest.Budget is { } budget)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<p>budget {budget.MaxCost:0.######} {E(manifest.Currency)}: ")
+                .Append(budget.Exceeded is { } why
+                    ? $"reached, the run stopped its paid calls ({E(why)})"
+                    : "not reached")
+                .Append("</p>");
+        }
+
+        html.Append("<table class=\"spend\"><tr><th>kind</th><th>cost</th></tr>");
+        foreach (var (kind, cost) in manifest.SpendByKind ?? new Dictionary<string, double>())
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{E(kind.Replace('_', ' '))}</td><td>{cost:0.######} {E(manifest.Currency)}</td></tr>");
+        }
+
+        html.Append("</table><table class=\"spend\"><tr><th>main target</th><th>cost</th></tr>");
+        foreach (var (target, cost) in manifest.SpendByTarget ?? new Dictionary<string, double>())
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{E(target)}</td><td>{cost:0.######} {E(manifest.Currency)}</td></tr>");
+        }
+
+        return html.Append("</table>").ToString();
     }
 
     private static string Bars(string name, IReadOnlyList<(string Label, int Value, string Colour)> bars)

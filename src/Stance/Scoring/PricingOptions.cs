@@ -12,6 +12,11 @@ internal sealed class PricingOptions
     [Range(0, double.MaxValue)]
     public double InputPerMillion { get; set; }
 
+    /// <summary>Price of a million input tokens served from the provider's prompt cache; when unset they cost
+    /// <see cref="InputPerMillion"/>.</summary>
+    [Range(0, double.MaxValue)]
+    public double? CachedInputPerMillion { get; set; }
+
     /// <summary>Price of a million output (completion) tokens.</summary>
     [Range(0, double.MaxValue)]
     public double OutputPerMillion { get; set; }
@@ -28,6 +33,15 @@ internal sealed class PricingOptions
     public int ExpectedOutputTokens { get; set; } = 250;
 
     /// <summary>The cost of the given tokens at these prices.</summary>
-    public double Cost(long inputTokens, long outputTokens) =>
-        Math.Round((inputTokens * InputPerMillion / 1e6) + (outputTokens * OutputPerMillion / 1e6), 6);
+    public double Cost(long inputTokens, long outputTokens) => Math.Round(Price(inputTokens, outputTokens), 6);
+
+    /// <summary>The cost of the given tokens at these prices, unrounded; <paramref name="cachedInputTokens"/> (part of
+    /// <paramref name="inputTokens"/>) at <see cref="CachedInputPerMillion"/>.</summary>
+    public double Price(long inputTokens, long outputTokens, long cachedInputTokens = 0)
+    {
+        var cached = Math.Clamp(cachedInputTokens, 0, Math.Max(0, inputTokens));
+        return ((inputTokens - cached) * InputPerMillion / 1e6)
+            + (cached * (CachedInputPerMillion ?? InputPerMillion) / 1e6)
+            + (outputTokens * OutputPerMillion / 1e6);
+    }
 }

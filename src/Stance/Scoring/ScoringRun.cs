@@ -192,7 +192,9 @@ internal sealed partial class ScoringRun(
         CancellationTokenSource calls,
         CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _abort) is { } abort)
+        // Past the budget the run still takes what costs nothing (the journal's answers, a batch's lines); its scorer
+        // refuses each paid request.
+        if (Volatile.Read(ref _abort) is { } abort && abort.Kind != FailureKind.Budget)
         {
             return (Finish(paragraph, Aborted(abort), time.GetUtcNow()), Task.CompletedTask);
         }
@@ -211,6 +213,7 @@ internal sealed partial class ScoringRun(
                     Attempts = 0,
                     InputTokens = null,
                     OutputTokens = null,
+                    CachedInputTokens = null,
                     LatencyMs = 0,
                     FromCache = twin.Status == ParagraphStatus.Ok,
                 };
@@ -283,7 +286,11 @@ internal sealed partial class ScoringRun(
                     stored.Attempts,
                     stored.InputTokens,
                     stored.OutputTokens,
-                    stored.LatencyMs) with { BatchId = stored.BatchId },
+                    stored.LatencyMs) with
+                {
+                    BatchId = stored.BatchId,
+                    CachedInputTokens = stored.CachedInputTokens,
+                },
                 stored.ScoredAt)
             : null;
     }
@@ -320,10 +327,14 @@ internal sealed partial class ScoringRun(
             if (Interlocked.CompareExchange(ref _abort, ex, null) is null)
             {
                 LogAborted(logger, ex.Kind, ex.Message);
-                await calls.CancelAsync().ConfigureAwait(false);
+                if (ex.Kind != FailureKind.Budget)
+                {
+                    await calls.CancelAsync().ConfigureAwait(false);
+                }
             }
 
-            return Aborted(_abort!);
+            // The budget stops what is not yet sent; the requests in flight are paid for and finish.
+            return ex.Kind == FailureKind.Budget ? ex.Outcome ?? Aborted(ex) : Aborted(_abort!);
         }
         catch (Exception) when (_abort is not null && !cancellationToken.IsCancellationRequested)
         {
@@ -339,7 +350,8 @@ internal sealed partial class ScoringRun(
             outcome.FromCache,
             outcome.InputTokens,
             outcome.OutputTokens);
-        if (outcome.Status != ParagraphStatus.Ok && outcome.ErrorKind != FailureKind.Aborted)
+        if (outcome.Status != ParagraphStatus.Ok
+            && outcome.ErrorKind is not (FailureKind.Aborted or FailureKind.Budget))
         {
             LogParagraphFailed(logger, paragraph.DocumentId, paragraph.Index, outcome.ErrorKind!, outcome.Error!);
         }
@@ -348,13 +360,15 @@ internal sealed partial class ScoringRun(
     }
 
     private static ScoreOutcome Aborted(RunAbortedException abort) =>
-        ScoreOutcome.Failed(
-            FailureKind.Aborted,
-            $"not scored: the run stopped ({abort.Kind}: {abort.Message})",
-            0,
-            null,
-            null,
-            0);
+        abort.Kind == FailureKind.Budget
+            ? ScoreOutcome.Failed(FailureKind.Budget, $"not scored: {abort.Message}", 0, null, null, 0)
+            : ScoreOutcome.Failed(
+                FailureKind.Aborted,
+                $"not scored: the run stopped ({abort.Kind}: {abort.Message})",
+                0,
+                null,
+                null,
+                0);
 
     [LoggerMessage(
         EventId = 5,

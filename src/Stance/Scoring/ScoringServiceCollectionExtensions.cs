@@ -19,8 +19,8 @@ internal static class ScoringServiceCollectionExtensions
     /// kernel (the benchmark's zero-latency fake).</summary>
     public const string ChatServiceKey = "stance-llm";
 
-    /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c> and
-    /// <see cref="ScoringRun"/>.</summary>
+    /// <summary>Adds <see cref="IParagraphScorer"/> for <c>Stance:Llm:Provider</c>, the <see cref="RunBudget"/>
+    /// (one for the process, started afresh by each run) and <see cref="ScoringRun"/>.</summary>
     public static IServiceCollection AddStanceScoring(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -29,6 +29,7 @@ internal static class ScoringServiceCollectionExtensions
         services.AddSingleton(sp => new ProgressWatchdog(
             sp.GetRequiredService<IOptions<ResilienceOptions>>().Value.EffectiveNoProgressTimeout,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RunBudget>();
         services.AddPacing();
         services.AddLlmResilience();
         services.AddLocalModel();
@@ -90,6 +91,10 @@ internal static class ScoringServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>());
+
+        services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>());
 
         // The prompt's answer schema must suit a grammar when the provider decodes under one.
         services.AddOptions<PromptOptions>()

@@ -41,6 +41,7 @@ public sealed class NightlyJobTests : JobTestBase
             Assert.Equal(1, r["attempts"]);
             Assert.Equal(120, r["input_tokens"]);
             Assert.Equal(45, r["output_tokens"]);
+            Assert.Null(r["cached_input_tokens"]); // the server reports no prompt_tokens_details
             Assert.Contains(r["stance_label"], s_stanceLabels);
             Assert.InRange((double)r["sentiment_score"]!, -1, 1);
             Assert.InRange((double)r["confidence"]!, 0, 1);
@@ -82,8 +83,9 @@ public sealed class NightlyJobTests : JobTestBase
         Assert.Equal("VARCHAR", paragraphs["error_kind"]);
         Assert.Equal("VARCHAR", paragraphs["mode"]);
         Assert.Equal("VARCHAR", paragraphs["batch_id"]);
-        // schema version 2: source, published_at, document_meta; 3: mode, batch_id
-        Assert.Equal(34, paragraphs.Count);
+        Assert.Equal("INTEGER", paragraphs["cached_input_tokens"]);
+        // schema version 2: source, published_at, document_meta; 3: mode, batch_id, cached_input_tokens
+        Assert.Equal(35, paragraphs.Count);
         var targets = DuckDb.Types(Output, "targets");
         Assert.Equal("BOOLEAN", targets["watched"]);
         Assert.Equal("DOUBLE", targets["stance_score"]);

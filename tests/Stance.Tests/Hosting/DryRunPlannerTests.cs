@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Stance.Hosting;
 using Stance.Tests.Support;
 
@@ -42,6 +43,36 @@ public sealed class DryRunPlannerTests : IDisposable
         Assert.Matches(@"total \(250 documents, 0 bad\)\s+250\s+50\s+200\s", run.Console);
     }
 
+    [Theory]
+    [InlineData(null, "none set (Stance:Budget:MaxCost)")]
+    [InlineData(1.0, "the plan fits it")]
+    [InlineData(0.75, "the plan does not fit it called one by one, it fits with --batch")]
+    [InlineData(0.25, "the plan does not fit it, not even with --batch")]
+    public async Task TheDryRunShowsTheSyncAndBatchPricesAndWhetherThePlanFitsTheBudget(
+        double? share, string verdict)
+    {
+        // The budget is a share of the synchronous estimate; the batch one is half of it.
+        var plan = await DryRunAsync();
+        var match = Regex.Match(
+            plan.Console, @"estimated cost: ([\d.]+) USD called one by one, ([\d.]+) USD with --batch");
+        Assert.True(match.Success, plan.Console);
+        var (sync, batch) = (Number(match.Groups[1].Value), Number(match.Groups[2].Value));
+        Assert.True(sync > 0);
+        Assert.Equal(sync / 2, batch, 5);
+        string[] cap = share is { } s
+            ? [FormattableString.Invariant($"--Stance:Budget:MaxCost={Math.Round(sync * s, 6)}")]
+            : [];
+
+        var run = await DryRunAsync(cap);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        var expected = share is { } part
+            ? FormattableString.Invariant($"; budget: {Math.Round(sync * part, 6):0.######} USD, {verdict}")
+            : $"; budget: {verdict}";
+        Assert.Contains(expected, run.Console, StringComparison.Ordinal);
+        Assert.Contains($"with --batch{expected}; no call made", run.Log, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheSetOfSeenRequestsKnowsWhatItHoldsAndRarelyClaimsWhatItDoesNot()
     {
@@ -57,6 +88,15 @@ public sealed class DryRunPlannerTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private Task<ConsoleRunResult> DryRunAsync(params string[] extra) => StanceRunner.RunWithConsoleAsync(
+    [
+        "--input", RepoPaths.Data, "--output", Path.Combine(_folder.Path, "out"), "--prompts", RepoPaths.Prompts,
+        "--provider", "openai", "--endpoint", "http://127.0.0.1:9/v1", "--dry-run",
+        "--Stance:Pricing:InputPerMillion=0.15", "--Stance:Pricing:OutputPerMillion=0.6", .. extra,
+    ]);
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     private static string Key(int i) => Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i)));
 }

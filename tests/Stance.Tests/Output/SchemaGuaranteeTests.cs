@@ -25,7 +25,7 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal(0, run.ExitCode);
 
         var paragraphs = Columns("paragraphs");
-        Assert.Equal(34, paragraphs.Count);
+        Assert.Equal(35, paragraphs.Count);
         var scoredAt = Assert.IsType<TimestampLogicalType>(paragraphs["scored_at"].LogicalType);
         Assert.True(scoredAt.IsAdjustedToUtc);
         Assert.Equal(TimeUnit.Micros, scoredAt.TimeUnit);
@@ -71,6 +71,9 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.IsType<StringLogicalType>(paragraphs["mode"].LogicalType);
         Assert.IsType<StringLogicalType>(paragraphs["batch_id"].LogicalType);
         Assert.Equal(Repetition.Optional, paragraphs["batch_id"].SchemaNode.Repetition);
+        var cached = Assert.IsType<IntLogicalType>(paragraphs["cached_input_tokens"].LogicalType);
+        Assert.Equal((32, true), (cached.BitWidth, cached.IsSigned));
+        Assert.Equal(Repetition.Optional, paragraphs["cached_input_tokens"].SchemaNode.Repetition);
         Assert.Equal(PhysicalType.Double, targets["stance_score"].PhysicalType);
 
         foreach (var file in Directory.GetFiles(_folder.Path, "*.parquet", SearchOption.AllDirectories))

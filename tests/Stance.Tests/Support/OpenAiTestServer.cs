@@ -99,7 +99,8 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 reply.BeforeReply?.Invoke();
                 await context.Response.WriteAsync(
-                    Completion(reply.Body!, reply.FinishReason, request.Number), context.RequestAborted);
+                    Completion(reply.Body!, reply.FinishReason, request.Number, reply.CachedTokens),
+                    context.RequestAborted);
                 await context.Response.CompleteAsync();
                 reply.OnDelivered?.Invoke();
                 return;
@@ -109,21 +110,32 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
     /// <summary>The number of the next request (sync or batch line), from one counter.</summary>
     internal int NextRequestNumber() => Interlocked.Increment(ref _count);
 
-    /// <summary>The chat.completion JSON the server answers with (also a batch output line's body).</summary>
-    internal static string Completion(string content, string finishReason, int number) => new JsonObject
+    /// <summary>The chat.completion JSON the server answers with (also a batch output line's body): usage 120 prompt
+    /// and 45 completion tokens, with <c>prompt_tokens_details.cached_tokens</c> only when
+    /// <paramref name="cachedTokens"/> is given.</summary>
+    internal static string Completion(string content, string finishReason, int number, int? cachedTokens = null)
     {
-        ["id"] = $"chatcmpl-{number}",
-        ["object"] = "chat.completion",
-        ["created"] = 1_764_000_000,
-        ["model"] = "test-model",
-        ["choices"] = new JsonArray(new JsonObject
+        var completion = new JsonObject
         {
-            ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
-            ["finish_reason"] = finishReason,
-        }),
-        ["usage"] = new JsonObject { ["prompt_tokens"] = 120, ["completion_tokens"] = 45, ["total_tokens"] = 165 },
-    }.ToJsonString();
+            ["id"] = $"chatcmpl-{number}",
+            ["object"] = "chat.completion",
+            ["created"] = 1_764_000_000,
+            ["model"] = "test-model",
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
+                ["finish_reason"] = finishReason,
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 120, ["completion_tokens"] = 45, ["total_tokens"] = 165 },
+        };
+        if (cachedTokens is { } cached)
+        {
+            completion["usage"]!["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cached };
+        }
+
+        return completion.ToJsonString();
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
@@ -173,6 +185,10 @@ internal sealed record Reply(ReplyKind Kind, int StatusCode = 200, string? Body 
 
     /// <summary>Wait this long before replying.</summary>
     public TimeSpan Delay { get; init; }
+
+    /// <summary>The <c>usage.prompt_tokens_details.cached_tokens</c> an answer reports; none when null (the
+    /// default).</summary>
+    public int? CachedTokens { get; init; }
 
     /// <summary>Called just before the answer is written (so before the client can have it).</summary>
     public Action? BeforeReply { get; init; }

@@ -681,7 +681,7 @@ internal sealed class TestBatchApi
             {
                 reply.BeforeReply?.Invoke();
                 var completion = JsonNode.Parse(
-                    OpenAiTestServer.Completion(reply.Body!, reply.FinishReason, request.Number))!;
+                    OpenAiTestServer.Completion(reply.Body!, reply.FinishReason, request.Number, reply.CachedTokens))!;
                 input += completion["usage"]!["prompt_tokens"]!.GetValue<long>();
                 generated += completion["usage"]!["completion_tokens"]!.GetValue<long>();
                 output.Add(OutputLine(lineId, line.CustomId, Response(200, requestId, completion), null));

@@ -32,6 +32,13 @@ internal sealed class BatchAnswers(KernelParagraphScorer sync, BatchLedger ledge
                 "the paragraph was in no batch of this run", null, null, cancellationToken).ConfigureAwait(false);
         }
 
+        if (line.ErrorKind == FailureKind.Budget)
+        {
+            // Kept back by the budget: never sent, and not asked otherwise either.
+            return ScoreOutcome.Failed(FailureKind.Budget, line.Error ?? "not submitted: over the budget", 0, null,
+                null, 0);
+        }
+
         if (line.StatusCode != 200)
         {
             return await OtherwiseAsync(paragraph, line.ErrorKind ?? FailureKind.BatchLineError,
@@ -57,6 +64,7 @@ internal sealed class BatchAnswers(KernelParagraphScorer sync, BatchLedger ledge
             return ScoreOutcome.Ok(answer, line.Round, line.InputTokens, line.OutputTokens, 0) with
             {
                 BatchId = line.BatchId,
+                CachedInputTokens = line.CachedTokens,
             };
         }
 
@@ -86,5 +94,6 @@ internal sealed class BatchAnswers(KernelParagraphScorer sync, BatchLedger ledge
         ScoreOutcome.Failed(kind, error, line?.Round ?? 0, line?.InputTokens, line?.OutputTokens, 0) with
         {
             BatchId = line?.BatchId,
+            CachedInputTokens = line?.CachedTokens,
         };
 }

@@ -16,12 +16,15 @@ namespace Stance.Scoring.Batch;
 /// each file and creates its batch, journaling the file id and the batch id before the next step; polls until the
 /// batches end; and records every line's result in the journal's ledger. The rows are made afterwards by the normal
 /// scoring run, whose scorer reads these results (<see cref="BatchAnswers"/>). A run that was stopped at any step
-/// resumes from the ledger: it attaches to the files and batches it made and never submits a line twice.</summary>
+/// resumes from the ledger: it attaches to the files and batches it made and never submits a line twice. A request
+/// file that would take the run past its budget is not submitted (nor any after it): its lines are recorded as
+/// <c>budget</c>.</summary>
 internal sealed partial class BatchRunner(
     IOptions<BatchOptions> options,
     BatchApiClient client,
     BatchEndpoint endpoint,
     RequestCapture capture,
+    RunBudget budget,
     TimeProvider time,
     ILogger<BatchRunner> logger)
 {
@@ -59,7 +62,10 @@ internal sealed partial class BatchRunner(
             }
         }
 
-        return new BatchCollection(true, work.Ledger.Parts(work.Run.RunId));
+        // What the batches cost is spent before the scoring pass asks anything again synchronously.
+        var collected = work.Ledger.Parts(work.Run.RunId);
+        budget.Record(collected.Where(p => p.BatchId is not null).Sum(p => Actual(work, p)));
+        return new BatchCollection(true, collected);
     }
 
     /// <summary>Cancels the batches of <paramref name="runId"/> that have not ended; returns how many.</summary>
@@ -184,9 +190,9 @@ internal sealed partial class BatchRunner(
         }
 
         var result = work.Ledger.Result(work.Run.RunId, key);
-        if (result is null || result.Round != round - 1)
+        if (result is null || result.Round != round - 1 || result.ErrorKind == FailureKind.Budget)
         {
-            return null;
+            return null; // a line kept back by the budget is not submitted in a later round either
         }
 
         if (result.StatusCode != 200)
@@ -314,11 +320,17 @@ internal sealed partial class BatchRunner(
     {
         var limit = options.Value.MaxEnqueuedTokens;
         var enqueued = parts.Where(p => p.BatchId is not null && !p.Ended).Sum(p => p.Tokens);
-        foreach (var part in parts.Where(p => p.BatchId is null))
+        foreach (var part in parts.Where(p => p.BatchId is null && !p.Ingested))
         {
             if (limit is { } max && enqueued > 0 && enqueued + part.Tokens > max)
             {
                 return; // the next wave waits for earlier batches to end
+            }
+
+            if (!Affordable(work, part))
+            {
+                await KeepBackAsync(work, part, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             var run = work.Run.RunId;
@@ -346,6 +358,47 @@ internal sealed partial class BatchRunner(
             enqueued += part.Tokens;
             var expected = batch.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown";
             LogCreated(logger, batch.Id, part.Part, part.Lines, expected);
+        }
+    }
+
+    // True when the part fits the budget with the run's batches on top of the spend so far: an ended batch at what its
+    // lines reported, an open one at its estimate.
+    private bool Affordable(BatchWork work, BatchPart part)
+    {
+        if (budget.MaxCost is null)
+        {
+            return true;
+        }
+
+        var committed = work.Ledger.Parts(work.Run.RunId)
+            .Where(p => p.BatchId is not null)
+            .Sum(p => p.Ingested ? Actual(work, p) : Estimate(work, p));
+        return budget.AdmitsBatchFile(committed, Estimate(work, part), part.Part);
+    }
+
+    private double Estimate(BatchWork work, BatchPart part) =>
+        budget.BatchFileEstimate(part.Tokens, (long)part.Lines * work.Scorer.AnswerTokenBound);
+
+    private double Actual(BatchWork work, BatchPart part)
+    {
+        var (input, output, cached) = work.Ledger.Usage(work.Run.RunId, part.BatchId!);
+        return budget.BatchCost(input, output, cached);
+    }
+
+    // The part is not submitted: its lines are recorded as kept back by the budget, its file removed.
+    private async Task KeepBackAsync(BatchWork work, BatchPart part, CancellationToken cancellationToken)
+    {
+        var reason = budget.Exceeded ?? "the budget is spent";
+        work.Ledger.NotSubmitted(work.Run.RunId, part.Part, $"not submitted: {reason}");
+        LogKeptBack(logger, part.Part, part.Lines, reason);
+        if (File.Exists(part.LocalPath))
+        {
+            File.Delete(part.LocalPath);
+        }
+
+        if (part.FileId is { } uploaded && options.Value.DeleteFiles)
+        {
+            await client.DeleteFileAsync(uploaded, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -464,4 +517,8 @@ internal sealed partial class BatchRunner(
     [LoggerMessage(EventId = 68, Level = LogLevel.Warning,
         Message = "Batch {BatchId} (file {Part}) cancelled: {Status}")]
     private static partial void LogCancelled(ILogger logger, string batchId, int part, string status);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning,
+        Message = "Batch: request file {Part} ({Lines} lines) not submitted: {Reason}")]
+    private static partial void LogKeptBack(ILogger logger, int part, int lines, string reason);
 }

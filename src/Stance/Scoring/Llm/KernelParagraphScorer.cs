@@ -82,6 +82,14 @@ internal sealed partial class KernelParagraphScorer(
             {
                 message = await SendAsync(call, cancellationToken).ConfigureAwait(false);
             }
+            catch (RunAbortedException ex) when (ex.Kind == FailureKind.Budget && ex.Outcome is null)
+            {
+                // The paragraph's row keeps what its earlier asks cost.
+                throw new RunAbortedException(ex.Kind, ex.Message, ex.InnerException)
+                {
+                    Outcome = call.Fail(FailureKind.Budget, $"not scored: {ex.Message}"),
+                };
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not RunAbortedException)
             {
                 var fault = ProviderFaults.Classify(ex);
@@ -121,7 +129,10 @@ internal sealed partial class KernelParagraphScorer(
             var check = _validator.Validate(message?.Content, paragraph);
             if (check.Answer is { } answer)
             {
-                return ScoreOutcome.Ok(answer, call.Attempts, call.InputTokens, call.OutputTokens, call.Elapsed);
+                return ScoreOutcome.Ok(answer, call.Attempts, call.InputTokens, call.OutputTokens, call.Elapsed) with
+                {
+                    CachedInputTokens = call.CachedInputTokens,
+                };
             }
 
             reason = check.Reason;
@@ -147,19 +158,41 @@ internal sealed partial class KernelParagraphScorer(
 
         var result = await policy.ExecuteAsync(
             async ct => await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false),
-            _estimator.PromptTokens(call.Paragraph) + (call.Settings.MaxTokens ?? 0),
+            new RequestEstimate(_estimator.PromptTokens(call.Paragraph), AnswerTokens(call.Settings)),
             () => Interlocked.Increment(ref call.Attempts),
+            Usage,
             cancellationToken).ConfigureAwait(false);
 
         var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
-        if (message?.Metadata?.TryGetValue("Usage", out var usage) == true && usage is ChatTokenUsage tokens)
+        if (Usage(result) is { } tokens)
         {
-            call.InputTokens = (call.InputTokens ?? 0) + tokens.InputTokenCount;
-            call.OutputTokens = (call.OutputTokens ?? 0) + tokens.OutputTokenCount;
+            call.InputTokens = (call.InputTokens ?? 0) + tokens.InputTokens;
+            call.OutputTokens = (call.OutputTokens ?? 0) + tokens.OutputTokens;
+            if (tokens.CachedInputTokens is { } cached)
+            {
+                call.CachedInputTokens = (call.CachedInputTokens ?? 0) + cached;
+            }
         }
 
         return message;
     }
+
+    /// <summary>The tokens an answer reports in its metadata (OpenAI's <c>usage</c>, with
+    /// <c>prompt_tokens_details.cached_tokens</c>), or null.</summary>
+    private static TokenUsage? Usage(FunctionResult result)
+    {
+        var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
+        return message?.Metadata?.TryGetValue("Usage", out var usage) == true && usage is ChatTokenUsage tokens
+            ? new TokenUsage(
+                tokens.InputTokenCount, tokens.OutputTokenCount, tokens.InputTokenDetails?.CachedTokenCount)
+            : null;
+    }
+
+    /// <summary>The bound on an answer's tokens the settings send (<c>max_completion_tokens</c>, or
+    /// <c>max_tokens</c> for servers that want that field); 0 when none.</summary>
+    private static int AnswerTokens(OpenAIPromptExecutionSettings settings) =>
+        settings.MaxTokens
+        ?? (settings.ExtraBody?.TryGetValue("max_tokens", out var extra) == true && extra is int bound ? bound : 0);
 
     /// <summary>The prompt's variables for <paramref name="paragraph"/> (the same for a call and a batch
     /// line).</summary>
@@ -186,8 +219,10 @@ internal sealed partial class KernelParagraphScorer(
 
     /// <summary>The tokens a request for <paramref name="paragraph"/> may use: the prompt's estimate and the
     /// answer's bound.</summary>
-    public long EstimateTokens(Paragraph paragraph) =>
-        _estimator.PromptTokens(paragraph) + (settings.MaxTokens ?? 0);
+    public long EstimateTokens(Paragraph paragraph) => _estimator.PromptTokens(paragraph) + AnswerTokens(settings);
+
+    /// <summary>The bound on one answer's tokens (its max tokens) of a first ask or a batch line.</summary>
+    public int AnswerTokenBound => AnswerTokens(settings);
 
     /// <summary>The body the synchronous path sends, captured through the chat service registered under
     /// <paramref name="serviceKey"/> (one that sends through <paramref name="capture"/>), with each prompt variable's
@@ -278,9 +313,14 @@ internal sealed partial class KernelParagraphScorer(
 
         public int? OutputTokens { get; set; }
 
+        public int? CachedInputTokens { get; set; }
+
         public double Elapsed => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
         public ScoreOutcome Fail(string kind, string error) =>
-            ScoreOutcome.Failed(kind, error, Attempts, InputTokens, OutputTokens, Elapsed);
+            ScoreOutcome.Failed(kind, error, Attempts, InputTokens, OutputTokens, Elapsed) with
+            {
+                CachedInputTokens = CachedInputTokens,
+            };
     }
 }

@@ -54,7 +54,8 @@ internal static class LlmServiceCollectionExtensions
                 sp.GetRequiredService<RunProgress>(),
                 sp.GetRequiredService<ProgressWatchdog>(),
                 sp.GetRequiredService<IOptions<ResilienceOptions>>().Value.MaxRetryAfter,
-                sp.GetRequiredService<TimeProvider>());
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<RunBudget>());
         });
         return services;
     }

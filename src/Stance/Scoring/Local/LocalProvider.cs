@@ -64,6 +64,7 @@ internal sealed partial class LocalProvider : ScoringProvider
     public override void PostConfigure(PricingOptions pricing)
     {
         pricing.InputPerMillion = 0;
+        pricing.CachedInputPerMillion = 0;
         pricing.OutputPerMillion = 0;
     }
 
