@@ -100,12 +100,23 @@ internal static class BatchLines
         {
             var phase = Stopwatch.StartNew();
             var n0 = 0;
-            await client.DownloadLinesAsync("file-1", _ => { n0++; return ValueTask.CompletedTask; }, CancellationToken.None);
+            await client.DownloadLinesAsync(
+                "file-1",
+                _ =>
+                {
+                    n0++;
+                    return ValueTask.CompletedTask;
+                },
+                CancellationToken.None);
             Console.Error.WriteLine($"download only: {n0} lines {phase.Elapsed.TotalSeconds:F2} s");
             phase.Restart();
             await client.DownloadLinesAsync(
                 "file-1",
-                line => { _ = BatchOutputLine.Parse(line, 1, "b"); return ValueTask.CompletedTask; },
+                line =>
+                {
+                    _ = BatchOutputLine.Parse(line, 1, "b");
+                    return ValueTask.CompletedTask;
+                },
                 CancellationToken.None);
             Console.Error.WriteLine($"download + parse: {phase.Elapsed.TotalSeconds:F2} s");
         }
