@@ -12,6 +12,8 @@ internal static class DocumentsServiceCollectionExtensions
     {
         services.AddOptions<InputOptions>().BindConfiguration(InputOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InputOptions>, InputOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<InputOptions>, InputLocationValidator>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Stance.Storage;
 
 namespace Stance.Output;
 
@@ -12,6 +13,10 @@ internal sealed class OutputOptionsValidator : IValidateOptions<OutputOptions>
         if (string.IsNullOrWhiteSpace(options.Folder))
         {
             builder.AddError("Stance:Output: must name a folder");
+        }
+        else if (StorageLocation.UrlProblem("Stance:Output", options.Folder) is { } problem)
+        {
+            builder.AddError(problem);
         }
 
         if (options.Replace.ToLowerInvariant() is not ("documents" or "date"))

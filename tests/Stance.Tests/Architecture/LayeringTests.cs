@@ -16,7 +16,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
     internal static readonly IReadOnlyDictionary<string, string[]> MayUse = new Dictionary<string, string[]>
     {
         ["Storage"] = [],
-        ["Documents"] = [],
+        ["Documents"] = ["Storage"],
         ["Telemetry"] = [],
         ["Paragraphs"] = ["Documents"],
         ["Contract"] = [],
