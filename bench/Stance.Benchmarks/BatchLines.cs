@@ -35,7 +35,7 @@ internal static class BatchLines
         var services = host.Services;
         var scorer = (KernelParagraphScorer)services.GetRequiredService<IParagraphScorer>();
         var capture = services.GetRequiredService<RequestCapture>();
-        var runner = services.GetRequiredService<BatchRunner>();
+        var writer = services.GetRequiredService<BatchRequestWriter>();
         var journal = Path.Combine(output, ".stance", "journal.db");
         await using var store = ResultStore.Open(journal);
         using var ledger = BatchLedger.Open(journal);
@@ -46,7 +46,7 @@ internal static class BatchLines
         var clock = Stopwatch.StartNew();
         var template = RequestTemplate.FromCapturedBody(
             await scorer.CaptureRequestBodyAsync(RequestCapture.ServiceKey, capture, CancellationToken.None));
-        var lines = runner.WriteParts(work2, template, 1);
+        var lines = writer.WriteParts(work2, template, 1);
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture, $"{lines} {seconds:F2} {ReadMemory.PeakRssBytes()}"));

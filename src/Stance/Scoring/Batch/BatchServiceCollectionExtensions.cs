@@ -42,6 +42,7 @@ internal static class BatchServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ResilienceOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<BatchApiClient>>()));
+        services.AddSingleton<BatchRequestWriter>();
         services.AddSingleton<BatchRunner>();
         return services;
     }
