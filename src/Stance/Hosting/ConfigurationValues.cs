@@ -23,15 +23,6 @@ internal static class ConfigurationValues
         return [.. problems.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>One line per value under <paramref name="section"/> that does not convert to its property's
-    /// type.</summary>
-    public static IReadOnlyList<string> Unconvertible(IConfigurationSection section, Type type)
-    {
-        var problems = new List<string>();
-        Check(section, type, problems);
-        return problems;
-    }
-
     /// <summary>The job's options types and the sections they are bound from.</summary>
     internal static IEnumerable<(string Section, Type Type)> OptionsTypes() =>
         typeof(ConfigurationValues).Assembly.GetTypes()

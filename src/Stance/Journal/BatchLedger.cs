@@ -15,6 +15,7 @@ internal sealed class BatchLedger : IDisposable
     private readonly Lock _lock = new();
     private SqliteTransaction? _part;
     private SqliteCommand? _addLine;
+    private SqliteCommand? _result;
 
     private BatchLedger(string path, SqliteConnection connection)
     {
@@ -147,10 +148,10 @@ internal sealed class BatchLedger : IDisposable
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = """
+            command.CommandText = $"""
                 SELECT DISTINCT p.run_id FROM batch_parts p JOIN runs r ON r.run_id = p.run_id
                 WHERE r.finished_at IS NULL AND p.batch_id IS NOT NULL
-                    AND p.status NOT IN ('completed', 'failed', 'expired', 'cancelled')
+                    AND p.status NOT IN ({string.Join(", ", BatchStatus.EndStatuses.Select(e => $"'{e}'"))})
                     AND r.provider = $provider AND r.model = $model AND r.prompt_sha256 = $prompt
                 """;
             command.Parameters.AddWithValue("$provider", provider);
@@ -403,15 +404,24 @@ internal sealed class BatchLedger : IDisposable
     {
         lock (_lock)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
-                SELECT round, batch_id, status_code, content, finish_reason, input_tokens, output_tokens,
-                    cached_tokens, error_kind, error
-                FROM batch_results WHERE run_id = $run AND cache_key = $key
-                """;
-            command.Parameters.AddWithValue("$run", runId);
-            command.Parameters.AddWithValue("$key", key);
-            using var reader = command.ExecuteReader();
+            // Asked once per paragraph by a batch run's scoring pass: prepared once.
+            if (_result is null)
+            {
+                _result = _connection.CreateCommand();
+                _result.CommandText = """
+                    SELECT round, batch_id, status_code, content, finish_reason, input_tokens, output_tokens,
+                        cached_tokens, error_kind, error
+                    FROM batch_results WHERE run_id = $run AND cache_key = $key
+                    """;
+                _result.Parameters.Add("$run", SqliteType.Text);
+                _result.Parameters.Add("$key", SqliteType.Text);
+                _result.Prepare();
+            }
+
+            _result.Transaction = _part; // a round's writing reads results inside the part being written
+            _result.Parameters[0].Value = runId;
+            _result.Parameters[1].Value = key;
+            using var reader = _result.ExecuteReader();
             return reader.Read()
                 ? new BatchLineResult(
                     key,
@@ -450,6 +460,7 @@ internal sealed class BatchLedger : IDisposable
     public void Dispose()
     {
         AbandonPart();
+        _result?.Dispose();
         _connection.Dispose();
     }
 

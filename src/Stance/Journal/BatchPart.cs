@@ -30,5 +30,5 @@ internal sealed record BatchPart(
     public const string NotSubmittedStatus = "not_submitted_budget";
 
     /// <summary>True when the batch has ended and will change no more.</summary>
-    public bool Ended => Status is "completed" or "failed" or "expired" or "cancelled";
+    public bool Ended => BatchStatus.IsEnd(Status);
 }

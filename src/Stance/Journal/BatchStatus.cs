@@ -9,4 +9,11 @@ internal sealed record BatchStatus(
     int Total,
     int Completed,
     int Failed,
-    string? Errors);
+    string? Errors)
+{
+    /// <summary>The provider statuses after which a batch changes no more.</summary>
+    public static readonly IReadOnlyList<string> EndStatuses = ["completed", "failed", "expired", "cancelled"];
+
+    /// <summary>True when <paramref name="status"/> is one a batch ends in.</summary>
+    public static bool IsEnd(string status) => EndStatuses.Contains(status);
+}

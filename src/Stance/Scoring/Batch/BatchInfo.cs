@@ -18,7 +18,7 @@ internal sealed record BatchInfo(
     DateTimeOffset? ExpiresAt)
 {
     /// <summary>True when the batch has ended and will change no more.</summary>
-    public bool Ended => Status is "completed" or "failed" or "expired" or "cancelled";
+    public bool Ended => BatchStatus.IsEnd(Status);
 
     /// <summary>The status as the ledger records it.</summary>
     public BatchStatus ToStatus() => new(Status, OutputFileId, ErrorFileId, Total, Completed, Failed, Errors);

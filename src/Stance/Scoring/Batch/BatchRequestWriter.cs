@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -29,6 +28,7 @@ internal sealed partial class BatchRequestWriter(
         var ledger = work.Ledger;
         var partNumber = ledger.Parts(run.RunId).Select(p => p.Part).DefaultIfEmpty(0).Max();
         var line = new StringBuilder();
+        var afterKey = $"\",\"method\":\"POST\",\"url\":{JsonSerializer.Serialize(endpoint.LinePath)},\"body\":";
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         PartWriter? part = null;
         var written = 0;
@@ -44,8 +44,7 @@ internal sealed partial class BatchRequestWriter(
 
                 work.Scorer.PromptValues(paragraph, feedback, values);
                 line.Clear();
-                line.Append("{\"custom_id\":\"").Append(key).Append("\",\"method\":\"POST\",\"url\":");
-                line.Append(JsonSerializer.Serialize(endpoint.LinePath)).Append(",\"body\":");
+                line.Append("{\"custom_id\":\"").Append(key).Append(afterKey);
                 template.Append(line, values);
                 line.Append("}\n");
                 var text = line.ToString();

@@ -1,17 +1,14 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stance.Contract;
 using Stance.Journal;
-using Stance.Paragraphs;
-using Stance.Scoring.Llm;
 using Stance.Storage;
 
 namespace Stance.Scoring.Batch;
 
-/// <summary>The batch step of a run (<c>--batch</c>): writes a request line for each paragraph a synchronous run would
+/// <summary>The batch step of a run (<c>--batch</c>): has a request line written (<see cref="BatchRequestWriter"/>) for
+/// each paragraph a synchronous run would
 /// call (answers in the journal, and texts already asked, are skipped), in files split by count and bytes; uploads
 /// each file and creates its batch, journaling the file id and the batch id before the next step; polls until the
 /// batches end; and records every line's result in the journal's ledger. The rows are made afterwards by the normal
