@@ -10,17 +10,12 @@ namespace Stance.Tests.Scoring.Batch;
 
 /// <summary><c>--batch</c> under <c>Stance:Budget:MaxCost</c>: each request file is checked before it is submitted,
 /// at its estimate and the batch price, with what the run's batches cost or may cost on top.</summary>
-public sealed class BatchBudgetTests : JobTestBase
+public sealed class BatchBudgetTests : BatchJobTestBase
 {
     private const int FileLines = 5;
     private const int MaxTokens = 1200;
 
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        CopyFolder(RepoPaths.Data, Input);
-        Server.Batch.RetrievesToFinish = 1;
-    }
+    private protected override int RetrievesToFinish => 1;
 
     [Fact]
     public async Task ARequestFileThatWouldPassTheBudgetIsNotSubmittedNorAnyAfterItAndARerunSubmitsOnlyTheRest()
@@ -95,10 +90,7 @@ public sealed class BatchBudgetTests : JobTestBase
 
     private Task<RunResult> RunAsync(params string[] extra) => StanceRunner.RunAsync(
     [
-        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
-        "--endpoint", Server.Endpoint, "--model", "test-model", "--Stance:Llm:ApiKey=test-key",
-        "--Stance:Resilience:BaseDelay=00:00:00.005", "--Stance:Resilience:MaxDelay=00:00:00.050",
-        "--batch", $"--Stance:Batch:MaxRequestsPerFile={FileLines}", "--Stance:Batch:PollInterval=00:00:00.001",
+        .. BatchArgs(Output), "--Stance:Llm:ApiKey=test-key", $"--Stance:Batch:MaxRequestsPerFile={FileLines}",
         "--Stance:Pricing:InputPerMillion=1000000", "--Stance:Pricing:OutputPerMillion=1000000", .. extra,
     ]);
 

@@ -6,17 +6,8 @@ namespace Stance.Tests.Scoring.Batch;
 /// <summary>The job as a child process with <c>--batch</c>, killed (SIGKILL) right after an upload, right after a
 /// batch was created (both before the journal knew) and in the middle of a download, then run again: the rerun
 /// attaches to what the first run made, never creates a second batch, and every paragraph is a row once.</summary>
-public sealed class BatchCrashTests : JobTestBase
+public sealed class BatchCrashTests : BatchJobTestBase
 {
-    private const int SampleParagraphs = 17;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        CopyFolder(RepoPaths.Data, Input);
-        Server.Batch.RetrievesToFinish = 2;
-    }
-
     [Theory]
     [InlineData("batch-uploaded")]
     [InlineData("batch-created")]
@@ -76,11 +67,5 @@ public sealed class BatchCrashTests : JobTestBase
         return environment;
     }
 
-    private string[] Args() =>
-    [
-        "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
-        "--endpoint", Server.Endpoint, "--model", "test-model", "--batch",
-        "--Stance:Batch:PollInterval=00:00:00.010",
-        "--Stance:Resilience:BaseDelay=00:00:00.005", "--Stance:Resilience:MaxDelay=00:00:00.050",
-    ];
+    private string[] Args() => BatchArgs(Output, pollInterval: "00:00:00.010");
 }

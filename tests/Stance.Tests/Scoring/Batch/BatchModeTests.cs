@@ -9,17 +9,8 @@ namespace Stance.Tests.Scoring.Batch;
 /// <summary><c>--batch</c> end to end against the test server's Files and Batches API: the same requests as a
 /// synchronous run, every paragraph exactly once, nothing paid twice, whatever the batches and the control plane
 /// do.</summary>
-public sealed class BatchModeTests : JobTestBase
+public sealed class BatchModeTests : BatchJobTestBase
 {
-    private const int SampleParagraphs = 17;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        CopyFolder(RepoPaths.Data, Input);
-        Server.Batch.RetrievesToFinish = 2;
-    }
-
     [Fact]
     public async Task EveryParagraphIsAnsweredByTheBatchAndARerunPaysForNothing()
     {
@@ -497,8 +488,9 @@ public sealed class BatchModeTests : JobTestBase
     }
 
     private Task<RunResult> RunAsync(params string[] extra) =>
-        StanceRunner.RunAsync([.. Args(Output), "--batch", "--Stance:Batch:PollInterval=00:00:00.001", .. extra]);
+        StanceRunner.RunAsync([.. BatchArgs(Output), "--Stance:Llm:ApiKey=test-key", .. extra]);
 
+    // A synchronous run, to compare its requests with the batch lines.
     private string[] Args(string output) =>
     [
         "--input", Input, "--output", output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
