@@ -22,7 +22,8 @@ internal static partial class StorageLocation
             + $"are not built yet, so it is refused rather than written to a local folder named '{scheme}:'";
     }
 
-    private static string Redact(string url)
+    /// <summary>A URL without its query, fragment or user info (they may hold credentials).</summary>
+    internal static string Redact(string url)
     {
         var withoutQuery = url.Split('?', '#')[0];
         var at = withoutQuery.IndexOf('@', StringComparison.Ordinal);

@@ -1,0 +1,5 @@
+namespace Stance.Storage.Objects;
+
+/// <summary>An object store refused or failed an operation after the SDK's own retries: the message names the
+/// location and key (never a credential) and what to check.</summary>
+internal sealed class ObjectStoreException(string message, Exception? inner = null) : IOException(message, inner);
