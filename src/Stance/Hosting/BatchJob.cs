@@ -12,6 +12,7 @@ using Stance.Scoring;
 using Stance.Scoring.Batch;
 using Stance.Scoring.Llm;
 using Stance.Storage;
+using Stance.Storage.Objects;
 using Stance.Telemetry;
 
 namespace Stance.Hosting;
@@ -29,6 +30,7 @@ internal sealed partial class BatchJob(
     IParagraphScorer scorer,
     ModelChoice model,
     ParquetOutput output,
+    IObjectStores stores,
     RunProgress progress,
     ProgressReporter reporter,
     IOptions<BatchOptions> batchOptions,
@@ -44,21 +46,29 @@ internal sealed partial class BatchJob(
         var startedAt = time.GetUtcNow();
         // An input with no document (a feed that did not arrive, a mount not ready) must not replace anything.
         var reading = settings.Reading;
-        var (documents, paragraphs) = ParagraphSource.Count(settings.Input, reading);
+        var inputFolder = await RunInput.PrepareAsync(settings, stores, cancellationToken).ConfigureAwait(false);
+        var inputName = settings.InputStore?.ToString() ?? settings.Input;
+        var (documents, paragraphs) = ParagraphSource.Count(inputFolder, reading);
         if (documents == 0)
         {
-            throw new NoInputException(Path.GetFullPath(settings.Input));
+            throw new NoInputException(settings.InputStore?.ToString() ?? Path.GetFullPath(inputFolder));
         }
 
-        // One run at a time per output folder and per journal: a second run (an overlapping cron job, a manual run)
-        // stops here, before any call, instead of resuming a run that is not dead and paying for it again.
+        // One run at a time per output and per journal: a second run (an overlapping cron job, a manual run, a pod
+        // on another node) stops here, before any call, instead of resuming a run that is not dead and paying for it
+        // again.
         var journal = settings.JournalPath;
-        using var outputClaim = RunClaim.Acquire(Path.Combine(settings.Output, ".stance", "run.lock"),
-            $"the output folder {Path.GetFullPath(settings.Output)}");
         using var journalClaim = scorer.IsMetered
             ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}")
             : null;
-        output.Recover(settings.Output);
+        var target = await RunOutput.OpenAsync(settings, output, stores, time, _logger, cancellationToken)
+            .ConfigureAwait(false);
+        await using var releaseTarget = target.ConfigureAwait(false);
+        if (scorer.IsMetered)
+        {
+            await target.RestoreJournalAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         watchdog.RunStarted();
         budget.RunStarted();
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -67,6 +77,7 @@ internal sealed partial class BatchJob(
         var session = scope.ServiceProvider.GetRequiredService<JournalSession>();
         var store = scorer.IsMetered ? session.Open(journal) : null;
         using var ledger = batchOptions.Value.Enabled ? BatchLedger.Open(journal) : null;
+        var runId = "unstarted";
         try
         {
             var run = new RunStamp(
@@ -89,6 +100,7 @@ internal sealed partial class BatchJob(
                 LogResuming(_logger, open.RunId);
             }
 
+            runId = run.RunId;
             LogStarting(
                 _logger,
                 run.RunId,
@@ -96,7 +108,7 @@ internal sealed partial class BatchJob(
                 scorer.Model,
                 prompt.Name,
                 prompt.Sha256[..12],
-                settings.Input);
+                inputName);
             if (!model.Provider.IsLanguageModel)
             {
                 LogNoLlm(_logger);
@@ -105,6 +117,7 @@ internal sealed partial class BatchJob(
             if (store is not null)
             {
                 await store.StartRunAsync(run, startedAt).ConfigureAwait(false);
+                target.StartSyncing(run.RunId, settings.Storage.JournalSync, time);
             }
 
             LogRead(_logger, documents, paragraphs);
@@ -118,10 +131,10 @@ internal sealed partial class BatchJob(
                     store!,
                     ledger,
                     sync,
-                    () => ParagraphSource.Stream(settings.Input, new InputReport(), reading),
+                    () => ParagraphSource.Stream(inputFolder, new InputReport(), reading),
                     Path.Combine(Path.GetDirectoryName(Path.GetFullPath(journal))!, "batch", run.RunId),
                     settings.Cache,
-                    settings.Output);
+                    target.Dataset.StateFolder);
                 try
                 {
                     batch = await scope.ServiceProvider.GetRequiredService<BatchRunner>()
@@ -143,7 +156,7 @@ internal sealed partial class BatchJob(
             }
 
             progress.Start(documents, paragraphs);
-            var tables = output.Begin(settings.Output, run, settings.RowsPerPart, settings.ReplaceMode);
+            var tables = ParquetOutput.Begin(target.Dataset, run, settings.RowsPerPart, settings.ReplaceMode);
             var input = new InputReport { DocumentRead = tables.DocumentRead };
             var tally = scope.ServiceProvider.GetRequiredService<RunTally>();
             var report = scope.ServiceProvider.GetRequiredService<ReportCollector>();
@@ -155,7 +168,7 @@ internal sealed partial class BatchJob(
             {
                 await reporter.TrackAsync(scoring.RunAsync(
                         run,
-                        ParagraphSource.Stream(settings.Input, input, reading),
+                        ParagraphSource.Stream(inputFolder, input, reading),
                         settings.Concurrency,
                         results,
                         cancellationToken,
@@ -173,6 +186,10 @@ internal sealed partial class BatchJob(
                 LogSkipped(_logger, problem.SourcePath, problem.Reason);
             }
 
+            // Paid answers first reach the journal's copy next to the dataset, then the lock is checked (renewed): a
+            // run that lost it to another must not commit over that run's work.
+            await target.SaveJournalAsync(run.RunId).ConfigureAwait(false);
+            await target.EnsureHeldAsync(CancellationToken.None).ConfigureAwait(false);
             var commit = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             // A batch file kept back by the budget stops the run's paid calls without a call being refused.
             var exitCode = ExitCodes.For(
@@ -192,20 +209,23 @@ internal sealed partial class BatchJob(
                 settings.Pricing,
                 batch?.Parts,
                 budget);
-            var manifestPath = RunManifest.PathFor(settings.Output, run);
-            CrashPoint.Reached("before-manifest", settings.Output);
-            await DurableFile.WriteTextAsync(
+            var manifestPath = RunManifest.PathFor(run);
+            CrashPoint.Reached("before-manifest", target.Dataset.StateFolder);
+            await target.Dataset.WriteTextAsync(
                 RunReport.PathFor(manifestPath),
                 RunReport.Render(manifest, report),
                 CancellationToken.None).ConfigureAwait(false);
-            await manifest.WriteAsync(manifestPath, CancellationToken.None).ConfigureAwait(false);
+            // The manifest last: it lists exactly the committed parts.
+            await target.Dataset.WriteTextAsync(manifestPath, manifest.ToJson(), CancellationToken.None)
+                .ConfigureAwait(false);
             if (store is not null)
             {
                 await store.FinishRunAsync(run.RunId, time.GetUtcNow()).ConfigureAwait(false);
+                await target.FinishAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
             }
 
             var counts = manifest.Counts;
-            var outputFolder = Path.GetFullPath(settings.Output);
+            var outputFolder = target.Dataset.Location;
             var seconds = time.GetElapsedTime(started).TotalSeconds;
             var retries = manifest.RetriesByReason.Count == 0
                 ? "none"
@@ -234,8 +254,13 @@ internal sealed partial class BatchJob(
         }
         finally
         {
-            // Closed here, while the claims are still held, not when the scope ends after them.
+            // Closed here, while the claims are still held, not when the scope ends after them; what the journal
+            // gained is saved next to an object-store dataset even when the run stopped early.
             await session.DisposeAsync().ConfigureAwait(false);
+            if (store is not null)
+            {
+                await target.SaveJournalAsync(runId).ConfigureAwait(false);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring.Batch;
 using Stance.Storage;
+using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
 
@@ -53,7 +54,7 @@ internal sealed partial class BatchWorker(
             LogClaimHeld(logger, ex.Message);
             outcome.ExitCode = ExitCodes.OutputLocked;
         }
-        catch (OutputWriteException ex)
+        catch (Exception ex) when (ex is OutputWriteException or ObjectStoreException)
         {
             LogOutputFailed(logger, ex.Message);
             outcome.ExitCode = ExitCodes.OutputFailed;

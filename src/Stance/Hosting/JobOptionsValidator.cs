@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Stance.Documents;
 using Stance.Scoring;
+using Stance.Storage;
+using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
 
@@ -18,7 +20,11 @@ internal sealed class JobOptionsValidator(IOptions<InputOptions> input, IOptions
             errors.AddError($"Stance:Eval: the gold file '{Path.GetFullPath(gold)}' does not exist");
         }
 
-        if (options.Eval is null && !Directory.Exists(input.Value.Input))
+        // An unsupported URL is reported by the input's own validator; a store location is checked when the run
+        // lists it.
+        var local = StorageLocation.LocationProblem("Stance:Input", input.Value.Input) is null
+            && ObjectLocation.Parse(input.Value.Input) is null;
+        if (options.Eval is null && local && !Directory.Exists(input.Value.Input))
         {
             errors.AddError($"Stance:Input: the folder '{Path.GetFullPath(input.Value.Input)}' does not exist");
         }

@@ -3,6 +3,7 @@ using Stance.Documents;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Scoring;
+using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
 
@@ -13,13 +14,30 @@ internal sealed class RunSettings(
     IOptions<JournalOptions> journal,
     IOptions<ScoringOptions> scoring,
     IOptions<PricingOptions> pricing,
-    IOptions<BudgetOptions> budget)
+    IOptions<BudgetOptions> budget,
+    IOptions<StorageOptions> storage)
 {
     /// <summary>The input folder.</summary>
     public string Input => input.Value.Input;
 
-    /// <summary>The output folder.</summary>
+    /// <summary>The output: a local folder or an object store location.</summary>
     public string Output => output.Value.Folder;
+
+    /// <summary>The output's object store location, or null for a local folder.</summary>
+    public ObjectLocation? OutputStore => ObjectLocation.Parse(Output);
+
+    /// <summary>The input's object store location, or null for a local folder.</summary>
+    public ObjectLocation? InputStore => ObjectLocation.Parse(Input);
+
+    /// <summary>The local folder for the run's state: <c>&lt;output&gt;/.stance</c> for a local output; for an
+    /// object store, <c>Stance:Storage:StateFolder</c> or a folder under the system's temporary folder named after
+    /// the location.</summary>
+    public string StateFolder => OutputStore is { } store
+        ? storage.Value.StateFolder ?? Path.Combine(Path.GetTempPath(), "stance-state", Slug(store.ToString()))
+        : Path.Combine(Output, ".stance");
+
+    /// <summary>The object store settings.</summary>
+    public StorageOptions Storage => storage.Value;
 
     /// <summary>Rows per Parquet part file.</summary>
     public int RowsPerPart => output.Value.RowsPerPart;
@@ -28,7 +46,7 @@ internal sealed class RunSettings(
     public ReplaceMode ReplaceMode => output.Value.Mode;
 
     /// <summary>The journal file in force.</summary>
-    public string JournalPath => journal.Value.PathFor(Output);
+    public string JournalPath => journal.Value.File ?? Path.Combine(StateFolder, "journal.db");
 
     /// <summary>Whether answers journaled by earlier runs are reused.</summary>
     public bool Cache => journal.Value.Cache;
@@ -43,5 +61,9 @@ internal sealed class RunSettings(
     public double? MaxCost => budget.Value.MaxCost;
 
     /// <summary>How the input is read: the output folder and the journal are never input.</summary>
-    public ReadOptions Reading => new(Output, journal.Value.File, input.Value.MaxDocumentBytes);
+    public ReadOptions Reading => new(OutputStore is null ? Output : StateFolder, journal.Value.File,
+        input.Value.MaxDocumentBytes);
+
+    private static string Slug(string location) =>
+        string.Concat(location.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_'));
 }

@@ -11,6 +11,7 @@ using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring;
 using Stance.Telemetry;
+using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
 
@@ -30,6 +31,7 @@ internal static partial class StanceApp
             new HostApplicationBuilderSettings { Args = args, Configuration = initial });
         builder.Configuration.AddStanceConfiguration(args);
         builder.Services
+            .AddStanceStorage()
             .AddStanceInput()
             .AddStancePrompt()
             .AddStanceJournal()

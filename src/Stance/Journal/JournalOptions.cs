@@ -9,15 +9,12 @@ internal sealed class JournalOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Stance";
 
-    /// <summary>The journal file (SQLite), <c>Stance:Journal</c>; null:
-    /// <c>&lt;output&gt;/.stance/journal.db</c>.</summary>
+    /// <summary>The journal file (SQLite, on a local disk), <c>Stance:Journal</c>; null:
+    /// <c>journal.db</c> in the run's state folder (<c>&lt;output&gt;/.stance</c> for a local output).</summary>
     [ConfigurationKeyName("Journal")]
     public string? File { get; set; }
 
     /// <summary>Reuse answers journaled by earlier runs (false: <c>--no-cache</c>; a resumed run still reuses its
     /// own).</summary>
     public bool Cache { get; set; } = true;
-
-    /// <summary>The journal file in force for the given output folder.</summary>
-    public string PathFor(string outputFolder) => File ?? Path.Combine(outputFolder, ".stance", "journal.db");
 }

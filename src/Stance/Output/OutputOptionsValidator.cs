@@ -14,7 +14,7 @@ internal sealed class OutputOptionsValidator : IValidateOptions<OutputOptions>
         {
             builder.AddError("Stance:Output: must name a folder");
         }
-        else if (StorageLocation.UrlProblem("Stance:Output", options.Folder) is { } problem)
+        else if (StorageLocation.LocationProblem("Stance:Output", options.Folder) is { } problem)
         {
             builder.AddError(problem);
         }

@@ -54,6 +54,12 @@ internal sealed record RunManifest(
     public static string PathFor(string outputFolder, RunStamp run) =>
         Path.Combine(outputFolder, "runs", $"run_date={run.RunDate:yyyy-MM-dd}", $"{run.RunId}.json");
 
+    /// <summary>The manifest's path relative to the dataset's root.</summary>
+    public static string PathFor(RunStamp run) => $"runs/run_date={run.RunDate:yyyy-MM-dd}/{run.RunId}.json";
+
+    /// <summary>The manifest as the JSON written to its file.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
     /// <summary>Writes the manifest durably (temporary name, fsync, rename).</summary>
     public Task WriteAsync(string path, CancellationToken cancellationToken) =>
         DurableFile.WriteTextAsync(path, JsonSerializer.Serialize(this, s_json), cancellationToken);

@@ -5,15 +5,14 @@ namespace Stance.Output;
 /// <summary>A run's two tables being written: rows are buffered up to the part size, then written as a hidden
 /// part.</summary>
 internal sealed class RunTables(
-    ParquetOutput output,
-    string outputFolder,
+    IDataset dataset,
     RunStamp run,
     int rowsPerPart,
     ReplaceMode replace)
 {
     private readonly List<ParagraphRow> _paragraphs = [];
     private readonly List<TargetRow> _targets = [];
-    private readonly List<CommitRename> _parts = [];
+    private readonly List<StagedPart> _parts = [];
     // Every document the run read (also one that now has no paragraph), from the reader's thread and the writer's.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _documents =
         new(StringComparer.Ordinal);
@@ -49,9 +48,9 @@ internal sealed class RunTables(
         var kept = new List<string>();
         foreach (var table in ParquetOutput.Tables)
         {
-            foreach (var part in ParquetOutput.CommittedParts(outputFolder, table, run).ToList())
+            foreach (var part in await dataset.CommittedPartsAsync(table, run, cancellationToken).ConfigureAwait(false))
             {
-                var path = Path.Combine(outputFolder, part);
+                var path = await dataset.LocalCopyAsync(part, cancellationToken).ConfigureAwait(false);
                 var documents = replace == ReplaceMode.Date
                     ? null
                     : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
@@ -85,8 +84,7 @@ internal sealed class RunTables(
             await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var files = await output.CommitAsync(outputFolder, run, _parts, deletes, cancellationToken)
-            .ConfigureAwait(false);
+        var files = await dataset.CommitAsync(run, _parts, deletes, cancellationToken).ConfigureAwait(false);
         return new CommitResult(
             files,
             kept,
@@ -140,17 +138,24 @@ internal sealed class RunTables(
 
     private async Task FlushParagraphsAsync(CancellationToken cancellationToken)
     {
-        _parts.Add(await ParquetOutput
-            .WritePartAsync(outputFolder, "paragraphs", run, _paragraphPart++, _paragraphs, cancellationToken)
+        _parts.Add(await StageAsync("paragraphs", _paragraphPart++, _paragraphs, cancellationToken)
             .ConfigureAwait(false));
         _paragraphs.Clear();
     }
 
     private async Task FlushTargetsAsync(CancellationToken cancellationToken)
     {
-        _parts.Add(await ParquetOutput
-            .WritePartAsync(outputFolder, "targets", run, _targetPart++, _targets, cancellationToken)
-            .ConfigureAwait(false));
+        _parts.Add(await StageAsync("targets", _targetPart++, _targets, cancellationToken).ConfigureAwait(false));
         _targets.Clear();
     }
+
+    private Task<StagedPart> StageAsync<T>(
+        string table,
+        int part,
+        IReadOnlyList<T> rows,
+        CancellationToken cancellationToken) =>
+        dataset.StageAsync(
+            ParquetOutput.PartPath(table, run, part),
+            (stream, ct) => ParquetOutput.SerializeAsync(rows, run, stream, ct),
+            cancellationToken);
 }

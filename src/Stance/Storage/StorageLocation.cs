@@ -1,14 +1,31 @@
 using System.Text.RegularExpressions;
+using Stance.Storage.Objects;
 
 namespace Stance.Storage;
 
-/// <summary>What a location setting may be. This version reads and writes local folders only; a value that looks like
-/// a URL (<c>s3://…</c>, <c>az://…</c>, <c>https://ACCOUNT.blob.core.windows.net/…</c>, a typo such as
-/// <c>gs://</c>) is refused at start instead of becoming a local folder named after its scheme.</summary>
+/// <summary>What a location setting may be: a local path, or (for the output and the input) an object store
+/// location (<see cref="ObjectLocation.Supported"/>). Any other URL (<c>gs://</c>, a typo such as <c>s4://</c>) is
+/// refused at start instead of becoming a local folder named after its scheme.</summary>
 internal static partial class StorageLocation
 {
-    /// <summary>The problem with <paramref name="value"/> as the location <paramref name="key"/>, or null when it is
-    /// a local path. The message never repeats a URL's user info or query (they may hold credentials).</summary>
+    /// <summary>The problem with <paramref name="value"/> as the output or input <paramref name="key"/>, or null when
+    /// it is a local path or a supported object store location. The message never repeats a URL's user info or query
+    /// (they may hold credentials).</summary>
+    public static string? LocationProblem(string key, string? value)
+    {
+        try
+        {
+            ObjectLocation.Parse(value);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return $"{key}: {ex.Message} (a URL never becomes a local folder named after its scheme)";
+        }
+    }
+
+    /// <summary>The problem with <paramref name="value"/> as a location that must be a local file (the journal), or
+    /// null when it is not a URL.</summary>
     public static string? UrlProblem(string key, string? value)
     {
         if (value is null || UrlLike().Match(value) is not { Success: true } match)
@@ -17,9 +34,9 @@ internal static partial class StorageLocation
         }
 
         var scheme = match.Groups[1].Value;
-        return $"{key}: '{Redact(value)}' is a URL ({scheme}://), not a local folder. This version reads and writes "
-            + "local folders only; s3:// and Azure Blob (az://, https://ACCOUNT.blob.core.windows.net/…) locations "
-            + $"are not built yet, so it is refused rather than written to a local folder named '{scheme}:'";
+        return $"{key}: '{Redact(value)}' is a URL ({scheme}://), not a local path: the journal is a SQLite database "
+            + "and needs a local disk (not an object store, NFS or a network share). With an object-store output the "
+            + "journal stays local and its answers are saved next to the dataset (docs/object-storage.md)";
     }
 
     /// <summary>A URL without its query, fragment or user info (they may hold credentials).</summary>
@@ -28,7 +45,9 @@ internal static partial class StorageLocation
         var withoutQuery = url.Split('?', '#')[0];
         var at = withoutQuery.IndexOf('@', StringComparison.Ordinal);
         var start = withoutQuery.IndexOf("://", StringComparison.Ordinal) + 3;
-        return at > start ? withoutQuery[..start] + "…@" + withoutQuery[(at + 1)..] : withoutQuery;
+        return at > start && !withoutQuery.StartsWith("abfss://", StringComparison.OrdinalIgnoreCase)
+            ? withoutQuery[..start] + "…@" + withoutQuery[(at + 1)..]
+            : withoutQuery;
     }
 
     [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.\-]*)://")]

@@ -1,11 +1,12 @@
 using Stance.Hosting;
 using Stance.Storage;
+using Stance.Storage.Objects;
 using Stance.Tests.Support;
 
 namespace Stance.Tests.Storage;
 
-/// <summary>A location that looks like a URL is refused at start, naming what is supported, instead of becoming a
-/// local folder named after its scheme (issue #15: object stores are not built yet).</summary>
+/// <summary>A location is a local path or one of the object store forms; any other URL is refused at start, naming
+/// what is supported, instead of becoming a local folder named after its scheme. The journal is always local.</summary>
 public sealed class StorageLocationTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -17,40 +18,73 @@ public sealed class StorageLocationTests : IDisposable
     [InlineData("/var/data/stance")]
     [InlineData("C:\\data\\stance")]
     [InlineData("./az/stance")]
-    public void ALocalPathIsNoProblem(string path) => Assert.Null(StorageLocation.UrlProblem("Stance:Output", path));
+    public void ALocalPathIsNoProblemAndNoStore(string path)
+    {
+        Assert.Null(StorageLocation.LocationProblem("Stance:Output", path));
+        Assert.Null(ObjectLocation.Parse(path));
+    }
 
     [Theory]
-    [InlineData("az://analytics/stance", "az")]
-    [InlineData("s3://analytics/stance", "s3")]
-    [InlineData("gs://analytics/stance", "gs")]
-    [InlineData("https://acct.blob.core.windows.net/analytics/stance", "https")]
-    public void AUrlIsRefusedNamingItsScheme(string url, string scheme)
+    [InlineData("s3://analytics/stance", "S3", "analytics", "stance", null)]
+    [InlineData("s3://analytics", "S3", "analytics", "", null)]
+    [InlineData("az://analytics/stance/nightly/", "AzureBlob", "analytics", "stance/nightly", null)]
+    [InlineData("https://acct.blob.core.windows.net/analytics/stance", "AzureBlob", "analytics",
+        "stance", "https://acct.blob.core.windows.net/")]
+    [InlineData("abfss://analytics@acct.dfs.core.windows.net/stance", "AzureBlob", "analytics",
+        "stance", "https://acct.blob.core.windows.net/")]
+    public void AStoreLocationIsParsedIntoItsStoreContainerAndPrefix(
+        string value, string kind, string container, string prefix, string? account)
     {
-        var problem = StorageLocation.UrlProblem("Stance:Output", url);
+        var location = ObjectLocation.Parse(value);
+
+        Assert.NotNull(location);
+        Assert.Equal((kind, container, prefix), (location.Kind.ToString(), location.Container, location.Prefix));
+        Assert.Equal(account, location.AccountUrl?.AbsoluteUri);
+        Assert.Null(StorageLocation.LocationProblem("Stance:Output", value));
+    }
+
+    [Theory]
+    [InlineData("gs://analytics/stance")]
+    [InlineData("s4://analytics/stance")]
+    [InlineData("https://example.com/analytics/stance")]
+    [InlineData("az:///stance")]
+    public void AnyOtherUrlIsRefusedNamingTheSupportedForms(string url)
+    {
+        var problem = StorageLocation.LocationProblem("Stance:Output", url);
 
         Assert.NotNull(problem);
-        Assert.StartsWith($"Stance:Output: '{url}' is a URL ({scheme}://)", problem, StringComparison.Ordinal);
-        Assert.Contains("not built yet", problem, StringComparison.Ordinal);
+        Assert.StartsWith($"Stance:Output: '{url}' is not a location this version can use", problem,
+            StringComparison.Ordinal);
+        Assert.Contains(ObjectLocation.Supported, problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TheMessageNeverRepeatsCredentialsOrASignature()
     {
-        var problem = StorageLocation.UrlProblem(
-            "Stance:Output", "https://user:hunter2@acct.blob.core.windows.net/c/p?sv=2024&sig=SECRETSIG");
+        var problem = StorageLocation.LocationProblem(
+            "Stance:Output", "https://user:hunter2@example.com/c/p?sv=2024&sig=SECRETSIG");
 
         Assert.NotNull(problem);
         Assert.DoesNotContain("hunter2", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETSIG", problem, StringComparison.Ordinal);
-        Assert.Contains("acct.blob.core.windows.net/c/p", problem, StringComparison.Ordinal);
+        Assert.Contains("example.com/c/p", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AJournalThatIsAUrlIsRefusedSayingItMustBeLocal()
+    {
+        var problem = StorageLocation.UrlProblem("Stance:Journal", "s3://analytics/journal.db");
+
+        Assert.NotNull(problem);
+        Assert.Contains("needs a local disk", problem, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("--output", "az://analytics/stance", "Stance:Output")]
-    [InlineData("--input", "s3://analytics/in", "Stance:Input")]
-    [InlineData("--Stance:Journal", "s3://analytics/journal.db", "Stance:Journal")]
+    [InlineData("--output", "gs://analytics/stance", "Stance:Output: 'gs://analytics/stance' is not a location")]
+    [InlineData("--input", "s4://analytics/in", "Stance:Input: 's4://analytics/in' is not a location")]
+    [InlineData("--Stance:Journal", "s3://analytics/j.db", "Stance:Journal: 's3://analytics/j.db' is a URL")]
     public async Task TheJobStopsWithAConfigurationErrorAndCreatesNoFolderNamedAfterTheScheme(
-        string option, string url, string key)
+        string option, string url, string message)
     {
         var cwd = Environment.CurrentDirectory;
         var run = await StanceRunner.RunAsync(
@@ -59,7 +93,7 @@ public sealed class StorageLocationTests : IDisposable
                 : ["--input", RepoPaths.Data, "--output", Path.Combine(_folder.Path, "out"), option, url]);
 
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
-        Assert.Contains($"{key}: '{url}' is a URL", run.LogText, StringComparison.Ordinal);
+        Assert.Contains(message, run.LogText, StringComparison.Ordinal);
         var scheme = url[..url.IndexOf(':', StringComparison.Ordinal)];
         Assert.False(Directory.Exists(Path.Combine(cwd, scheme + ":")));
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "out")));

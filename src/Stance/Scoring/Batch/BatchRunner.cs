@@ -204,7 +204,7 @@ internal sealed partial class BatchRunner(
             {
                 fileId = await client.FindFileAsync(name, cancellationToken).ConfigureAwait(false)
                     ?? await client.UploadAsync(part.LocalPath, name, cancellationToken).ConfigureAwait(false);
-                CrashPoint.Reached("batch-uploaded", work.OutputFolder);
+                CrashPoint.Reached("batch-uploaded", work.StateFolder);
                 work.Ledger.Uploaded(run, part.Part, fileId);
                 LogUploaded(logger, part.Part, part.Lines, part.Bytes, fileId);
             }
@@ -217,7 +217,7 @@ internal sealed partial class BatchRunner(
             var tags = Tags(run, part);
             var batch = await client.FindBatchAsync(tags, cancellationToken).ConfigureAwait(false)
                 ?? await client.CreateAsync(fileId, tags, cancellationToken).ConfigureAwait(false);
-            CrashPoint.Reached("batch-created", work.OutputFolder);
+            CrashPoint.Reached("batch-created", work.StateFolder);
             work.Ledger.Created(run, part.Part, batch.Id, batch.Status);
             enqueued += part.Tokens;
             var expected = batch.ExpiresAt?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown";
@@ -292,7 +292,7 @@ internal sealed partial class BatchRunner(
                 fileId,
                 line =>
                 {
-                    CrashPoint.Reached("batch-downloading", work.OutputFolder);
+                    CrashPoint.Reached("batch-downloading", work.StateFolder);
                     results.Add(BatchOutputLine.Parse(line, part.Round, part.BatchId!));
                     if (results.Count >= ResultsPerCommit)
                     {

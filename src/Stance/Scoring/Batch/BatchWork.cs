@@ -8,7 +8,7 @@ namespace Stance.Scoring.Batch;
 /// <param name="Input">Streams the run's paragraphs (read once per round).</param>
 /// <param name="Folder">Where request files are written before upload (beside the journal: a local disk).</param>
 /// <param name="ReuseEarlierRuns">Answers journaled by earlier runs count as answered (<c>Stance:Cache</c>).</param>
-/// <param name="OutputFolder">The run's output folder (where a crash test's hold is marked).</param>
+/// <param name="StateFolder">The run's local state folder (where a crash test's hold is marked).</param>
 internal sealed record BatchWork(
     RunStamp Run,
     ResultStore Store,
@@ -17,4 +17,4 @@ internal sealed record BatchWork(
     Func<IEnumerable<Paragraph>> Input,
     string Folder,
     bool ReuseEarlierRuns,
-    string OutputFolder);
+    string StateFolder);

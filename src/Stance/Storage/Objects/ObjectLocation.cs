@@ -2,7 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace Stance.Storage.Objects;
 
-/// <summary>A dataset root on an object store, parsed from a location setting (<c>--output</c>, <c>--input</c>).</summary>
+/// <summary>A dataset root on an object store, parsed from a location setting (<c>--output</c>,
+/// <c>--input</c>).</summary>
 /// <param name="Kind">The store.</param>
 /// <param name="Container">The S3 bucket or the Azure container.</param>
 /// <param name="Prefix">The key prefix under it, without leading or trailing <c>/</c>; empty for the whole
@@ -56,7 +57,9 @@ internal sealed partial record ObjectLocation(ObjectStoreKind Kind, string Conta
     public override string ToString()
     {
         var scheme = Kind == ObjectStoreKind.S3 ? "s3" : "az";
-        var root = AccountUrl is null ? $"{scheme}://{Container}" : $"{AccountUrl.AbsoluteUri.TrimEnd('/')}/{Container}";
+        var root = AccountUrl is null
+            ? $"{scheme}://{Container}"
+            : $"{AccountUrl.AbsoluteUri.TrimEnd('/')}/{Container}";
         return Prefix.Length == 0 ? root : $"{root}/{Prefix}";
     }
 

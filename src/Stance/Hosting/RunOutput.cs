@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Logging;
+using Stance.Journal;
+using Stance.Output;
+using Stance.Storage;
+using Stance.Storage.Objects;
+
+namespace Stance.Hosting;
+
+/// <summary>The dataset a run writes and what the run holds while it does: a local folder under its file lock, or an
+/// object store under its lock object, with the journal's copy kept beside it (<see cref="JournalReplica"/>).</summary>
+internal sealed partial class RunOutput : IAsyncDisposable
+{
+    private readonly RunClaim? _claim;
+    private readonly ObjectLock? _lock;
+    private readonly ILogger _logger;
+    private CancellationTokenSource? _stopSyncing;
+    private Task? _syncing;
+
+    private RunOutput(IDataset dataset, RunClaim? claim, ObjectLock? @lock, JournalReplica? replica, ILogger logger)
+    {
+        Dataset = dataset;
+        _claim = claim;
+        _lock = @lock;
+        Replica = replica;
+        _logger = logger;
+    }
+
+    /// <summary>Where the tables, the manifest and the report go.</summary>
+    public IDataset Dataset { get; }
+
+    /// <summary>The journal's copy next to an object-store dataset; null for a local folder.</summary>
+    public JournalReplica? Replica { get; }
+
+    /// <summary>Claims the output (one run at a time) and recovers what a crashed run left.</summary>
+    public static async Task<RunOutput> OpenAsync(
+        RunSettings settings,
+        ParquetOutput output,
+        IObjectStores stores,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        if (settings.OutputStore is not { } location)
+        {
+            var claim = RunClaim.Acquire(Path.Combine(settings.StateFolder, "run.lock"),
+                $"the output folder {Path.GetFullPath(settings.Output)}");
+            var local = output.Local(settings.Output);
+            try
+            {
+                await local.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                claim.Dispose();
+                throw;
+            }
+
+            return new RunOutput(local, claim, null, null, logger);
+        }
+
+        var store = stores.Open(location);
+        var @lock = await ObjectLock.AcquireAsync(
+            store,
+            time,
+            settings.Storage.LockTtl,
+            holder => LogTookOver(logger, store.Location, holder),
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var dataset = new ObjectDataset(store, settings.StateFolder, logger);
+            await dataset.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            return new RunOutput(dataset, null, @lock, new JournalReplica(store, settings.JournalPath, logger), logger);
+        }
+        catch
+        {
+            await @lock.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Imports the answers saved next to the dataset that the local journal lacks (a new machine).</summary>
+    public async Task RestoreJournalAsync(CancellationToken cancellationToken)
+    {
+        if (Replica is not null)
+        {
+            await Replica.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Saves the run's new answers next to the dataset every <paramref name="every"/> until
+    /// <see cref="DisposeAsync"/> (zero: only at the end).</summary>
+    public void StartSyncing(string runId, TimeSpan every, TimeProvider time)
+    {
+        if (Replica is null || every <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        _stopSyncing = new CancellationTokenSource();
+        var stop = _stopSyncing.Token;
+        _syncing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(every, time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await Replica.SaveAsync(runId, always: false, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    LogSyncFailed(_logger, ex.Message);
+                }
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Throws when the object-store lock was lost: the run must not commit.</summary>
+    public Task EnsureHeldAsync(CancellationToken cancellationToken) =>
+        _lock?.EnsureHeldAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Saves the journal's last answers and compacts the saved files (after the run's manifest).</summary>
+    public async Task FinishAsync(string runId, CancellationToken cancellationToken)
+    {
+        await StopSyncingAsync().ConfigureAwait(false);
+        if (Replica is not null)
+        {
+            await Replica.SaveAsync(runId, always: false, cancellationToken).ConfigureAwait(false);
+            await Replica.CompactAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Saves what the journal holds that is not saved yet (a run that stops early keeps its paid answers
+    /// for the next machine too), then releases the output.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopSyncingAsync().ConfigureAwait(false);
+        _claim?.Dispose();
+        if (_lock is not null)
+        {
+            await _lock.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Replica?.Dispose();
+    }
+
+    /// <summary>Saves the journal's unsaved answers; a failure is logged, not thrown (the run's outcome
+    /// stands).</summary>
+    public async Task SaveJournalAsync(string runId)
+    {
+        await StopSyncingAsync().ConfigureAwait(false);
+        if (Replica is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Replica.SaveAsync(runId, always: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogSyncFailed(_logger, ex.Message);
+        }
+    }
+
+    private async Task StopSyncingAsync()
+    {
+        if (_stopSyncing is null)
+        {
+            return;
+        }
+
+        await _stopSyncing.CancelAsync().ConfigureAwait(false);
+        await _syncing!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopSyncing.Dispose();
+        _stopSyncing = null;
+    }
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning,
+        Message = "Took over the lock of {Location}: its holder ({Holder}) stopped renewing it")]
+    private static partial void LogTookOver(ILogger logger, string location, string holder);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Warning,
+        Message = "Could not save the journal's new answers next to the dataset (retried at the next save): {Reason}")]
+    private static partial void LogSyncFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,279 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Stance.Storage.Objects;
+
+namespace Stance.Journal;
+
+/// <summary>Keeps the journal's answers next to a dataset on an object store, so that a machine with an empty disk
+/// (a new pod) neither pays again for an answer an earlier run journaled nor loses a crashed run's paid
+/// answers.</summary>
+/// <remarks>
+/// The journal itself stays a local SQLite file (an object store cannot host a database). What it adds is saved as
+/// <em>segments</em> under <c>.stance/journal/</c>: small SQLite files holding the answers journaled since the last
+/// segment (by rowid) and the runs table, written every <c>Stance:Storage:JournalSync</c> during a run and at its
+/// end. A run first imports every segment and snapshot its local journal has not imported (<c>INSERT OR IGNORE</c>:
+/// idempotent, the local answer wins). When segments pile up, a run that holds the dataset's lock replaces them by
+/// one compacted snapshot (<c>VACUUM INTO</c>). Why not rebuild the cache from the committed Parquet rows: a crashed
+/// run's answers are not in any committed row, and the rows do not keep the raw answer the cache replays.
+/// </remarks>
+internal sealed partial class JournalReplica(IObjectStore store, string journalPath, ILogger logger) : IDisposable
+{
+    /// <summary>Where segments and snapshots are kept, under the dataset's root.</summary>
+    public const string Folder = ".stance/journal/";
+
+    /// <summary>More segments than this are compacted into one snapshot at the end of a run.</summary>
+    public const int CompactAfter = 24;
+
+    private readonly SemaphoreSlim _saving = new(1, 1);
+
+    /// <summary>Imports every segment and snapshot the local journal has not imported yet; returns the number of
+    /// answers added.</summary>
+    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        var imported = Strings(connection, "SELECT key FROM replica_imported").ToHashSet(StringComparer.Ordinal);
+        var saved = (await store.ListAsync(Folder, cancellationToken).ConfigureAwait(false))
+            .Select(o => o.Key)
+            .Where(key => !imported.Contains(key))
+            .OrderBy(key => key.Contains("/snapshot-", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(key => key, StringComparer.Ordinal)
+            .ToList();
+        var added = 0;
+        foreach (var key in saved)
+        {
+            var file = Temporary();
+            try
+            {
+                var stream = File.Create(file);
+                await using (stream.ConfigureAwait(false))
+                {
+                    if (!await store.DownloadAsync(key, stream, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue; // compacted away meanwhile: its answers are in the snapshot listed with it
+                    }
+                }
+
+                added += Import(connection, file, key);
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+                File.Delete(file);
+            }
+        }
+
+        if (saved.Count > 0)
+        {
+            LogRestored(logger, added, saved.Count, store.Location);
+        }
+
+        return added;
+    }
+
+    /// <summary>Saves the answers journaled since the last save (and the runs table) as a new segment; nothing when
+    /// there is no new answer and <paramref name="always"/> is false.</summary>
+    public async Task SaveAsync(string runId, bool always, CancellationToken cancellationToken)
+    {
+        await _saving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = Open();
+            var last = LastSaved(connection);
+            var newest = Convert.ToInt64(
+                Scalar(connection, "SELECT coalesce(max(rowid), 0) FROM answers"),
+                CultureInfo.InvariantCulture);
+            if (newest <= last && !always)
+            {
+                return;
+            }
+
+            var key = $"{Folder}segment-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}-{runId}.db";
+            var file = Temporary();
+            try
+            {
+                Execute(connection, $"""
+                    ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS segment;
+                    CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE rowid > {last}
+                        AND rowid <= {newest};
+                    CREATE TABLE segment.runs AS SELECT * FROM main.runs;
+                    DETACH DATABASE segment;
+                    """);
+                await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+
+            Execute(connection, $"""
+                INSERT OR REPLACE INTO replica_saved VALUES ('{Escape(store.Location)}', {newest});
+                INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');
+                """);
+            LogSaved(logger, newest - last, key);
+        }
+        finally
+        {
+            _saving.Release();
+        }
+    }
+
+    /// <summary>With more than <see cref="CompactAfter"/> segments, replaces every segment and snapshot by one
+    /// snapshot of the local journal (which has imported them all). Only under the dataset's lock.</summary>
+    public async Task CompactAsync(string runId, CancellationToken cancellationToken)
+    {
+        var saved = (await store.ListAsync(Folder, cancellationToken).ConfigureAwait(false))
+            .Select(o => o.Key)
+            .ToList();
+        if (saved.Count(key => key.Contains("/segment-", StringComparison.Ordinal)) <= CompactAfter)
+        {
+            return;
+        }
+
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        var key = $"{Folder}snapshot-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}-{runId}.db";
+        var file = Temporary();
+        try
+        {
+            using (var connection = Open())
+            {
+                Execute(connection, $"VACUUM INTO '{file.Replace("'", "''", StringComparison.Ordinal)}';");
+            }
+
+            await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+
+        using (var connection = Open())
+        {
+            Execute(connection, $"INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');");
+        }
+
+        foreach (var old in saved)
+        {
+            await store.DeleteAsync(old, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogCompacted(logger, saved.Count, key);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _saving.Dispose();
+
+    private async Task UploadAsync(string key, string file, CancellationToken cancellationToken)
+    {
+        SqliteConnection.ClearAllPools();
+        var stream = File.OpenRead(file);
+        await using (stream.ConfigureAwait(false))
+        {
+            await store.PutAsync(key, stream, WriteCondition.None, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static int Import(SqliteConnection connection, string file, string key)
+    {
+        Execute(connection, $"ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS saved;");
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            var columns = string.Join(", ", Shared(connection, "answers"));
+            var added = Execute(
+                connection,
+                $"INSERT OR IGNORE INTO main.answers ({columns}) SELECT {columns} FROM saved.answers;",
+                transaction);
+            var runColumns = string.Join(", ", Shared(connection, "runs"));
+            Execute(connection, $"""
+                INSERT INTO main.runs ({runColumns}) SELECT {runColumns} FROM saved.runs WHERE true
+                ON CONFLICT(run_id) DO UPDATE SET finished_at = coalesce(runs.finished_at, excluded.finished_at);
+                INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');
+                """, transaction);
+            transaction.Commit();
+            return added;
+        }
+        finally
+        {
+            Execute(connection, "DETACH DATABASE saved;");
+        }
+    }
+
+    // The columns both the local journal and the saved file have (a file from an older version lacks the newer ones).
+    private static IEnumerable<string> Shared(SqliteConnection connection, string table)
+    {
+        var saved = Strings(connection, $"SELECT name FROM pragma_table_info('{table}', 'saved')")
+            .ToHashSet(StringComparer.Ordinal);
+        return Strings(connection, $"SELECT name FROM pragma_table_info('{table}', 'main')").Where(saved.Contains);
+    }
+
+    private SqliteConnection Open()
+    {
+        // The schema is the result store's; opening it creates or upgrades it.
+        ResultStore.Open(journalPath).DisposeAsync().AsTask().GetAwaiter().GetResult();
+        var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = journalPath, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, """
+            PRAGMA busy_timeout = 60000;
+            CREATE TABLE IF NOT EXISTS replica_imported (key TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS replica_saved (location TEXT PRIMARY KEY, last_rowid INTEGER NOT NULL);
+            """);
+        return connection;
+    }
+
+    private long LastSaved(SqliteConnection connection) => Convert.ToInt64(
+        Scalar(connection,
+            $"SELECT coalesce(max(last_rowid), 0) FROM replica_saved WHERE location = '{Escape(store.Location)}'"),
+        CultureInfo.InvariantCulture);
+
+    private string Temporary()
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(journalPath))!, "replica");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, $"{Guid.NewGuid():N}.db");
+    }
+
+    private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static List<string> Strings(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    [LoggerMessage(EventId = 140, Level = LogLevel.Information,
+        Message = "Journal restored from {Location}: {Answers} answers added from {Files} saved files")]
+    private static partial void LogRestored(ILogger logger, int answers, int files, string location);
+
+    [LoggerMessage(EventId = 141, Level = LogLevel.Debug, Message = "Journal: {Answers} answers saved as {Key}")]
+    private static partial void LogSaved(ILogger logger, long answers, string key);
+
+    [LoggerMessage(EventId = 142, Level = LogLevel.Information,
+        Message = "Journal: {Files} saved files compacted into {Key}")]
+    private static partial void LogCompacted(ILogger logger, int files, string key);
+}

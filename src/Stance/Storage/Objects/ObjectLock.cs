@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Stance.Storage.Objects;
+
+/// <summary>One run at a time per dataset on an object store, which has no file lock: the lock is the object
+/// <c>.stance/lock.json</c>, created with <c>If-None-Match: *</c> (of two runs started at once exactly one creates
+/// it) and renewed with <c>If-Match</c> every third of its time to live. A run that finds it stops with
+/// <see cref="ClaimHeldException"/> naming the holder; a lock whose holder stopped renewing it (a killed pod) is taken
+/// over, with <c>If-Match</c> on the expired lock's ETag, once it has expired.</summary>
+/// <remarks>Expiry is judged by the clocks of the machines involved; keep them in sync (NTP) and the time to live
+/// well above their skew.</remarks>
+internal sealed class ObjectLock : IAsyncDisposable
+{
+    /// <summary>The lock's key under the dataset's root.</summary>
+    public const string Key = ".stance/lock.json";
+
+    private readonly IObjectStore _store;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _ttl;
+    private readonly string _holder;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _renewal = new(1, 1);
+    private readonly Task _renewing;
+    private string _etag;
+    private string? _lost;
+
+    private ObjectLock(IObjectStore store, TimeProvider time, TimeSpan ttl, string holder, string etag)
+    {
+        _store = store;
+        _time = time;
+        _ttl = ttl;
+        _holder = holder;
+        _etag = etag;
+        _renewing = RenewAsync(_stop.Token);
+    }
+
+    /// <summary>Takes the lock on <paramref name="store"/>, or throws <see cref="ClaimHeldException"/> naming its
+    /// holder. <paramref name="tookOver"/> reports a lock taken over from a holder that stopped renewing it.</summary>
+    public static async Task<ObjectLock> AcquireAsync(
+        IObjectStore store,
+        TimeProvider time,
+        TimeSpan ttl,
+        Action<string>? tookOver,
+        CancellationToken cancellationToken)
+    {
+        var holder = string.Create(
+            CultureInfo.InvariantCulture,
+            $"pid {Environment.ProcessId} on {Environment.MachineName}");
+        var etag = await store.PutAsync(Key, Content(holder, time, ttl), WriteCondition.IfAbsent, cancellationToken)
+            .ConfigureAwait(false);
+        if (etag is null)
+        {
+            var current = (await store.ListAsync(Key, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(o => o.Key == Key);
+            var held = current is null ? null : await ReadAsync(store, cancellationToken).ConfigureAwait(false);
+            if (current is not null && held is not null && held.ExpiresAt < time.GetUtcNow())
+            {
+                etag = await store.PutAsync(Key, Content(holder, time, ttl), WriteCondition.IfMatch(current.ETag),
+                    cancellationToken).ConfigureAwait(false);
+                if (etag is not null)
+                {
+                    tookOver?.Invoke($"{held.Holder}, expired at {held.ExpiresAt:yyyy-MM-dd HH:mm:ss}Z");
+                }
+            }
+            else if (current is null)
+            {
+                // Released between our attempt and our look: try once more.
+                etag = await store.PutAsync(Key, Content(holder, time, ttl), WriteCondition.IfAbsent,
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            if (etag is null)
+            {
+                throw new ClaimHeldException(
+                    $"the dataset {store.Location}",
+                    held is null
+                        ? "another run"
+                        : $"{held.Holder}, until {held.ExpiresAt:yyyy-MM-dd HH:mm:ss}Z unless it renews it",
+                    new IOException($"{store.Location}/{Key} exists"));
+            }
+        }
+
+        return new ObjectLock(store, time, ttl, holder, etag);
+    }
+
+    /// <summary>Throws when the lock was lost (not renewed in time, taken over): the run must not commit.</summary>
+    public async Task EnsureHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_lost is null)
+        {
+            // Renew now, so the commit that follows starts with a whole time to live ahead of it.
+            await TryRenewAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_lost is not null)
+        {
+            throw new OutputWriteException($"{_store.Location}/{Key}", new IOException(_lost), "hold the lock");
+        }
+    }
+
+    /// <summary>Stops renewing and deletes the lock (only if it is still this run's).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+        await _renewal.WaitAsync().ConfigureAwait(false);
+        if (_lost is null)
+        {
+            try
+            {
+                await _store.DeleteAsync(Key, CancellationToken.None, ifMatch: _etag).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException)
+            {
+                // Not released: it expires on its own after its time to live.
+            }
+        }
+    }
+
+    private static MemoryStream Content(string holder, TimeProvider time, TimeSpan ttl) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(new LockContent(holder, time.GetUtcNow() + ttl)));
+
+    private static async Task<LockContent?> ReadAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        if (!await store.DownloadAsync(Key, buffer, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<LockContent>(buffer.ToArray());
+        }
+        catch (JsonException)
+        {
+            return new LockContent(Encoding.UTF8.GetString(buffer.ToArray()), DateTimeOffset.MaxValue);
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        while (_lost is null)
+        {
+            await Task.Delay(_ttl / 3, _time, cancellationToken).ConfigureAwait(false);
+            await TryRenewAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TryRenewAsync(CancellationToken cancellationToken)
+    {
+        await _renewal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_lost is not null)
+            {
+                return;
+            }
+
+            var etag = await _store.PutAsync(Key, Content(_holder, _time, _ttl), WriteCondition.IfMatch(_etag),
+                cancellationToken).ConfigureAwait(false);
+            if (etag is null)
+            {
+                _lost = $"another run took over the lock {_store.Location}/{Key} (this run did not renew it within " +
+                    $"{_ttl.TotalSeconds:F0} s)";
+                return;
+            }
+
+            _etag = etag;
+        }
+        catch (ObjectStoreException)
+        {
+            // A failed renewal is retried at the next tick; the lock lasts its whole time to live.
+        }
+        finally
+        {
+            _renewal.Release();
+        }
+    }
+
+    private sealed record LockContent(string Holder, DateTimeOffset ExpiresAt);
+}
