@@ -1,13 +1,28 @@
+using Amazon.S3;
 using Microsoft.Extensions.Options;
+using Stance.Storage.Objects.S3;
 
 namespace Stance.Storage.Objects;
 
-/// <summary>Opens S3 and Azure Blob stores (the SDK clients are built per location, once).</summary>
-internal sealed class ObjectStores(IOptions<StorageOptions> options) : IObjectStores
+/// <summary>Opens S3 and Azure Blob stores; the SDK clients are built once (credentials from the SDKs' chains) and
+/// disposed with the host.</summary>
+internal sealed class ObjectStores(IOptions<StorageOptions> options) : IObjectStores, IDisposable
 {
+    private readonly Lazy<AmazonS3Client> _s3 = new(() => S3Clients.Create(options.Value.S3));
+
     /// <inheritdoc />
     public IObjectStore Open(ObjectLocation location) => location.Kind switch
     {
-        _ => throw new NotSupportedException($"{location}: {location.Kind} is not built yet (options {options.Value})"),
+        ObjectStoreKind.S3 => new S3ObjectStore(_s3.Value, location),
+        _ => throw new NotSupportedException($"{location}: {location.Kind} is not built yet"),
     };
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_s3.IsValueCreated)
+        {
+            _s3.Value.Dispose();
+        }
+    }
 }
