@@ -130,7 +130,8 @@ internal sealed partial class RunOutput : IAsyncDisposable
         await StopSyncingAsync().ConfigureAwait(false);
         if (Replica is not null)
         {
-            await Replica.SaveAsync(runId, always: false, cancellationToken).ConfigureAwait(false);
+            // Always: the runs table now says the run finished, so a new machine does not resume it.
+            await Replica.SaveAsync(runId, always: true, cancellationToken).ConfigureAwait(false);
             await Replica.CompactAsync(runId, cancellationToken).ConfigureAwait(false);
         }
     }

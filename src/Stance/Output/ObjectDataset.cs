@@ -131,6 +131,7 @@ internal sealed partial class ObjectDataset(IObjectStore store, string stateFold
             run.RunId,
             [.. deletes.Where(path => !finals.Contains(path))],
             [.. parts.Select(p => p.Upload!)]);
+        CrashPoint.Reached("parts-staged", stateFolder);
         var record = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(plan));
         await store.PutAsync(CommitRecord, record, WriteCondition.None, cancellationToken).ConfigureAwait(false);
         CrashPoint.Reached("commit-recorded", stateFolder);
