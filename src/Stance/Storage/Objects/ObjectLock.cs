@@ -160,8 +160,10 @@ internal sealed class ObjectLock : IAsyncDisposable
                 return;
             }
 
+            // Not cancelled once sent: a renewal the store applied but whose reply was dropped would leave this run
+            // with a stale ETag, unable to release its own lock.
             var etag = await _store.PutAsync(Key, Content(_holder, _time, _ttl), WriteCondition.IfMatch(_etag),
-                cancellationToken).ConfigureAwait(false);
+                CancellationToken.None).ConfigureAwait(false);
             if (etag is null)
             {
                 _lost = $"another run took over the lock {_store.Location}/{Key} (this run did not renew it within " +

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Microsoft.Extensions.Options;
+using Stance.Storage.Objects.Azure;
 using Stance.Storage.Objects.S3;
 
 namespace Stance.Storage.Objects;
@@ -14,7 +15,7 @@ internal sealed class ObjectStores(IOptions<StorageOptions> options) : IObjectSt
     public IObjectStore Open(ObjectLocation location) => location.Kind switch
     {
         ObjectStoreKind.S3 => new S3ObjectStore(_s3.Value, location),
-        _ => throw new NotSupportedException($"{location}: {location.Kind} is not built yet"),
+        _ => AzureClients.CreateStore(location),
     };
 
     /// <inheritdoc />
