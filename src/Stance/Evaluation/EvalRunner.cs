@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parquet.Serialization;
 using Stance.Contract;
+using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
 using Stance.Prompts;
@@ -17,14 +18,14 @@ namespace Stance.Evaluation;
 /// validation and resilience path as a run, writes the predictions to Parquet and prints the stance metrics.</summary>
 internal sealed partial class EvalRunner(
     IOptions<ScoringOptions> scoring,
-    IOptions<OutputOptions> output,
     StancePrompt prompt,
     IParagraphScorer scorer,
     TimeProvider time,
     ILogger<EvalRunner> logger)
 {
-    /// <summary>Runs the evaluation; returns true when every gold item was read and scored.</summary>
-    public async Task<bool> RunAsync(string goldPath, CancellationToken cancellationToken)
+    /// <summary>Runs the evaluation, writing its predictions into <paramref name="dataset"/>'s <c>eval/</c> table;
+    /// returns true when every gold item was read and scored.</summary>
+    public async Task<bool> RunAsync(string goldPath, IDataset dataset, CancellationToken cancellationToken)
     {
         await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var (items, problems) = ReadGold(goldPath);
@@ -69,13 +70,15 @@ internal sealed partial class EvalRunner(
                 predictions[i] = Predict(runId, DateOnly.FromDateTime(now.UtcDateTime), item, outcome);
             }).ConfigureAwait(false);
 
-        var path = Path.Combine(
-            output.Value.Folder,
-            "eval",
-            $"run_date={now:yyyy-MM-dd}",
-            $"part-{runId}-00000.parquet");
-        await DurableFile.WriteAsync(
-            path,
+        // An evaluation owns its date's eval/ partition (unlike the run tables, which replace by document): a glob
+        // over eval/ sees one evaluation per date. Committed like the run tables: the earlier parts go, then this one
+        // appears whole.
+        var run = new RunStamp(
+            runId, DateOnly.FromDateTime(now.UtcDateTime), scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256);
+        var part = $"eval/run_date={now:yyyy-MM-dd}/part-{runId}-00000.parquet";
+        var earlier = await dataset.CommittedPartsAsync("eval", run, cancellationToken).ConfigureAwait(false);
+        var staged = await dataset.StageAsync(
+            part,
             (stream, ct) => ParquetSerializer.SerializeAsync(
                 predictions,
                 stream,
@@ -90,16 +93,8 @@ internal sealed partial class EvalRunner(
                 },
                 ct),
             cancellationToken).ConfigureAwait(false);
-
-        // An evaluation owns its date's eval/ partition (unlike the run tables, which replace by document): a glob
-        // over eval/ sees one evaluation per date.
-        var earlierParts = Directory
-            .EnumerateFiles(Path.GetDirectoryName(path)!, "part-*.parquet")
-            .Where(p => p != path);
-        foreach (var earlier in earlierParts)
-        {
-            File.Delete(earlier);
-        }
+        await dataset.CommitAsync(run, [staged], earlier, cancellationToken).ConfigureAwait(false);
+        var path = dataset is LocalDataset ? Path.Combine(dataset.Location, part) : $"{dataset.Location}/{part}";
 
         Print(Console.Out, goldPath, predictions, path);
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);

@@ -44,16 +44,7 @@ internal sealed partial class BatchJob(
     {
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
-        // An input with no document (a feed that did not arrive, a mount not ready) must not replace anything.
         var reading = settings.Reading;
-        var inputFolder = await RunInput.PrepareAsync(settings, stores, cancellationToken).ConfigureAwait(false);
-        var inputName = settings.InputStore?.ToString() ?? settings.Input;
-        var (documents, paragraphs) = ParagraphSource.Count(inputFolder, reading);
-        if (documents == 0)
-        {
-            throw new NoInputException(settings.InputStore?.ToString() ?? Path.GetFullPath(inputFolder));
-        }
-
         // One run at a time per output and per journal: a second run (an overlapping cron job, a manual run, a pod
         // on another node) stops here, before any call, instead of resuming a run that is not dead and paying for it
         // again.
@@ -64,6 +55,16 @@ internal sealed partial class BatchJob(
         var target = await RunOutput.OpenAsync(settings, output, stores, time, _logger, cancellationToken)
             .ConfigureAwait(false);
         await using var releaseTarget = target.ConfigureAwait(false);
+        // Read under the claims: an object-store input's local copy lives in the run's state folder.
+        var inputFolder = await RunInput.PrepareAsync(settings, stores, cancellationToken).ConfigureAwait(false);
+        var inputName = settings.InputStore?.ToString() ?? settings.Input;
+        var (documents, paragraphs) = ParagraphSource.Count(inputFolder, reading);
+        // An input with no document (a feed that did not arrive, a mount not ready) must not replace anything.
+        if (documents == 0)
+        {
+            throw new NoInputException(settings.InputStore?.ToString() ?? Path.GetFullPath(inputFolder));
+        }
+
         if (scorer.IsMetered)
         {
             await target.RestoreJournalAsync(cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stance.Evaluation;
 using Stance.Journal;
+using Stance.Output;
 using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring.Batch;
@@ -29,7 +30,7 @@ internal sealed partial class BatchWorker(
             outcome.ExitCode = settings switch
             {
                 { CheckPrompts: true } => CheckPrompts(),
-                { DryRun: true } => DryRun(),
+                { DryRun: true } => await DryRunAsync(stoppingToken).ConfigureAwait(false),
                 { Eval: { } gold } => await Evaluate(gold, stoppingToken).ConfigureAwait(false),
                 { Schedule: { } cron } => await Get<NightlyScheduler>()
                     .RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken)
@@ -112,14 +113,27 @@ internal sealed partial class BatchWorker(
         return ExitCodes.Ok;
     }
 
-    private async Task<int> Evaluate(string gold, CancellationToken cancellationToken) =>
-        await Get<EvalRunner>().RunAsync(gold, cancellationToken).ConfigureAwait(false)
-            ? ExitCodes.Ok
-            : ExitCodes.CompletedWithFailures;
-
-    private int DryRun()
+    private async Task<int> Evaluate(string gold, CancellationToken cancellationToken)
     {
-        var plan = Get<DryRunPlanner>().Plan();
+        // The eval/ table is committed like the run tables, under the output's claim (a folder or an object store).
+        var target = await RunOutput.OpenAsync(
+            Get<RunSettings>(),
+            Get<ParquetOutput>(),
+            Get<IObjectStores>(),
+            Get<TimeProvider>(),
+            logger,
+            cancellationToken).ConfigureAwait(false);
+        await using (target.ConfigureAwait(false))
+        {
+            return await Get<EvalRunner>().RunAsync(gold, target.Dataset, cancellationToken).ConfigureAwait(false)
+                ? ExitCodes.Ok
+                : ExitCodes.CompletedWithFailures;
+        }
+    }
+
+    private async Task<int> DryRunAsync(CancellationToken cancellationToken)
+    {
+        var plan = await Get<DryRunPlanner>().PlanAsync(cancellationToken).ConfigureAwait(false);
         Console.Out.WriteLine(plan.Title);
         ConsoleTable.Write(plan.ToTable(), Console.Out);
         Console.Out.WriteLine(plan.Footer);

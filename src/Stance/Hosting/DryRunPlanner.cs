@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging;
 using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Scoring;
+using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
 
@@ -12,14 +14,30 @@ internal sealed class DryRunPlanner(
     RunSettings settings,
     StancePrompt prompt,
     IParagraphScorer scorer,
-    TimeProvider time)
+    IObjectStores stores,
+    TimeProvider time,
+    ILogger<DryRunPlanner> logger)
 {
     /// <summary>How many documents the plan lists one by one; the rest are summed in one line.</summary>
     public const int ListedDocuments = 200;
 
     /// <summary>Computes the plan, reading the input as a stream: memory holds the listed documents and a fixed-size
     /// filter of the requests seen, not the corpus.</summary>
-    public RunPlan Plan()
+    public async Task<RunPlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        // What a run would read and know: an object-store input's local copy, and the answers saved next to an
+        // object-store output (a new machine's run reuses them, so its plan must too).
+        var input = await RunInput.PrepareAsync(settings, stores, cancellationToken).ConfigureAwait(false);
+        if (scorer.IsMetered && settings.OutputStore is { } output)
+        {
+            using var replica = new JournalReplica(stores.Open(output), settings.JournalPath, logger);
+            await replica.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Plan(input);
+    }
+
+    private RunPlan Plan(string input)
     {
         var reading = settings.Reading;
         var report = new InputReport();
@@ -32,7 +50,7 @@ internal sealed class DryRunPlanner(
         var total = new DocumentPlan("total", 0, 0, 0, 0, 0);
         var seen = new SeenRequests();
         DocumentPlan? current = null;
-        foreach (var paragraph in ParagraphSource.Stream(settings.Input, report, reading))
+        foreach (var paragraph in ParagraphSource.Stream(input, report, reading))
         {
             if (current is null || current.DocumentId != paragraph.DocumentId)
             {

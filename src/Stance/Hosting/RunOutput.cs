@@ -136,8 +136,8 @@ internal sealed partial class RunOutput : IAsyncDisposable
         }
     }
 
-    /// <summary>Saves what the journal holds that is not saved yet (a run that stops early keeps its paid answers
-    /// for the next machine too), then releases the output.</summary>
+    /// <summary>Stops the periodic saves and releases the output (the caller saves the journal's last answers
+    /// first, with <see cref="SaveJournalAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         await StopSyncingAsync().ConfigureAwait(false);

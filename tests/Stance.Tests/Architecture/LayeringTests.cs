@@ -25,7 +25,8 @@ public sealed class LayeringTests(ITestOutputHelper output)
         ["Scoring"] = ["Contract", "Prompts", "Journal", "Paragraphs", "Documents", "Telemetry", "Storage"],
         ["Output"] = ["Scoring", "Journal", "Prompts", "Contract", "Paragraphs", "Documents", "Storage"],
         ["Reporting"] = ["Output", "Contract", "Paragraphs", "Journal"],
-        ["Evaluation"] = ["Reporting", "Output", "Scoring", "Prompts", "Contract", "Paragraphs", "Storage"],
+        ["Evaluation"] =
+            ["Reporting", "Output", "Scoring", "Prompts", "Journal", "Contract", "Paragraphs", "Storage"],
         ["Hosting"] =
         [
             "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract", "Telemetry",

@@ -112,7 +112,8 @@ public sealed class ObjectDatasetTests : IDisposable
         }
 
         var row = DuckDb.Query(
-            $"SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids FROM {DuckDb.Table(copy.Path, "paragraphs")}")[0];
+            "SELECT count(*) AS n, count(DISTINCT paragraph_id) AS ids " +
+            $"FROM {DuckDb.Table(copy.Path, "paragraphs")}")[0];
         Assert.Equal(row["ids"], row["n"]);
         return (long)row["n"]!;
     }

@@ -274,7 +274,8 @@ public abstract class ObjectOutputContract : IAsyncLifetime
     private async Task<RunManifest> ManifestAsync(bool latest = false)
     {
         var keys = (await KeysAsync())
-            .Where(k => k.StartsWith("runs/", StringComparison.Ordinal) && k.EndsWith(".json", StringComparison.Ordinal))
+            .Where(k => k.StartsWith("runs/", StringComparison.Ordinal)
+                && k.EndsWith(".json", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
         var key = latest ? keys[^1] : Assert.Single(keys);
@@ -293,7 +294,8 @@ public abstract class ObjectOutputContract : IAsyncLifetime
     {
         var copy = Path.Combine(_folder.Path, $"copy-{Guid.NewGuid():N}");
         var store = Store(Prefix);
-        foreach (var key in Parquet(await KeysAsync()).Where(k => k.StartsWith("paragraphs/", StringComparison.Ordinal)))
+        var parts = Parquet(await KeysAsync()).Where(k => k.StartsWith("paragraphs/", StringComparison.Ordinal));
+        foreach (var key in parts)
         {
             var local = Path.Combine(copy, key);
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
