@@ -15,6 +15,7 @@ using Stance.Scoring;
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
 // Usage: dotnet run -c Release --project bench/Stance.Benchmarks --
 //     [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
+//     or object-store [paragraphs] (run alone)
 var which = args.Length > 0 ? args[0] : "all";
 if (which is "read-child")
 {
@@ -32,6 +33,12 @@ if (which is "batch-write-child")
 if (which is "batch-ingest-child")
 {
     return await BatchLines.IngestChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+}
+
+if (which is "object-store" or "object-store-one")
+{
+    // Issue #15: local disk vs S3 (s3rver) vs Azure Blob (Azurite), each destination in a child process.
+    return await ObjectStoreBench.MainAsync(args);
 }
 
 var repo = FindRepo();
