@@ -132,6 +132,38 @@ public abstract class ObjectOutputContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task AnEvaluationCommitsItsEvalTableToTheStoreAndNoLocalFolderNamedAfterTheScheme()
+    {
+        SkipIfUnavailable();
+        var gold = Path.Combine(RepoPaths.Data, "gold", "stance-gold.jsonl");
+
+        var (exit, output) = await StanceProcess.RunAsync(
+            ["--eval", gold, "--output", Url(Prefix), "--prompts", RepoPaths.Prompts,
+                "--Stance:Storage:StateFolder=" + State("eval")],
+            TimeSpan.FromMinutes(2),
+            ChildEnvironment());
+
+        Assert.True(exit == ExitCodes.Ok, output);
+        var part = Assert.Single(await KeysAsync(), k => k.EndsWith(".parquet", StringComparison.Ordinal));
+        Assert.StartsWith("eval/run_date=", part, StringComparison.Ordinal);
+        var scheme = Url(Prefix)[..Url(Prefix).IndexOf(':', StringComparison.Ordinal)];
+        Assert.False(Directory.Exists(Path.Combine(RepoPaths.Root, scheme + ":")));
+    }
+
+    [SkippableFact]
+    public async Task ADryRunOnANewMachineCountsTheAnswersSavedNextToTheDatasetAsReused()
+    {
+        SkipIfUnavailable();
+        var (first, firstOutput) = await RunAsync("state-a");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+
+        var (exit, output) = await RunAsync("state-b", "--dry-run");
+
+        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.Contains($"{Paragraphs} cache hits, 0 calls", output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task TwoRunsOfTheSameDateStartedAtOnceCommitOnce()
     {
         SkipIfUnavailable();
@@ -212,7 +244,7 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         "--Stance:Storage:StateFolder=" + State(state), "--Stance:Storage:LockTtl=00:00:03", .. extra,
     ];
 
-    private Dictionary<string, string> ChildEnvironment(string? hold = null)
+    private protected Dictionary<string, string> ChildEnvironment(string? hold = null)
     {
         var environment = new Dictionary<string, string>(Environment) { ["OPENAI_API_KEY"] = "test-key" };
         if (hold is not null)
