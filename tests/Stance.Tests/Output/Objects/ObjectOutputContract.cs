@@ -102,11 +102,10 @@ public abstract class ObjectOutputContract : IAsyncLifetime
     }
 
     [SkippableTheory]
-    [InlineData("parts-staged")]
-    [InlineData("commit-recorded")]
-    [InlineData("commit-step:2")]
-    [InlineData("commit-step:5")]
-    [InlineData("before-manifest")]
+    [InlineData("parts-staged")] // staged uploads no record names: aborted
+    [InlineData("commit-step:2")] // the record written, old parts being deleted: rolled forward
+    [InlineData("commit-step:15")] // (12 old parts deleted) new parts being completed: the rest completed
+    [InlineData("before-manifest")] // committed, no manifest: the run resumed, its manifest written
     public async Task AKillDuringTheCommitIsRolledForwardByTheNextRunOnAnEmptyDisk(string point)
     {
         SkipIfUnavailable();
@@ -116,6 +115,10 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         // The second run replaces the first's parts (Stance:Output:Replace=date): killed at the step, on its disk.
         await KillAtAsync(point, "state-b", "--Stance:Output:Replace=date", "--no-cache");
         await AssertNoParagraphTwiceAsync();
+        Assert.Equal(point.StartsWith("commit-step", StringComparison.Ordinal),
+            (await KeysAsync()).Contains(ObjectDataset.CommitRecord));
+        // Killed before every upload was completed, some are pending: the next run must complete or abort them.
+        Assert.Equal(point != "before-manifest", (await PendingUploadsAsync(Prefix)).Count > 0);
 
         // A new machine: its own empty state folder; it waits out the killed run's lock, then rolls forward.
         await WaitForLockExpiryAsync();
@@ -241,7 +244,7 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         "--input", Input, "--output", Url(Prefix), "--prompts", RepoPaths.Prompts, "--provider", "openai",
         "--endpoint", _server.Endpoint, "--model", "store-model", "--concurrency", "2",
         "--Stance:RowsPerPart=" + RowsPerPart.ToString(CultureInfo.InvariantCulture),
-        "--Stance:Storage:StateFolder=" + State(state), "--Stance:Storage:LockTtl=00:00:03", .. extra,
+        "--Stance:Storage:StateFolder=" + State(state), "--Stance:Storage:LockTtl=00:00:02", .. extra,
     ];
 
     private protected Dictionary<string, string> ChildEnvironment(string? hold = null)
