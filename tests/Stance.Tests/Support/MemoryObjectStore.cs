@@ -17,6 +17,9 @@ internal sealed class MemoryObjectStore : IObjectStore
     /// <see cref="ObjectStoreException"/>; null: never.</summary>
     public int? FailAfter { get; set; }
 
+    /// <summary>Called before each write operation with its description ("put key", …); may throw to fail it.</summary>
+    public Action<string>? OnWrite { get; set; }
+
     /// <summary>Every write operation, in order ("put key", "delete key", "complete key", …).</summary>
     public ConcurrentQueue<string> Log { get; } = new();
 
@@ -150,6 +153,7 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     private void Operation(string what)
     {
+        OnWrite?.Invoke(what);
         if (FailAfter is { } left)
         {
             if (left <= 0)
