@@ -162,22 +162,8 @@ public sealed class CrashTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private async Task HoldAndKillAsync(string point, params string[] extra)
-    {
-        var held = Path.Combine(Output, ".stance", "held");
-        using var job = StartJob(point, extra);
-        var drained = job.StandardOutput.ReadToEndAsync();
-        await Eventually.WaitUntil(() => File.Exists(held) || job.HasExited, TimeSpan.FromMinutes(1));
-        if (job.HasExited)
-        {
-            Assert.Fail($"the job ended before it reached {point}: {await drained}");
-        }
-
-        job.Kill(entireProcessTree: true); // SIGKILL at that exact step
-        await job.WaitForExitAsync();
-        await drained;
-        File.Delete(held);
-    }
+    private Task HoldAndKillAsync(string point, params string[] extra) =>
+        StanceProcess.KillWhenHeldAsync(Args(extra), Environment(point), Path.Combine(Output, ".stance", "held"));
 
     private void AssertEachParagraphOnce(int expected)
     {
@@ -209,7 +195,10 @@ public sealed class CrashTests : IAsyncLifetime
         StanceProcess.RunAsync(
             Args(extra), TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["OPENAI_API_KEY"] = "test-key" });
 
-    private Process StartJob(string? hold = null, params string[] extra)
+    private Process StartJob(string? hold = null, params string[] extra) =>
+        StanceProcess.Start(Args(extra), Environment(hold));
+
+    private static Dictionary<string, string> Environment(string? hold)
     {
         var environment = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "test-key" };
         if (hold is not null)
@@ -217,6 +206,6 @@ public sealed class CrashTests : IAsyncLifetime
             environment["STANCE_TEST_HOLD"] = hold;
         }
 
-        return StanceProcess.Start(Args(extra), environment);
+        return environment;
     }
 }

@@ -77,6 +77,26 @@ internal static class StanceProcess
         return System.Diagnostics.Process.Start(start)!;
     }
 
+    /// <summary>Starts the job, which holds at <c>STANCE_TEST_HOLD</c> (already in <paramref name="environment"/>),
+    /// waits until it writes <paramref name="held"/>, then kills it with SIGKILL at that exact step and removes the
+    /// marker; fails when the job ends before it gets there.</summary>
+    public static async Task KillWhenHeldAsync(
+        string[] args, IReadOnlyDictionary<string, string> environment, string held)
+    {
+        using var job = Start(args, environment);
+        var drained = job.StandardOutput.ReadToEndAsync(); // keep the pipe from filling up
+        await Eventually.WaitUntil(() => File.Exists(held) || job.HasExited, TimeSpan.FromMinutes(1));
+        if (job.HasExited)
+        {
+            Assert.Fail($"the job ended before it reached {environment["STANCE_TEST_HOLD"]}: {await drained}");
+        }
+
+        job.Kill(entireProcessTree: true);
+        await job.WaitForExitAsync();
+        await drained;
+        File.Delete(held);
+    }
+
     /// <summary>Runs the built job with <paramref name="args"/>; returns its exit code and everything it
     /// printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(

@@ -271,21 +271,9 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         return StanceProcess.RunAsync([.. args], TimeSpan.FromMinutes(2), ChildEnvironment());
     }
 
-    private async Task KillAtAsync(string point, string state, params string[] extra)
-    {
-        var held = Path.Combine(State(state), "held");
-        using var job = StanceProcess.Start(Args(state, extra), ChildEnvironment(point));
-        var drained = job.StandardOutput.ReadToEndAsync();
-        await Eventually.WaitUntil(() => File.Exists(held) || job.HasExited, TimeSpan.FromMinutes(1));
-        if (job.HasExited)
-        {
-            Assert.Fail($"the job ended before it reached {point}: {await drained}");
-        }
-
-        job.Kill(entireProcessTree: true); // SIGKILL at that exact step
-        await job.WaitForExitAsync();
-        await drained;
-    }
+    private Task KillAtAsync(string point, string state, params string[] extra) =>
+        StanceProcess.KillWhenHeldAsync(
+            Args(state, extra), ChildEnvironment(point), Path.Combine(State(state), "held"));
 
     private async Task WaitForLockExpiryAsync()
     {
