@@ -82,6 +82,8 @@ internal static class HostingServiceCollectionExtensions
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, SecretsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<Scoring.Batch.BatchOptions>, BatchStorageValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RunOutcome>();
         services.AddSingleton<RunSettings>();

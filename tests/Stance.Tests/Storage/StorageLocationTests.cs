@@ -79,6 +79,18 @@ public sealed class StorageLocationTests : IDisposable
         Assert.Contains("needs a local disk", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BatchModeWithAnObjectStoreOutputNeedsAJournalNamedOnAPersistentDisk()
+    {
+        var run = await StanceRunner.RunAsync(
+            ["--input", RepoPaths.Data, "--output", "s3://analytics/stance", "--provider", "openai", "--batch",
+                "--Stance:Llm:ApiKey=k"]);
+
+        Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
+        Assert.Contains("--batch with an object-store output needs Stance:Journal", run.LogText,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--output", "gs://analytics/stance", "Stance:Output: 'gs://analytics/stance' is not a location")]
     [InlineData("--input", "s4://analytics/in", "Stance:Input: 's4://analytics/in' is not a location")]
