@@ -310,7 +310,7 @@ internal static partial class ObjectStoreBench
         });
     }
 
-    private static string FindRepo()
+    internal static string FindRepo()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -324,14 +324,14 @@ internal static partial class ObjectStoreBench
     }
 
     [GeneratedRegex(@"^listening (\d+)$")]
-    private static partial Regex S3Listening();
+    internal static partial Regex S3Listening();
 
     [GeneratedRegex(@"successfully listens on https?://[^:/]+:(\d+)")]
     private static partial Regex AzuriteListening();
 
     /// <summary>An emulator as a node child process of the parent, on a port the OS chose; killed (its whole tree) on
     /// dispose.</summary>
-    private sealed class Emulator : IDisposable
+    internal sealed class Emulator : IDisposable
     {
         private readonly Process _process;
 

@@ -15,7 +15,7 @@ using Stance.Scoring;
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
 // Usage: dotnet run -c Release --project bench/Stance.Benchmarks --
 //     [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
-//     or object-store [paragraphs] (run alone)
+//     or object-store [paragraphs] (run alone), or journal-copy [answers]
 var which = args.Length > 0 ? args[0] : "all";
 if (which is "read-child")
 {
@@ -33,6 +33,11 @@ if (which is "batch-write-child")
 if (which is "batch-ingest-child")
 {
     return await BatchLines.IngestChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+}
+
+if (which is "journal-copy")
+{
+    return await JournalCopyBench.MainAsync(args);
 }
 
 if (which is "object-store" or "object-store-one")

@@ -67,7 +67,7 @@ internal sealed partial class RunOutput : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         try
         {
-            var dataset = new ObjectDataset(store, settings.StateFolder, logger);
+            var dataset = new ObjectDataset(store, settings.StateFolder, logger, @lock.ThrowIfLost);
             await dataset.RecoverAsync(cancellationToken).ConfigureAwait(false);
             return new RunOutput(dataset, null, @lock, new JournalReplica(store, settings.JournalPath, logger), logger);
         }

@@ -32,6 +32,9 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
     public async Task<int> RestoreAsync(CancellationToken cancellationToken)
     {
         using var connection = Open();
+        // When everything local is already saved, the imported answers (which are saved already, elsewhere) must not
+        // be saved again: the watermark moves past them. Otherwise it stays, and the unsaved local answers go out.
+        var allSaved = LastSaved(connection) >= NewestRow(connection);
         var imported = Strings(connection, "SELECT key FROM replica_imported").ToHashSet(StringComparer.Ordinal);
         var saved = (await store.ListAsync(Folder, cancellationToken).ConfigureAwait(false))
             .Select(o => o.Key)
@@ -65,6 +68,12 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
 
         if (saved.Count > 0)
         {
+            if (allSaved)
+            {
+                Execute(connection, $"INSERT OR REPLACE INTO replica_saved VALUES ('{Escape(store.Location)}', " +
+                    $"{NewestRow(connection)});");
+            }
+
             LogRestored(logger, added, saved.Count, store.Location);
         }
 
@@ -80,9 +89,7 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
         {
             using var connection = Open();
             var last = LastSaved(connection);
-            var newest = Convert.ToInt64(
-                Scalar(connection, "SELECT coalesce(max(rowid), 0) FROM answers"),
-                CultureInfo.InvariantCulture);
+            var newest = NewestRow(connection);
             if (newest <= last && !always)
             {
                 return;
@@ -223,7 +230,11 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
         return connection;
     }
 
-    private long LastSaved(SqliteConnection connection) => Convert.ToInt64(
+    private static long NewestRow(SqliteConnection connection) => Convert.ToInt64(
+        Scalar(connection, "SELECT coalesce(max(rowid), 0) FROM answers"),
+        CultureInfo.InvariantCulture);
+
+        private long LastSaved(SqliteConnection connection) => Convert.ToInt64(
         Scalar(connection,
             $"SELECT coalesce(max(last_rowid), 0) FROM replica_saved WHERE location = '{Escape(store.Location)}'"),
         CultureInfo.InvariantCulture);

@@ -13,8 +13,15 @@ namespace Stance.Output;
 /// are deleted, then each upload is completed (each appears at once, whole); then the record is deleted. The next
 /// run's <see cref="RecoverAsync"/> rolls an interrupted commit forward from the record and aborts every other
 /// pending upload under the tables (a run that died before its commit).</summary>
-/// <remarks>One run at a time per dataset: the caller holds the dataset's <see cref="ObjectLock"/>.</remarks>
-internal sealed partial class ObjectDataset(IObjectStore store, string stateFolder, ILogger logger) : IDataset
+/// <remarks>One run at a time per dataset: the caller holds the dataset's <see cref="ObjectLock"/> and passes its
+/// <see cref="ObjectLock.ThrowIfLost"/> as <paramref name="checkHeld"/>, which is called before each step of a commit
+/// (a run that lost its lock stops before it touches another run's work). The commit record is created only if none
+/// exists and deleted only if it is still this commit's.</remarks>
+internal sealed partial class ObjectDataset(
+    IObjectStore store,
+    string stateFolder,
+    ILogger logger,
+    Action? checkHeld = null) : IDataset
 {
     /// <summary>The commit record's key.</summary>
     public const string CommitRecord = ".stance/commit.json";
@@ -132,11 +139,17 @@ internal sealed partial class ObjectDataset(IObjectStore store, string stateFold
             [.. deletes.Where(path => !finals.Contains(path))],
             [.. parts.Select(p => p.Upload!)]);
         CrashPoint.Reached("parts-staged", stateFolder);
+        checkHeld?.Invoke();
         var record = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(plan));
-        await store.PutAsync(CommitRecord, record, WriteCondition.None, cancellationToken).ConfigureAwait(false);
+        var etag = await store.PutAsync(CommitRecord, record, WriteCondition.IfAbsent, cancellationToken)
+            .ConfigureAwait(false) ?? throw new OutputWriteException(
+                $"{store.Location}/{CommitRecord}",
+                new IOException("another run's commit record is there: two runs are committing at once"),
+                "create the commit record");
         CrashPoint.Reached("commit-recorded", stateFolder);
         await ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
-        await store.DeleteAsync(CommitRecord, cancellationToken).ConfigureAwait(false);
+        checkHeld?.Invoke();
+        await store.DeleteAsync(CommitRecord, cancellationToken, ifMatch: etag).ConfigureAwait(false);
         foreach (var copy in _copies)
         {
             File.Delete(copy);
@@ -163,16 +176,38 @@ internal sealed partial class ObjectDataset(IObjectStore store, string stateFold
         var step = 0;
         foreach (var delete in plan.Deletes)
         {
+            checkHeld?.Invoke();
             await store.DeleteAsync(delete, cancellationToken).ConfigureAwait(false);
             CrashPoint.Reached($"commit-step:{++step}", stateFolder);
         }
 
         foreach (var upload in plan.Uploads)
         {
-            await store.CompleteAsync(upload, cancellationToken).ConfigureAwait(false);
+            checkHeld?.Invoke();
+            await CompleteAsync(upload, cancellationToken).ConfigureAwait(false);
             CrashPoint.Reached($"commit-step:{++step}", stateFolder);
         }
     }
+
+    // An upload that is gone with no object at its key (a bucket lifecycle rule aborted it, or someone did): its rows
+    // are lost, which blocking every later run would not mend. Said loudly; the run that staged it is left unfinished
+    // in the journal, so the next run resumes it and writes those documents' rows again.
+    private async Task CompleteAsync(PendingUpload upload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.CompleteAsync(upload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException ex) when (ex.UploadGone)
+        {
+            LogLost(logger, upload.Key, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 147, Level = LogLevel.Error,
+        Message = "A part named by the commit record is lost and skipped (its documents' rows are missing until a run " +
+            "reads them again): {Key}: {Reason}")]
+    private static partial void LogLost(ILogger logger, string key, string reason);
 
     [LoggerMessage(EventId = 143, Level = LogLevel.Information,
         Message = "Committed {Parts} part files of run {RunId} to {Location}")]

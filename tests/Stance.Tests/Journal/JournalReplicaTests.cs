@@ -56,6 +56,48 @@ public sealed class JournalReplicaTests : IDisposable
     }
 
     [Fact]
+    public async Task AMachineThatRestoredEverythingSavesNoneOfItAgain()
+    {
+        var first = Journal("a");
+        Insert(first, "k1", "k2", "k3");
+        using (var replica = Replica(first))
+        {
+            await replica.SaveAsync("run-1", always: false, default);
+        }
+
+        var second = Journal("b");
+        using var fresh = Replica(second);
+        await fresh.RestoreAsync(default);
+        await fresh.SaveAsync("run-2", always: false, default);
+
+        Assert.Single(_store.Keys, k => k.StartsWith(JournalReplica.Folder, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnswersJournaledButNotYetSavedAreStillSavedAfterARestore()
+    {
+        var first = Journal("a");
+        Insert(first, "k1");
+        using (var replica = Replica(first))
+        {
+            await replica.SaveAsync("run-1", always: false, default);
+        }
+
+        var second = Journal("b");
+        Insert(second, "local-only"); // paid on this machine, its save never happened (the process died)
+        using (var replica = Replica(second))
+        {
+            await replica.RestoreAsync(default);
+            await replica.SaveAsync("run-2", always: false, default);
+        }
+
+        var third = Journal("c");
+        using var fresh = Replica(third);
+        await fresh.RestoreAsync(default);
+        Assert.Equal(["k1", "local-only"], Keys(third));
+    }
+
+    [Fact]
     public async Task ManySavedFilesAreCompactedIntoOneSnapshotThatStillHoldsEveryAnswer()
     {
         var first = Journal("a");

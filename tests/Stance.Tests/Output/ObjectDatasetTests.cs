@@ -35,19 +35,32 @@ public sealed class ObjectDatasetTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1)] // the commit record written, nothing applied
-    [InlineData(3)] // some old parts deleted
-    [InlineData(6)] // every old part deleted, some new parts completed
+    [InlineData(0)] // the commit record written, nothing applied
+    [InlineData(2)] // two of the four old parts deleted
+    [InlineData(5)] // every old part deleted, one new part completed
     public async Task ACommitStoppedAtAnyStepIsRolledForwardByTheNextRun(int stepsBeforeTheStop)
     {
         await WriteAsync(s_run with { RunId = "old" }, 25);
         var tables = ParquetOutput.Begin(Dataset(), s_run, 10, ReplaceMode.Date);
         await AddAsync(tables, 25);
-        // 3 paragraph parts and an empty targets part are staged at the commit, then the commit's own steps.
-        _store.FailAfter = 4 + stepsBeforeTheStop;
+        // The store fails once the commit record and that many of the commit's steps are written.
+        var steps = -1;
+        _store.OnWrite = what =>
+        {
+            if (what == $"put {ObjectDataset.CommitRecord}" || steps >= 0)
+            {
+                if (++steps > stepsBeforeTheStop)
+                {
+                    throw new ObjectStoreException($"memory://test: stopped at {what} (test)");
+                }
+            }
+        };
 
         await Assert.ThrowsAsync<ObjectStoreException>(() => tables.CommitAsync(default));
-        _store.FailAfter = null;
+        _store.OnWrite = null;
+        Assert.Equal(
+            4 - Math.Min(stepsBeforeTheStop, 4),
+            _store.Keys.Count(k => k.Contains("part-old-", StringComparison.Ordinal)));
         Assert.True(await RowsAsync() <= 25, "a reader saw old and new rows at once");
 
         await Dataset().RecoverAsync(default);
@@ -74,6 +87,55 @@ public sealed class ObjectDatasetTests : IDisposable
         Assert.All(
             _store.Keys.Where(k => k.EndsWith(".parquet", StringComparison.Ordinal)),
             k => Assert.Contains("part-old-", k, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task APartWhoseUploadIsGoneIsSkippedLoudlyAndDoesNotBlockEveryLaterRun()
+    {
+        await WriteAsync(s_run with { RunId = "old" }, 25);
+        var tables = ParquetOutput.Begin(Dataset(), s_run, 10, ReplaceMode.Date);
+        await AddAsync(tables, 25);
+        _store.OnWrite = what =>
+        {
+            if (what.StartsWith("delete paragraphs", StringComparison.Ordinal))
+            {
+                throw new ObjectStoreException("memory://test: down (test)");
+            }
+        };
+        await Assert.ThrowsAsync<ObjectStoreException>(() => tables.CommitAsync(default));
+        _store.OnWrite = null;
+        // A bucket lifecycle rule aborts one of the uploads the commit record names.
+        await _store.AbortAsync((await _store.ListPendingAsync("paragraphs/", default))[0], default);
+
+        await Dataset().RecoverAsync(default);
+
+        Assert.DoesNotContain(ObjectDataset.CommitRecord, _store.Keys);
+        Assert.Empty(await _store.ListPendingAsync(string.Empty, default));
+        Assert.InRange(await RowsAsync(), 1, 24);
+    }
+
+    [Fact]
+    public async Task ARunThatLostItsLockStopsBeforeAnyStepOfItsCommit()
+    {
+        await WriteAsync(s_run with { RunId = "old" }, 25);
+        var lost = false;
+        var dataset = new ObjectDataset(_store, _state.Path, NullLogger.Instance, () =>
+        {
+            if (lost)
+            {
+                throw new InvalidOperationException("the lock is lost (test)");
+            }
+        });
+        var tables = ParquetOutput.Begin(dataset, s_run, 10, ReplaceMode.Date);
+        await AddAsync(tables, 25);
+        lost = true;
+        _store.Log.Clear();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => tables.CommitAsync(default));
+
+        Assert.DoesNotContain(_store.Log, s => s.StartsWith("delete", StringComparison.Ordinal)
+            || s.StartsWith("complete", StringComparison.Ordinal) || s.Contains("commit.json", StringComparison.Ordinal));
+        Assert.Equal(25, await RowsAsync());
     }
 
     private ObjectDataset Dataset() => new(_store, _state.Path, NullLogger.Instance);

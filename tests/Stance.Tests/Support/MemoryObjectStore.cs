@@ -124,7 +124,10 @@ internal sealed class MemoryObjectStore : IObjectStore
             }
             else if (!_objects.TryGetValue(upload.Key, out var done) || done.ETag != $"\"{upload.UploadId}\"")
             {
-                throw new ObjectStoreException($"memory://test/{upload.Key}: the upload is gone");
+                throw new ObjectStoreException($"memory://test/{upload.Key}: the upload is gone")
+                {
+                    UploadGone = true,
+                };
             }
 
             return Task.CompletedTask;

@@ -24,6 +24,7 @@ internal sealed class ObjectLock : IAsyncDisposable
     private readonly SemaphoreSlim _renewal = new(1, 1);
     private readonly Task _renewing;
     private string _etag;
+    private DateTimeOffset _renewedAt;
     private string? _lost;
 
     private ObjectLock(IObjectStore store, TimeProvider time, TimeSpan ttl, string holder, string etag)
@@ -33,6 +34,7 @@ internal sealed class ObjectLock : IAsyncDisposable
         _ttl = ttl;
         _holder = holder;
         _etag = etag;
+        _renewedAt = time.GetUtcNow();
         _renewing = RenewAsync(_stop.Token);
     }
 
@@ -85,13 +87,28 @@ internal sealed class ObjectLock : IAsyncDisposable
         return new ObjectLock(store, time, ttl, holder, etag);
     }
 
-    /// <summary>Throws when the lock was lost (not renewed in time, taken over): the run must not commit.</summary>
+    /// <summary>Renews the lock now (so the commit that follows starts with a whole time to live ahead of it), then
+    /// throws as <see cref="ThrowIfLost"/> does.</summary>
     public async Task EnsureHeldAsync(CancellationToken cancellationToken)
     {
         if (_lost is null)
         {
-            // Renew now, so the commit that follows starts with a whole time to live ahead of it.
             await TryRenewAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ThrowIfLost();
+    }
+
+    /// <summary>Throws when the lock was taken over, or when its last successful renewal is so old that another run
+    /// may already have taken it (within a sixth of its time to live of expiring): the run must not go on
+    /// committing.</summary>
+    public void ThrowIfLost()
+    {
+        var age = _time.GetUtcNow() - _renewedAt;
+        if (_lost is null && age > _ttl - (_ttl / 6))
+        {
+            _lost = $"the lock {_store.Location}/{Key} was last renewed {age.TotalSeconds:F0} s ago (its time to live " +
+                $"is {_ttl.TotalSeconds:F0} s): another run may have taken it over";
         }
 
         if (_lost is not null)
@@ -172,10 +189,12 @@ internal sealed class ObjectLock : IAsyncDisposable
             }
 
             _etag = etag;
+            _renewedAt = _time.GetUtcNow();
         }
-        catch (ObjectStoreException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A failed renewal is retried at the next tick; the lock lasts its whole time to live.
+            // Any failure (a store error, an SDK timeout) is retried at the next tick; ThrowIfLost stops the commit
+            // once the last success is too old.
         }
         finally
         {

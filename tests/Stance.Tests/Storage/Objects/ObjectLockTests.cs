@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Stance.Storage;
 using Stance.Storage.Objects;
 using Stance.Tests.Support;
@@ -12,7 +11,7 @@ public sealed class ObjectLockTests
 {
     private static readonly TimeSpan s_ttl = TimeSpan.FromSeconds(30);
     private readonly MemoryObjectStore _store = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 1, 0, 0, TimeSpan.Zero));
+    private readonly WaitingClock _time = new(new DateTimeOffset(2026, 12, 2, 1, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task ASecondRunFindsTheLockHeldAndIsToldByWhomAndUntilWhen()
@@ -48,7 +47,7 @@ public sealed class ObjectLockTests
         for (var i = 0; i < 6; i++)
         {
             var renewals = _store.Log.Count;
-            _time.Advance(s_ttl / 3);
+            await AdvanceToTheNextRenewalAsync();
             await Eventually.WaitUntil(() => _store.Log.Count > renewals);
         }
 
@@ -67,6 +66,50 @@ public sealed class ObjectLockTests
     }
 
     [Fact]
+    public async Task RenewalsThatKeepFailingStopTheCommitBeforeTheLockCouldExpire()
+    {
+        await using var held = await AcquireAsync();
+        // An SDK timeout is not an ObjectStoreException: it must not end the renewals either.
+        var attempts = 0;
+        _store.OnWrite = what =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new TaskCanceledException($"{what}: timed out (test)");
+        };
+        for (var i = 1; i <= 3; i++)
+        {
+            await AdvanceToTheNextRenewalAsync();
+            await Eventually.WaitUntil(() => Volatile.Read(ref attempts) == i);
+        }
+
+        var error = Assert.Throws<OutputWriteException>(held.ThrowIfLost);
+        Assert.Contains("was last renewed 30 s ago", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARenewalAfterFailuresKeepsTheLock()
+    {
+        await using var held = await AcquireAsync();
+        var failures = 0;
+        _store.OnWrite = what =>
+        {
+            if (Interlocked.Increment(ref failures) <= 1)
+            {
+                throw new TaskCanceledException($"{what}: timed out (test)");
+            }
+        };
+
+        for (var i = 1; i <= 2; i++)
+        {
+            await AdvanceToTheNextRenewalAsync();
+            await Eventually.WaitUntil(() => Volatile.Read(ref failures) == i);
+        }
+
+        held.ThrowIfLost();
+        await Assert.ThrowsAsync<ClaimHeldException>(() => AcquireAsync());
+    }
+
+    [Fact]
     public async Task ReleasingTheLockDeletesItButNeverAnotherRunsLock()
     {
         var first = await AcquireAsync();
@@ -78,6 +121,13 @@ public sealed class ObjectLockTests
         await second.DisposeAsync();
 
         Assert.Contains(ObjectLock.Key, _store.Keys);
+    }
+
+    // Only once the renewal loop waits on the clock (no guessed sleep), then exactly to its tick.
+    private async Task AdvanceToTheNextRenewalAsync()
+    {
+        await _time.WaitForTimersDueWithinAsync(s_ttl / 3, s_ttl / 3);
+        _time.Advance(s_ttl / 3);
     }
 
     private Task<ObjectLock> AcquireAsync(Action<string>? tookOver = null) =>

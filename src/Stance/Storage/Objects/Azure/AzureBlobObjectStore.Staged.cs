@@ -199,5 +199,8 @@ internal sealed partial class AzureBlobObjectStore
     private ObjectStoreException Gone(PendingUpload upload) => new(
         $"The staged upload of {Display(upload.Key)} is gone and no object made of its blocks is there: it was "
         + "aborted, replaced by another upload of that key, or its blocks expired (Azure discards uncommitted blocks "
-        + "a week after the last was staged); stage it again");
+        + "a week after the last was staged); stage it again")
+    {
+        UploadGone = true,
+    };
 }

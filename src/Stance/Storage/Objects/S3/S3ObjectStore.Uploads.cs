@@ -75,7 +75,10 @@ internal sealed partial class S3ObjectStore
                 $"S3 could not complete the multipart upload {upload.UploadId} of s3://{Bucket}/"
                 + $"{_location.KeyOf(upload.Key)} (endpoint {_endpoint}): the upload is gone (aborted, or removed by "
                 + "a bucket lifecycle rule) and there is no such object; the file must be uploaded again",
-                error);
+                error)
+            {
+                UploadGone = true,
+            };
         }
         catch (Exception error) when (S3Errors.IsStoreError(error))
         {
