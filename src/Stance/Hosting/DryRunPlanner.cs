@@ -3,6 +3,7 @@ using Stance.Journal;
 using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Scoring;
+using Stance.Storage;
 using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
@@ -10,7 +11,7 @@ namespace Stance.Hosting;
 /// <summary>The <c>--dry-run</c> plan: what a run would read, reuse and ask, with token and cost estimates (called
 /// one by one and with <c>--batch</c>) and whether they fit the budget; it makes no call and writes no
 /// table.</summary>
-internal sealed class DryRunPlanner(
+internal sealed partial class DryRunPlanner(
     RunSettings settings,
     StancePrompt prompt,
     IParagraphScorer scorer,
@@ -25,16 +26,49 @@ internal sealed class DryRunPlanner(
     /// filter of the requests seen, not the corpus.</summary>
     public async Task<RunPlan> PlanAsync(CancellationToken cancellationToken)
     {
-        // What a run would read and know: an object-store input's local copy, and the answers saved next to an
-        // object-store output (a new machine's run reuses them, so its plan must too).
-        var input = await RunInput.PrepareAsync(settings, stores, cancellationToken).ConfigureAwait(false);
-        if (scorer.IsMetered && settings.OutputStore is { } output)
+        // What a run would read and know: an object-store input (copied into a private temporary folder, never the
+        // state folder a running job reads), and the answers saved next to an object-store output (a new machine's
+        // run reuses them, so its plan must too), imported only under the journal's claim.
+        var scratch = Path.Combine(Path.GetTempPath(), $"stance-dry-run-{Guid.NewGuid():N}");
+        try
         {
-            using var replica = new JournalReplica(stores.Open(output), settings.JournalPath, logger);
-            await replica.RestoreAsync(cancellationToken).ConfigureAwait(false);
+            var input = await RunInput.PrepareAsync(settings, stores, cancellationToken, scratch).ConfigureAwait(false);
+            if (scorer.IsMetered && settings.OutputStore is { } output)
+            {
+                await RestoreAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Plan(input);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    private async Task RestoreAsync(ObjectLocation output, CancellationToken cancellationToken)
+    {
+        var journal = settings.JournalPath;
+        RunClaim claim;
+        try
+        {
+            claim = RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}");
+        }
+        catch (ClaimHeldException ex)
+        {
+            // A run holds the journal: it imports the saved answers itself; the plan counts what is local.
+            LogJournalBusy(logger, ex.Message);
+            return;
         }
 
-        return Plan(input);
+        using (claim)
+        {
+            using var replica = new JournalReplica(stores.Open(output), journal, logger);
+            await replica.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private RunPlan Plan(string input)
@@ -119,4 +153,8 @@ internal sealed class DryRunPlanner(
             };
         }
     }
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Warning,
+        Message = "The plan counts only the local journal's answers, not those saved next to the dataset: {Reason}")]
+    private static partial void LogJournalBusy(ILogger logger, string reason);
 }

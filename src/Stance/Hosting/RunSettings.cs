@@ -64,6 +64,9 @@ internal sealed class RunSettings(
     public ReadOptions Reading => new(OutputStore is null ? Output : StateFolder, journal.Value.File,
         input.Value.MaxDocumentBytes);
 
+    // Readable, and unique: s3://a/b_c and s3://a/b/c read alike but hash apart.
     private static string Slug(string location) =>
-        string.Concat(location.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_'));
+        string.Concat(location.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_')) + "-" +
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(location)))[..8];
 }

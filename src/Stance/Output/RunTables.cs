@@ -50,8 +50,11 @@ internal sealed class RunTables(
         {
             foreach (var part in await dataset.CommittedPartsAsync(table, run, cancellationToken).ConfigureAwait(false))
             {
-                var path = await dataset.LocalCopyAsync(part, cancellationToken).ConfigureAwait(false);
-                var documents = replace == ReplaceMode.Date
+                // A run that replaces its whole date reads none of the earlier parts (nor downloads them).
+                var path = replace == ReplaceMode.Date
+                    ? null
+                    : await dataset.LocalCopyAsync(part, cancellationToken).ConfigureAwait(false);
+                var documents = path is null
                     ? null
                     : await PartFile.ReadStringsAsync(path, "document_id", cancellationToken).ConfigureAwait(false);
                 if (documents is not null && !documents.Any(_documents.ContainsKey))
@@ -60,7 +63,7 @@ internal sealed class RunTables(
                     if (table == "paragraphs")
                     {
                         CountRuns(
-                            await PartFile.ReadStringsAsync(path, "run_id", cancellationToken).ConfigureAwait(false));
+                            await PartFile.ReadStringsAsync(path!, "run_id", cancellationToken).ConfigureAwait(false));
                     }
 
                     continue;
@@ -69,7 +72,7 @@ internal sealed class RunTables(
                 deletes.Add(part);
                 if (documents is not null)
                 {
-                    await CarryAsync(table, path, cancellationToken).ConfigureAwait(false);
+                    await CarryAsync(table, path!, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -34,9 +34,9 @@ internal static partial class StorageLocation
         }
 
         var scheme = match.Groups[1].Value;
-        return $"{key}: '{Redact(value)}' is a URL ({scheme}://), not a local path: the journal is a SQLite database "
-            + "and needs a local disk (not an object store, NFS or a network share). With an object-store output the "
-            + "journal stays local and its answers are saved next to the dataset (docs/object-storage.md)";
+        return $"{key}: '{Redact(value)}' is a URL ({scheme}://), not a local path: the journal and the run's state "
+            + "need a local disk (SQLite; not an object store, NFS or a network share). With an object-store output "
+            + "they stay local and the journal's answers are saved next to the dataset (docs/object-storage.md)";
     }
 
     /// <summary>A URL without its query, fragment or user info (they may hold credentials).</summary>

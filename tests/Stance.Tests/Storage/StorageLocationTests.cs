@@ -76,7 +76,7 @@ public sealed class StorageLocationTests : IDisposable
         var problem = StorageLocation.UrlProblem("Stance:Journal", "s3://analytics/journal.db");
 
         Assert.NotNull(problem);
-        Assert.Contains("needs a local disk", problem, StringComparison.Ordinal);
+        Assert.Contains("need a local disk", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,6 +95,8 @@ public sealed class StorageLocationTests : IDisposable
     [InlineData("--output", "gs://analytics/stance", "Stance:Output: 'gs://analytics/stance' is not a location")]
     [InlineData("--input", "s4://analytics/in", "Stance:Input: 's4://analytics/in' is not a location")]
     [InlineData("--Stance:Journal", "s3://analytics/j.db", "Stance:Journal: 's3://analytics/j.db' is a URL")]
+    [InlineData("--Stance:Storage:StateFolder", "s3://analytics/state",
+        "Stance:Storage:StateFolder: 's3://analytics/state' is a URL")]
     public async Task TheJobStopsWithAConfigurationErrorAndCreatesNoFolderNamedAfterTheScheme(
         string option, string url, string message)
     {

@@ -11,8 +11,20 @@ internal static class Emulators
     public static string? Node { get; } = FindOnPath("node");
 
     /// <summary>Why an emulator whose entry script is <paramref name="script"/> (relative to
-    /// <c>tools/emulators</c>) cannot start here, or null when it can.</summary>
+    /// <c>tools/emulators</c>) cannot start here, or null when it can. With <c>STANCE_REQUIRE_EMULATORS=1</c> (set by
+    /// <c>.ci/run</c>) a missing emulator is an error, so CI cannot pass by skipping the store tests.</summary>
     public static string? Missing(string script)
+    {
+        var reason = Why(script);
+        if (reason is not null && Environment.GetEnvironmentVariable("STANCE_REQUIRE_EMULATORS") == "1")
+        {
+            throw new InvalidOperationException($"STANCE_REQUIRE_EMULATORS=1 but {reason}");
+        }
+
+        return reason;
+    }
+
+    private static string? Why(string script)
     {
         if (Node is null)
         {

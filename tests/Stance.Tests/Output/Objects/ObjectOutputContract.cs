@@ -120,11 +120,19 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         // Killed before every upload was completed, some are pending: the next run must complete or abort them.
         Assert.Equal(point != "before-manifest", (await PendingUploadsAsync(Prefix)).Count > 0);
 
-        // A new machine: its own empty state folder; it waits out the killed run's lock, then rolls forward.
+        // Killed before its manifest: the committed parts are there, the killed run's manifest and report are not.
+        Assert.Equal(1, (await KeysAsync()).Count(k => k.StartsWith("runs/", StringComparison.Ordinal)
+            && k.EndsWith(".json", StringComparison.Ordinal)));
+        Assert.Equal(1, (await KeysAsync()).Count(k => k.EndsWith(".report.html", StringComparison.Ordinal)));
+
+        // A new machine: its own empty state folder; it waits out the killed run's lock, then rolls forward, and
+        // resumes the killed run from the answers saved next to the dataset without paying for them again.
         await WaitForLockExpiryAsync();
+        var paid = _server.Requests.Count;
         var (third, thirdOutput) = await RunAsync("state-c", "--Stance:Output:Replace=date");
 
         Assert.True(third == ExitCodes.Ok, thirdOutput);
+        Assert.Equal(paid, _server.Requests.Count);
         await AssertEachParagraphOnceAsync();
         var keys = await KeysAsync();
         Assert.DoesNotContain(ObjectDataset.CommitRecord, keys);
