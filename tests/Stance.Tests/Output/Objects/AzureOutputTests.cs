@@ -11,6 +11,8 @@ public sealed class AzureOutputTests(AzuriteEmulator emulator) : ObjectOutputCon
 
     private protected override string Secret => AzuriteEmulator.AccountKey;
 
+    private protected override string MissingContainerUrl => "az://no-such-container/stance";
+
     private protected override string Url(string prefix) => $"az://{emulator.Container.Name}/{prefix}";
 
     private protected override IObjectStore Store(string prefix) => emulator.CreateStore(prefix);

@@ -29,6 +29,9 @@ public abstract class ObjectOutputContract : IAsyncLifetime
     /// <summary>The location a user types for <paramref name="prefix"/> in the emulator's container.</summary>
     private protected abstract string Url(string prefix);
 
+    /// <summary>A location in a bucket or container that does not exist.</summary>
+    private protected abstract string MissingContainerUrl { get; }
+
     /// <summary>The store at <paramref name="prefix"/>, to look at what the job left.</summary>
     private protected abstract IObjectStore Store(string prefix);
 
@@ -243,6 +246,21 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         {
             Assert.False(File.ReadAllText(file).Contains(Secret, StringComparison.Ordinal), $"the secret is in {file}");
         }
+    }
+
+    [SkippableFact]
+    public async Task AStoreThatRefusesTheRunStopsItWithExit8NamingTheLocationAndNoSecret()
+    {
+        SkipIfUnavailable();
+        var args = Args("state-a").ToList();
+        args[args.IndexOf("--output") + 1] = MissingContainerUrl;
+
+        var (exit, output) = await StanceProcess.RunAsync([.. args], TimeSpan.FromMinutes(2), ChildEnvironment());
+
+        Assert.True(exit == ExitCodes.OutputFailed, output);
+        Assert.Contains(MissingContainerUrl[..MissingContainerUrl.LastIndexOf('/')], output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
     }
 
     private protected string State(string name) => Path.Combine(_folder.Path, name);

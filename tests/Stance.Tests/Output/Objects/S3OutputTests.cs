@@ -14,6 +14,8 @@ public sealed class S3OutputTests(S3Emulator emulator) : ObjectOutputContract, I
 
     private protected override string Secret => CanarySecret;
 
+    private protected override string MissingContainerUrl => "s3://no-such-bucket/stance";
+
     private protected override string Url(string prefix) => $"s3://{emulator.Bucket}/{prefix}";
 
     private protected override IObjectStore Store(string prefix) => emulator.CreateStore(prefix);
