@@ -14,7 +14,7 @@ namespace Stance.Journal;
 /// segment (by rowid) and the runs table, written every <c>Stance:Storage:JournalSync</c> during a run and at its
 /// end. A run first imports every segment and snapshot its local journal has not imported (<c>INSERT OR IGNORE</c>:
 /// idempotent, the local answer wins). When segments pile up, a run that holds the dataset's lock replaces them by
-/// one compacted snapshot (<c>VACUUM INTO</c>). Why not rebuild the cache from the committed Parquet rows: a crashed
+/// one compacted snapshot (every answer and run). Why not rebuild the cache from the committed Parquet rows: a crashed
 /// run's answers are not in any committed row, and the rows do not keep the raw answer the cache replays.
 /// </remarks>
 internal sealed partial class JournalReplica(IObjectStore store, string journalPath, ILogger logger) : IDisposable
@@ -29,7 +29,9 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
 
     /// <summary>Imports every segment and snapshot the local journal has not imported yet; returns the number of
     /// answers added.</summary>
-    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    public Task<int> RestoreAsync(CancellationToken cancellationToken) => RestoreAsync(again: true, cancellationToken);
+
+    private async Task<int> RestoreAsync(bool again, CancellationToken cancellationToken)
     {
         using var connection = Open();
         // When everything local is already saved, the imported answers (which are saved already, elsewhere) must not
@@ -43,6 +45,7 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
             .ThenBy(key => key, StringComparer.Ordinal)
             .ToList();
         var added = 0;
+        var compactedMeanwhile = false;
         foreach (var key in saved)
         {
             var file = Temporary();
@@ -53,7 +56,8 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
                 {
                     if (!await store.DownloadAsync(key, stream, cancellationToken).ConfigureAwait(false))
                     {
-                        continue; // compacted away meanwhile: its answers are in the snapshot listed with it
+                        compactedMeanwhile = true; // its answers are in a snapshot, listed again below
+                        continue;
                     }
                 }
 
@@ -64,6 +68,12 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
                 SqliteConnection.ClearAllPools();
                 File.Delete(file);
             }
+        }
+
+        if (compactedMeanwhile && again)
+        {
+            // A run compacted the files while this one read them (only a dry run restores without the lock).
+            added += await RestoreAsync(again: false, cancellationToken).ConfigureAwait(false);
         }
 
         if (saved.Count > 0)
@@ -99,13 +109,7 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
             var file = Temporary();
             try
             {
-                Execute(connection, $"""
-                    ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS segment;
-                    CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE rowid > {last}
-                        AND rowid <= {newest};
-                    CREATE TABLE segment.runs AS SELECT * FROM main.runs;
-                    DETACH DATABASE segment;
-                    """);
+                Export(connection, file, last, newest);
                 await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -142,9 +146,11 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
         var file = Temporary();
         try
         {
+            // Every answer and run, as a segment from the start: not the whole file (which also holds the batch
+            // ledger and this machine's own bookkeeping).
             using (var connection = Open())
             {
-                Execute(connection, $"VACUUM INTO '{file.Replace("'", "''", StringComparison.Ordinal)}';");
+                Export(connection, file, 0, NewestRow(connection));
             }
 
             await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
@@ -180,6 +186,14 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
             await store.PutAsync(key, stream, WriteCondition.None, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static void Export(SqliteConnection connection, string file, long after, long upTo) =>
+        Execute(connection, $"""
+            ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS segment;
+            CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE rowid > {after} AND rowid <= {upTo};
+            CREATE TABLE segment.runs AS SELECT * FROM main.runs;
+            DETACH DATABASE segment;
+            """);
 
     private static int Import(SqliteConnection connection, string file, string key)
     {

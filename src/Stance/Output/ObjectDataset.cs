@@ -26,7 +26,8 @@ internal sealed partial class ObjectDataset(
     /// <summary>The commit record's key.</summary>
     public const string CommitRecord = ".stance/commit.json";
 
-    private static readonly string[] s_staged = [.. ParquetOutput.Tables, "eval"];
+    // Where staged uploads may be left: the tables, and the journal's copy (Azure stages a put larger than 256 MiB).
+    private static readonly string[] s_staged = [.. ParquetOutput.Tables, "eval", ".stance"];
     private readonly List<string> _copies = [];
 
     /// <inheritdoc />
