@@ -31,7 +31,9 @@ internal static class JournalCopyBench
         using var client = S3Clients.Create(
             new S3StorageOptions
             {
-                ServiceUrl = $"http://127.0.0.1:{emulator.Port}", ForcePathStyle = true, Region = S3Clients.DefaultRegion,
+                ServiceUrl = $"http://127.0.0.1:{emulator.Port}",
+                ForcePathStyle = true,
+                Region = S3Clients.DefaultRegion,
             },
             new BasicAWSCredentials("S3RVER", "S3RVER"),
             _ => null);

@@ -46,7 +46,7 @@ internal sealed partial class ObjectDataset(
         {
             var plan = JsonSerializer.Deserialize<CommitPlan>(record.ToArray())!;
             LogRecovering(logger, plan.RunId, plan.Uploads.Count, plan.Deletes.Count);
-            await ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(plan, recovering: true, cancellationToken).ConfigureAwait(false);
             await store.DeleteAsync(CommitRecord, cancellationToken).ConfigureAwait(false);
         }
 
@@ -148,9 +148,15 @@ internal sealed partial class ObjectDataset(
                 new IOException("another run's commit record is there: two runs are committing at once"),
                 "create the commit record");
         CrashPoint.Reached("commit-recorded", stateFolder);
-        await ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(plan, recovering: false, cancellationToken).ConfigureAwait(false);
         checkHeld?.Invoke();
-        await store.DeleteAsync(CommitRecord, cancellationToken, ifMatch: etag).ConfigureAwait(false);
+        if (!await store.DeleteAsync(CommitRecord, cancellationToken, ifMatch: etag).ConfigureAwait(false))
+        {
+            throw new OutputWriteException(
+                $"{store.Location}/{CommitRecord}",
+                new IOException("another run replaced this run's commit record during its commit"),
+                "remove the commit record");
+        }
         foreach (var copy in _copies)
         {
             File.Delete(copy);
@@ -172,7 +178,7 @@ internal sealed partial class ObjectDataset(
             cancellationToken).ConfigureAwait(false);
 
     // Old rows disappear before new ones appear: every delete is done before the first upload is completed.
-    private async Task ApplyAsync(CommitPlan plan, CancellationToken cancellationToken)
+    private async Task ApplyAsync(CommitPlan plan, bool recovering, CancellationToken cancellationToken)
     {
         var step = 0;
         foreach (var delete in plan.Deletes)
@@ -185,29 +191,31 @@ internal sealed partial class ObjectDataset(
         foreach (var upload in plan.Uploads)
         {
             checkHeld?.Invoke();
-            await CompleteAsync(upload, cancellationToken).ConfigureAwait(false);
+            await CompleteAsync(upload, recovering, cancellationToken).ConfigureAwait(false);
             CrashPoint.Reached($"commit-step:{++step}", stateFolder);
         }
     }
 
     // An upload that is gone with no object at its key (a bucket lifecycle rule aborted it, or someone did): its rows
-    // are lost, which blocking every later run would not mend. Said loudly; the run that staged it is left unfinished
-    // in the journal, so the next run resumes it and writes those documents' rows again.
-    private async Task CompleteAsync(PendingUpload upload, CancellationToken cancellationToken)
+    // are lost. In the run's own commit that fails the run (exit 8, no manifest: it stays unfinished and the next run
+    // of the same date resumes it and writes those rows again from its journal). In the recovery of a crashed run's
+    // commit it is said loudly and skipped, since blocking every later run would not bring the rows back; a
+    // recovery on a later date leaves them missing until a run reads those documents again.
+    private async Task CompleteAsync(PendingUpload upload, bool recovering, CancellationToken cancellationToken)
     {
         try
         {
             await store.CompleteAsync(upload, cancellationToken).ConfigureAwait(false);
         }
-        catch (ObjectStoreException ex) when (ex.UploadGone)
+        catch (ObjectStoreException ex) when (ex.UploadGone && recovering)
         {
             LogLost(logger, upload.Key, ex.Message);
         }
     }
 
     [LoggerMessage(EventId = 147, Level = LogLevel.Error,
-        Message = "A part named by the commit record is lost and skipped (its documents' rows are missing until a run " +
-            "reads them again): {Key}: {Reason}")]
+        Message = "A part named by the commit record is lost and skipped (its documents' rows are missing until a " +
+            "run reads them again): {Key}: {Reason}")]
     private static partial void LogLost(ILogger logger, string key, string reason);
 
     [LoggerMessage(EventId = 143, Level = LogLevel.Information,

@@ -115,6 +115,43 @@ public sealed class ObjectDatasetTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUploadGoneDuringTheRunsOwnCommitFailsTheRunInsteadOfReportingItCommitted()
+    {
+        await WriteAsync(s_run with { RunId = "old" }, 25);
+        var tables = ParquetOutput.Begin(Dataset(), s_run, 10, ReplaceMode.Date);
+        await AddAsync(tables, 25);
+        await _store.AbortAsync((await _store.ListPendingAsync("paragraphs/", default))[0], default);
+
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => tables.CommitAsync(default));
+
+        Assert.True(error.UploadGone);
+        Assert.Contains(ObjectDataset.CommitRecord, _store.Keys);
+    }
+
+    [Fact]
+    public async Task ARunWhoseLockIsLostMidCommitStopsBeforeTheNextStep()
+    {
+        await WriteAsync(s_run with { RunId = "old" }, 25);
+        var checks = 0;
+        var dataset = new ObjectDataset(_store, _state.Path, NullLogger.Instance, () =>
+        {
+            // The checks before the record and before the first delete pass; the lock is lost after that delete.
+            if (++checks > 2)
+            {
+                throw new InvalidOperationException("the lock is lost (test)");
+            }
+        });
+        var tables = ParquetOutput.Begin(dataset, s_run, 10, ReplaceMode.Date);
+        await AddAsync(tables, 25);
+        _store.Log.Clear();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => tables.CommitAsync(default));
+
+        Assert.Single(_store.Log, s => s.StartsWith("delete", StringComparison.Ordinal));
+        Assert.DoesNotContain(_store.Log, s => s.StartsWith("complete", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ARunThatLostItsLockStopsBeforeAnyStepOfItsCommit()
     {
         await WriteAsync(s_run with { RunId = "old" }, 25);
@@ -134,7 +171,8 @@ public sealed class ObjectDatasetTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => tables.CommitAsync(default));
 
         Assert.DoesNotContain(_store.Log, s => s.StartsWith("delete", StringComparison.Ordinal)
-            || s.StartsWith("complete", StringComparison.Ordinal) || s.Contains("commit.json", StringComparison.Ordinal));
+            || s.StartsWith("complete", StringComparison.Ordinal)
+            || s.Contains("commit.json", StringComparison.Ordinal));
         Assert.Equal(25, await RowsAsync());
     }
 

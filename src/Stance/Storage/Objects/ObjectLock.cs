@@ -27,14 +27,20 @@ internal sealed class ObjectLock : IAsyncDisposable
     private DateTimeOffset _renewedAt;
     private string? _lost;
 
-    private ObjectLock(IObjectStore store, TimeProvider time, TimeSpan ttl, string holder, string etag)
+    private ObjectLock(
+        IObjectStore store,
+        TimeProvider time,
+        TimeSpan ttl,
+        string holder,
+        string etag,
+        DateTimeOffset writtenAt)
     {
         _store = store;
         _time = time;
         _ttl = ttl;
         _holder = holder;
         _etag = etag;
-        _renewedAt = time.GetUtcNow();
+        _renewedAt = writtenAt;
         _renewing = RenewAsync(_stop.Token);
     }
 
@@ -50,8 +56,10 @@ internal sealed class ObjectLock : IAsyncDisposable
         var holder = string.Create(
             CultureInfo.InvariantCulture,
             $"pid {Environment.ProcessId} on {Environment.MachineName}");
-        var etag = await store.PutAsync(Key, Content(holder, time, ttl), WriteCondition.IfAbsent, cancellationToken)
-            .ConfigureAwait(false);
+        // The expiry written is the time the write was sent plus the time to live: the lock's age counts from then.
+        var writtenAt = time.GetUtcNow();
+        var etag = await store.PutAsync(Key, Content(holder, writtenAt, ttl), WriteCondition.IfAbsent,
+            cancellationToken).ConfigureAwait(false);
         if (etag is null)
         {
             var current = (await store.ListAsync(Key, cancellationToken).ConfigureAwait(false))
@@ -59,7 +67,8 @@ internal sealed class ObjectLock : IAsyncDisposable
             var held = current is null ? null : await ReadAsync(store, cancellationToken).ConfigureAwait(false);
             if (current is not null && held is not null && held.ExpiresAt < time.GetUtcNow())
             {
-                etag = await store.PutAsync(Key, Content(holder, time, ttl), WriteCondition.IfMatch(current.ETag),
+                writtenAt = time.GetUtcNow();
+                etag = await store.PutAsync(Key, Content(holder, writtenAt, ttl), WriteCondition.IfMatch(current.ETag),
                     cancellationToken).ConfigureAwait(false);
                 if (etag is not null)
                 {
@@ -69,7 +78,8 @@ internal sealed class ObjectLock : IAsyncDisposable
             else if (current is null)
             {
                 // Released between our attempt and our look: try once more.
-                etag = await store.PutAsync(Key, Content(holder, time, ttl), WriteCondition.IfAbsent,
+                writtenAt = time.GetUtcNow();
+                etag = await store.PutAsync(Key, Content(holder, writtenAt, ttl), WriteCondition.IfAbsent,
                     cancellationToken).ConfigureAwait(false);
             }
 
@@ -84,7 +94,7 @@ internal sealed class ObjectLock : IAsyncDisposable
             }
         }
 
-        return new ObjectLock(store, time, ttl, holder, etag);
+        return new ObjectLock(store, time, ttl, holder, etag, writtenAt);
     }
 
     /// <summary>Renews the lock now (so the commit that follows starts with a whole time to live ahead of it), then
@@ -99,16 +109,16 @@ internal sealed class ObjectLock : IAsyncDisposable
         ThrowIfLost();
     }
 
-    /// <summary>Throws when the lock was taken over, or when its last successful renewal is so old that another run
-    /// may already have taken it (within a sixth of its time to live of expiring): the run must not go on
-    /// committing.</summary>
+    /// <summary>Throws when the lock was taken over, or when its last successful renewal was sent more than half its
+    /// time to live ago (the other half is the margin for a commit step that a slow store stretches): the run must not
+    /// go on committing.</summary>
     public void ThrowIfLost()
     {
         var age = _time.GetUtcNow() - _renewedAt;
-        if (_lost is null && age > _ttl - (_ttl / 6))
+        if (_lost is null && age > _ttl / 2)
         {
-            _lost = $"the lock {_store.Location}/{Key} was last renewed {age.TotalSeconds:F0} s ago (its time to live " +
-                $"is {_ttl.TotalSeconds:F0} s): another run may have taken it over";
+            _lost = $"the lock {_store.Location}/{Key} was last renewed {age.TotalSeconds:F0} s ago (its time to " +
+                $"live is {_ttl.TotalSeconds:F0} s): another run may take it over";
         }
 
         if (_lost is not null)
@@ -130,15 +140,16 @@ internal sealed class ObjectLock : IAsyncDisposable
             {
                 await _store.DeleteAsync(Key, CancellationToken.None, ifMatch: _etag).ConfigureAwait(false);
             }
-            catch (ObjectStoreException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or HttpRequestException
+                or TimeoutException)
             {
                 // Not released: it expires on its own after its time to live.
             }
         }
     }
 
-    private static MemoryStream Content(string holder, TimeProvider time, TimeSpan ttl) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(new LockContent(holder, time.GetUtcNow() + ttl)));
+    private static MemoryStream Content(string holder, DateTimeOffset at, TimeSpan ttl) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(new LockContent(holder, at + ttl)));
 
     private static async Task<LockContent?> ReadAsync(IObjectStore store, CancellationToken cancellationToken)
     {
@@ -179,7 +190,8 @@ internal sealed class ObjectLock : IAsyncDisposable
 
             // Not cancelled once sent: a renewal the store applied but whose reply was dropped would leave this run
             // with a stale ETag, unable to release its own lock.
-            var etag = await _store.PutAsync(Key, Content(_holder, _time, _ttl), WriteCondition.IfMatch(_etag),
+            var sentAt = _time.GetUtcNow();
+            var etag = await _store.PutAsync(Key, Content(_holder, sentAt, _ttl), WriteCondition.IfMatch(_etag),
                 CancellationToken.None).ConfigureAwait(false);
             if (etag is null)
             {
@@ -189,7 +201,7 @@ internal sealed class ObjectLock : IAsyncDisposable
             }
 
             _etag = etag;
-            _renewedAt = _time.GetUtcNow();
+            _renewedAt = sentAt;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -76,14 +76,37 @@ public sealed class ObjectLockTests
             Interlocked.Increment(ref attempts);
             throw new TaskCanceledException($"{what}: timed out (test)");
         };
-        for (var i = 1; i <= 3; i++)
+        for (var i = 1; i <= 2; i++)
         {
             await AdvanceToTheNextRenewalAsync();
             await Eventually.WaitUntil(() => Volatile.Read(ref attempts) == i);
         }
 
         var error = Assert.Throws<OutputWriteException>(held.ThrowIfLost);
-        Assert.Contains("was last renewed 30 s ago", error.Message, StringComparison.Ordinal);
+        Assert.Contains("was last renewed 20 s ago", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALockRenewedSlowlyIsAgedFromWhenTheRenewalWasSentNotWhenItReturned()
+    {
+        await using var held = await AcquireAsync();
+        var slow = 1;
+        _store.OnWrite = what =>
+        {
+            if (Interlocked.Exchange(ref slow, 0) == 1)
+            {
+                _time.Advance(TimeSpan.FromSeconds(15)); // the renewal's request takes 15 s
+            }
+        };
+        var writes = _store.Log.Count;
+        await AdvanceToTheNextRenewalAsync();
+        await Eventually.WaitUntil(() => _store.Log.Count > writes);
+
+        // Renewed at T+10 (its expiry says T+40), returned at T+25: half the time to live is gone since it was sent.
+        held.ThrowIfLost();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Throws<OutputWriteException>(held.ThrowIfLost);
     }
 
     [Fact]
