@@ -279,10 +279,11 @@ internal static partial class ObjectStoreBench
         return count;
     }
 
-    // The same row as the parquet scenario's (Program.cs), with a fixed scoring time.
-    private static ParagraphRow Paragraph(RunStamp run, int i) => new()
+    /// <summary>The benchmark's paragraph row (the parquet scenario's too), scored at
+    /// <paramref name="scoredAt"/>.</summary>
+    internal static ParagraphRow Paragraph(RunStamp run, int i, DateTime? scoredAt = null) => new()
     {
-        RunId = run.RunId, RunDate = run.RunDate, ScoredAt = s_scoredAt,
+        RunId = run.RunId, RunDate = run.RunDate, ScoredAt = scoredAt ?? s_scoredAt,
         DocumentId = $"doc-{i / 100:D6}.txt", DocumentTitle = "Commentary",
         SourcePath = $"doc-{i / 100:D6}.txt", ParagraphIndex = i % 100, ParagraphId = $"{i:x24}",
         TextSha256 = new string('b', 64), Text = $"Point {i}: {BenchCorpus.Sentence}",

@@ -517,18 +517,7 @@ static string FindRepo()
     throw new InvalidOperationException("Stance.sln not found");
 }
 
-static ParagraphRow Row(RunStamp run, int i) => new()
-{
-    RunId = run.RunId, RunDate = run.RunDate, ScoredAt = DateTime.UtcNow,
-    DocumentId = $"doc-{i / 100:D6}.txt", DocumentTitle = "Commentary",
-    SourcePath = $"doc-{i / 100:D6}.txt", ParagraphIndex = i % 100, ParagraphId = $"{i:x24}",
-    TextSha256 = new string('b', 64), Text = $"Point {i}: {BenchCorpus.Sentence}",
-    Provider = run.Provider, Model = run.Model, PromptName = run.PromptName, PromptSha256 = run.PromptSha256,
-    Status = "ok", FromCache = false, Attempts = 1, InputTokens = 600, OutputTokens = 120, LatencyMs = 210.5,
-    SentimentScore = -0.6, SentimentLabel = "negative", MainTarget = "United States", StanceLabel = "against",
-    StanceScore = -0.7, Confidence = 0.8,
-    Rationale = "Criticises the U.S.",
-};
+static ParagraphRow Row(RunStamp run, int i) => ObjectStoreBench.Paragraph(run, i, DateTime.UtcNow);
 
 /// <summary>Answers for the benchmark corpus, whose paragraphs all share one sentence.</summary>
 internal static class BenchCorpus
