@@ -270,7 +270,7 @@ public abstract class ObjectOutputContract : IAsyncLifetime
         "--input", Input, "--output", Url(Prefix), "--prompts", RepoPaths.Prompts, "--provider", "openai",
         "--endpoint", _server.Endpoint, "--model", "store-model", "--concurrency", "2",
         "--Stance:RowsPerPart=" + RowsPerPart.ToString(CultureInfo.InvariantCulture),
-        "--Stance:Storage:StateFolder=" + State(state), "--Stance:Storage:LockTtl=00:00:02", .. extra,
+        "--Stance:Storage:StateFolder=" + State(state), "--Stance:Storage:LockTtl=00:00:05", .. extra,
     ];
 
     private protected Dictionary<string, string> ChildEnvironment(string? hold = null)
