@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parquet;
 using Stance.Journal;

@@ -10,7 +10,6 @@ using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring;
-using Stance.Storage;
 
 namespace Stance.Evaluation;
 
@@ -94,7 +93,7 @@ internal sealed partial class EvalRunner(
                 ct),
             cancellationToken).ConfigureAwait(false);
         await dataset.CommitAsync(run, [staged], earlier, cancellationToken).ConfigureAwait(false);
-        var path = dataset is LocalDataset ? Path.Combine(dataset.Location, part) : $"{dataset.Location}/{part}";
+        var path = $"{dataset.Location}/{part}";
 
         Print(Console.Out, goldPath, predictions, path);
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Scoring.Batch;
-using Stance.Storage;
 using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
@@ -17,8 +16,7 @@ internal sealed class BatchStorageValidator(IOptions<OutputOptions> output, IOpt
     public ValidateOptionsResult Validate(string? name, BatchOptions options) =>
         options.Enabled
         && journal.Value.File is null
-        && StorageLocation.LocationProblem("Stance:Output", output.Value.Folder) is null
-        && ObjectLocation.Parse(output.Value.Folder) is not null
+        && ObjectLocation.TryParse(output.Value.Folder) is not null
             ? ValidateOptionsResult.Fail(
                 "Stance:Batch:Enabled: --batch with an object-store output needs Stance:Journal on a disk that " +
                 "outlives the machine (a persistent volume): the batch ledger is kept only in the journal, not next " +

@@ -23,7 +23,7 @@ internal sealed class JobOptionsValidator(IOptions<InputOptions> input, IOptions
         // An unsupported URL is reported by the input's own validator; a store location is checked when the run
         // lists it.
         var local = StorageLocation.LocationProblem("Stance:Input", input.Value.Input) is null
-            && ObjectLocation.Parse(input.Value.Input) is null;
+            && ObjectLocation.TryParse(input.Value.Input) is null;
         if (options.Eval is null && local && !Directory.Exists(input.Value.Input))
         {
             errors.AddError($"Stance:Input: the folder '{Path.GetFullPath(input.Value.Input)}' does not exist");

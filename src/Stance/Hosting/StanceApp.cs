@@ -10,8 +10,8 @@ using Stance.Output;
 using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring;
-using Stance.Telemetry;
 using Stance.Storage.Objects;
+using Stance.Telemetry;
 
 namespace Stance.Hosting;
 

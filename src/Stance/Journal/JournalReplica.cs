@@ -26,6 +26,7 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
     public const int CompactAfter = 24;
 
     private readonly SemaphoreSlim _saving = new(1, 1);
+    private bool _schemaReady;
 
     /// <summary>Imports every segment and snapshot the local journal has not imported yet; returns the number of
     /// answers added.</summary>
@@ -231,8 +232,13 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
 
     private SqliteConnection Open()
     {
-        // The schema is the result store's; opening it creates or upgrades it.
-        ResultStore.Open(journalPath).DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // The schema is the result store's; opening it once creates or upgrades it (not at every periodic save).
+        if (!_schemaReady)
+        {
+            ResultStore.Open(journalPath).DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _schemaReady = true;
+        }
+
         var connection = new SqliteConnection(
             new SqliteConnectionStringBuilder { DataSource = journalPath, Pooling = false }.ToString());
         connection.Open();

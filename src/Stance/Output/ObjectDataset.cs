@@ -108,22 +108,15 @@ internal sealed partial class ObjectDataset(
         // Parquet needs a seekable sink, so a part is written to a local spool file and streamed from there, a block at
         // a time: memory stays at one part's row buffer plus one upload block.
         Directory.CreateDirectory(Spool);
-        var spooled = Path.Combine(Spool, $"{Guid.NewGuid():N}.parquet");
-        try
+        // Deleted on close, however the upload ends; one a killed process leaves is removed by the next recovery.
+        var file = new FileStream(Path.Combine(Spool, $"{Guid.NewGuid():N}.parquet"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await using (file.ConfigureAwait(false))
         {
-            var file = new FileStream(spooled, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
-                FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-            await using (file.ConfigureAwait(false))
-            {
-                await write(file, cancellationToken).ConfigureAwait(false);
-                file.Position = 0;
-                var upload = await store.StageAsync(part, file, cancellationToken).ConfigureAwait(false);
-                return new StagedPart(part, Upload: upload);
-            }
-        }
-        finally
-        {
-            File.Delete(spooled);
+            await write(file, cancellationToken).ConfigureAwait(false);
+            file.Position = 0;
+            var upload = await store.StageAsync(part, file, cancellationToken).ConfigureAwait(false);
+            return new StagedPart(part, Upload: upload);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Stance.Journal;
-using Stance.Storage;
 
 namespace Stance.Output;
 
@@ -49,20 +48,11 @@ internal sealed record RunManifest(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    /// <summary>The manifest's path: <c>runs/run_date=YYYY-MM-DD/&lt;run_id&gt;.json</c> under the output
-    /// folder.</summary>
-    public static string PathFor(string outputFolder, RunStamp run) =>
-        Path.Combine(outputFolder, "runs", $"run_date={run.RunDate:yyyy-MM-dd}", $"{run.RunId}.json");
-
     /// <summary>The manifest's path relative to the dataset's root.</summary>
     public static string PathFor(RunStamp run) => $"runs/run_date={run.RunDate:yyyy-MM-dd}/{run.RunId}.json";
 
     /// <summary>The manifest as the JSON written to its file.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
-
-    /// <summary>Writes the manifest durably (temporary name, fsync, rename).</summary>
-    public Task WriteAsync(string path, CancellationToken cancellationToken) =>
-        DurableFile.WriteTextAsync(path, JsonSerializer.Serialize(this, s_json), cancellationToken);
 
     /// <summary>Reads a manifest back.</summary>
     public static RunManifest Read(string path) =>

@@ -53,6 +53,20 @@ internal sealed partial record ObjectLocation(ObjectStoreKind Kind, string Conta
             + $"{Supported}");
     }
 
+    /// <summary>The store location <paramref name="value"/> names, or null when it is a local path or a URL this
+    /// version cannot use (reported by the location's own validator); never throws.</summary>
+    public static ObjectLocation? TryParse(string? value)
+    {
+        try
+        {
+            return Parse(value);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The location as a user would type it, without credentials.</summary>
     public override string ToString()
     {

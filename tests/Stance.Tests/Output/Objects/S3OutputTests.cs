@@ -1,4 +1,3 @@
-using Amazon.S3.Model;
 using Stance.Storage.Objects;
 using Stance.Tests.Support;
 
