@@ -17,6 +17,7 @@ internal sealed class ObjectLock : IAsyncDisposable
     public const string Key = ".stance/lock.json";
 
     private readonly IObjectStore _store;
+    private readonly string _key;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
     private readonly string _holder;
@@ -29,6 +30,7 @@ internal sealed class ObjectLock : IAsyncDisposable
 
     private ObjectLock(
         IObjectStore store,
+        string key,
         TimeProvider time,
         TimeSpan ttl,
         string holder,
@@ -36,6 +38,7 @@ internal sealed class ObjectLock : IAsyncDisposable
         DateTimeOffset writtenAt)
     {
         _store = store;
+        _key = key;
         _time = time;
         _ttl = ttl;
         _holder = holder;
@@ -46,8 +49,20 @@ internal sealed class ObjectLock : IAsyncDisposable
 
     /// <summary>Takes the lock on <paramref name="store"/>, or throws <see cref="ClaimHeldException"/> naming its
     /// holder. <paramref name="tookOver"/> reports a lock taken over from a holder that stopped renewing it.</summary>
+    public static Task<ObjectLock> AcquireAsync(
+        IObjectStore store,
+        TimeProvider time,
+        TimeSpan ttl,
+        Action<string>? tookOver,
+        CancellationToken cancellationToken) =>
+        AcquireAsync(store, Key, $"the dataset {store.Location}", time, ttl, tookOver, cancellationToken);
+
+    /// <summary>Takes the lock object <paramref name="key"/> (a lock on <paramref name="what"/>, for messages), or
+    /// throws <see cref="ClaimHeldException"/> naming its holder.</summary>
     public static async Task<ObjectLock> AcquireAsync(
         IObjectStore store,
+        string key,
+        string what,
         TimeProvider time,
         TimeSpan ttl,
         Action<string>? tookOver,
@@ -58,17 +73,17 @@ internal sealed class ObjectLock : IAsyncDisposable
             $"pid {Environment.ProcessId} on {Environment.MachineName}");
         // The expiry written is the time the write was sent plus the time to live: the lock's age counts from then.
         var writtenAt = time.GetUtcNow();
-        var etag = await store.PutAsync(Key, Content(holder, writtenAt, ttl), WriteCondition.IfAbsent,
+        var etag = await store.PutAsync(key, Content(holder, writtenAt, ttl), WriteCondition.IfAbsent,
             cancellationToken).ConfigureAwait(false);
         if (etag is null)
         {
-            var current = (await store.ListAsync(Key, cancellationToken).ConfigureAwait(false))
-                .FirstOrDefault(o => o.Key == Key);
-            var held = current is null ? null : await ReadAsync(store, cancellationToken).ConfigureAwait(false);
+            var current = (await store.ListAsync(key, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(o => o.Key == key);
+            var held = current is null ? null : await ReadAsync(store, key, cancellationToken).ConfigureAwait(false);
             if (current is not null && held is not null && held.ExpiresAt < time.GetUtcNow())
             {
                 writtenAt = time.GetUtcNow();
-                etag = await store.PutAsync(Key, Content(holder, writtenAt, ttl), WriteCondition.IfMatch(current.ETag),
+                etag = await store.PutAsync(key, Content(holder, writtenAt, ttl), WriteCondition.IfMatch(current.ETag),
                     cancellationToken).ConfigureAwait(false);
                 if (etag is not null)
                 {
@@ -79,22 +94,22 @@ internal sealed class ObjectLock : IAsyncDisposable
             {
                 // Released between our attempt and our look: try once more.
                 writtenAt = time.GetUtcNow();
-                etag = await store.PutAsync(Key, Content(holder, writtenAt, ttl), WriteCondition.IfAbsent,
+                etag = await store.PutAsync(key, Content(holder, writtenAt, ttl), WriteCondition.IfAbsent,
                     cancellationToken).ConfigureAwait(false);
             }
 
             if (etag is null)
             {
                 throw new ClaimHeldException(
-                    $"the dataset {store.Location}",
+                    what,
                     held is null
                         ? "another run"
                         : $"{held.Holder}, until {held.ExpiresAt:yyyy-MM-dd HH:mm:ss}Z unless it renews it",
-                    new IOException($"{store.Location}/{Key} exists"));
+                    new IOException($"{store.Location}/{key} exists"));
             }
         }
 
-        return new ObjectLock(store, time, ttl, holder, etag, writtenAt);
+        return new ObjectLock(store, key, time, ttl, holder, etag, writtenAt);
     }
 
     /// <summary>Renews the lock now (so the commit that follows starts with a whole time to live ahead of it), then
@@ -117,13 +132,13 @@ internal sealed class ObjectLock : IAsyncDisposable
         var age = _time.GetUtcNow() - _renewedAt;
         if (_lost is null && age > _ttl / 2)
         {
-            _lost = $"the lock {_store.Location}/{Key} was last renewed {age.TotalSeconds:F0} s ago (its time to " +
+            _lost = $"the lock {_store.Location}/{_key} was last renewed {age.TotalSeconds:F0} s ago (its time to " +
                 $"live is {_ttl.TotalSeconds:F0} s): another run may take it over";
         }
 
         if (_lost is not null)
         {
-            throw new OutputWriteException($"{_store.Location}/{Key}", new IOException(_lost), "hold the lock");
+            throw new OutputWriteException($"{_store.Location}/{_key}", new IOException(_lost), "hold the lock");
         }
     }
 
@@ -138,7 +153,7 @@ internal sealed class ObjectLock : IAsyncDisposable
         {
             try
             {
-                await _store.DeleteAsync(Key, CancellationToken.None, ifMatch: _etag).ConfigureAwait(false);
+                await _store.DeleteAsync(_key, CancellationToken.None, ifMatch: _etag).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or HttpRequestException
                 or TimeoutException)
@@ -151,10 +166,13 @@ internal sealed class ObjectLock : IAsyncDisposable
     private static MemoryStream Content(string holder, DateTimeOffset at, TimeSpan ttl) =>
         new(JsonSerializer.SerializeToUtf8Bytes(new LockContent(holder, at + ttl)));
 
-    private static async Task<LockContent?> ReadAsync(IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<LockContent?> ReadAsync(
+        IObjectStore store,
+        string key,
+        CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
-        if (!await store.DownloadAsync(Key, buffer, cancellationToken).ConfigureAwait(false))
+        if (!await store.DownloadAsync(key, buffer, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -191,11 +209,11 @@ internal sealed class ObjectLock : IAsyncDisposable
             // Not cancelled once sent: a renewal the store applied but whose reply was dropped would leave this run
             // with a stale ETag, unable to release its own lock.
             var sentAt = _time.GetUtcNow();
-            var etag = await _store.PutAsync(Key, Content(_holder, sentAt, _ttl), WriteCondition.IfMatch(_etag),
+            var etag = await _store.PutAsync(_key, Content(_holder, sentAt, _ttl), WriteCondition.IfMatch(_etag),
                 CancellationToken.None).ConfigureAwait(false);
             if (etag is null)
             {
-                _lost = $"another run took over the lock {_store.Location}/{Key} (this run did not renew it within " +
+                _lost = $"another run took over the lock {_store.Location}/{_key} (this run did not renew it within " +
                     $"{_ttl.TotalSeconds:F0} s)";
                 return;
             }
