@@ -6,10 +6,13 @@ namespace Stance.Documents;
 /// <c>.stance</c>).</param>
 /// <param name="MaxDocumentBytes">The largest <c>.txt</c> / <c>.md</c> file and the longest JSONL line read; a larger
 /// one is a bad document, reported and skipped (<c>Stance:MaxDocumentBytes</c>).</param>
+/// <param name="Owns">Which documents (by id) and bad files (by path) this process handles: a shard's part of the
+/// input; null: all.</param>
 internal sealed record ReadOptions(
     string? Output = null,
     string? Journal = null,
-    long MaxDocumentBytes = ReadOptions.DefaultMaxDocumentBytes)
+    long MaxDocumentBytes = ReadOptions.DefaultMaxDocumentBytes,
+    Func<string, bool>? Owns = null)
 {
     /// <summary>64 MiB: a commentary is kilobytes; anything near this is an export or a mistake, not one
     /// document.</summary>

@@ -32,6 +32,7 @@ internal sealed partial class BatchWorker(
                 { CheckPrompts: true } => CheckPrompts(),
                 { DryRun: true } => await DryRunAsync(stoppingToken).ConfigureAwait(false),
                 { Eval: { } gold } => await Evaluate(gold, stoppingToken).ConfigureAwait(false),
+                { Commit: true } => await Get<ShardCommitter>().CommitOnlyAsync(stoppingToken).ConfigureAwait(false),
                 { Schedule: { } cron } => await Get<NightlyScheduler>()
                     .RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken)
                     .ConfigureAwait(false),
@@ -49,6 +50,11 @@ internal sealed partial class BatchWorker(
         {
             LogNoInput(logger, ex.Message);
             outcome.ExitCode = ExitCodes.NoInput;
+        }
+        catch (Sharding.ShardRunException ex)
+        {
+            LogShardRefused(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.ConfigurationError;
         }
         catch (ClaimHeldException ex)
         {
@@ -220,4 +226,7 @@ internal sealed partial class BatchWorker(
         string currency,
         double batchCost,
         string budget);
+
+    [LoggerMessage(EventId = 178, Level = LogLevel.Critical, Message = "Sharded run refused, nothing was run: {Reason}")]
+    private static partial void LogShardRefused(ILogger logger, string reason);
 }

@@ -25,6 +25,9 @@ internal static class HostingServiceCollectionExtensions
         ["--eval"] = "Stance:Eval",
         ["--tpm"] = "Stance:Rate:TokensPerMinute",
         ["--model-path"] = "Stance:Llm:Local:ModelPath",
+        ["--shards"] = "Stance:Shards",
+        ["--shard-index"] = "Stance:ShardIndex",
+        ["--run-name"] = "Stance:RunName",
     };
 
     /// <summary>Switches without a value and the setting each stands for.</summary>
@@ -35,8 +38,9 @@ internal static class HostingServiceCollectionExtensions
             ["--dry-run"] = "--Stance:DryRun=true",
             ["--check-prompts"] = "--Stance:CheckPrompts=true",
             ["--adaptive"] = "--Stance:Rate:AdaptiveConcurrency=true",
-        ["--batch"] = "--Stance:Batch:Enabled=true",
-        ["--batch-cancel"] = "--Stance:Batch:Cancel=true",
+            ["--batch"] = "--Stance:Batch:Enabled=true",
+            ["--batch-cancel"] = "--Stance:Batch:Cancel=true",
+            ["--commit"] = "--Stance:Commit=true",
         };
 
     /// <summary>Replaces value-less switches (<c>--no-cache</c>) by the key they set, for the command-line
@@ -90,6 +94,7 @@ internal static class HostingServiceCollectionExtensions
         services.AddSingleton<IBatchJob, BatchJob>();
         services.AddSingleton<NightlyScheduler>();
         services.AddSingleton<DryRunPlanner>();
+        services.AddSingleton<ShardCommitter>();
         services.AddHostedService<BatchWorker>();
         return services;
     }

@@ -24,7 +24,11 @@ internal sealed class JobOptions
     /// <summary>The time zone the schedule is read in (IANA or Windows id).</summary>
     public string ScheduleTimeZone { get; set; } = "UTC";
 
-    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c> nor
-    /// <c>--check-prompts</c>).</summary>
-    public bool Calls => !DryRun && !CheckPrompts;
+    /// <summary>Only commit a sharded run whose shards have all finished (<c>--commit</c>), as a separate
+    /// step.</summary>
+    public bool Commit { get; set; }
+
+    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c>, <c>--check-prompts</c> nor
+    /// <c>--commit</c>).</summary>
+    public bool Calls => !DryRun && !CheckPrompts && !Commit;
 }

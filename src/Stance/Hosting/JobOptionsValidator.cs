@@ -8,7 +8,11 @@ namespace Stance.Hosting;
 
 /// <summary>Checks at start what the command line asks for: the gold file or the input folder, the schedule, and a
 /// key for the provider when the mode makes calls (<c>--dry-run</c> and <c>--check-prompts</c> make none).</summary>
-internal sealed class JobOptionsValidator(IOptions<InputOptions> input, IOptions<LlmOptions> llm)
+internal sealed class JobOptionsValidator(
+    IOptions<InputOptions> input,
+    IOptions<LlmOptions> llm,
+    IOptions<Sharding.ShardOptions> shards,
+    IOptions<Scoring.Batch.BatchOptions> batch)
     : IValidateOptions<JobOptions>
 {
     /// <inheritdoc />
@@ -50,6 +54,17 @@ internal sealed class JobOptionsValidator(IOptions<InputOptions> input, IOptions
             errors.AddError($"Stance:ScheduleTimeZone: '{options.ScheduleTimeZone}' is not a known time zone");
         }
 
+        if (options.Commit && !shards.Value.Sharded)
+        {
+            errors.AddError("Stance:Commit: --commit finishes a sharded run: give its --shards N (and its " +
+                "Stance:RunName unless it is today's UTC date)");
+        }
+
+        if (shards.Value.Sharded && ShardedMode(options) is { } mode)
+        {
+            errors.AddError($"Stance:Shards: a sharded run with {mode} is not built");
+        }
+
         if (options.Calls && MissingKey() is { } missing)
         {
             errors.AddError(missing);
@@ -57,6 +72,15 @@ internal sealed class JobOptionsValidator(IOptions<InputOptions> input, IOptions
 
         return errors.Build();
     }
+
+    private string? ShardedMode(JobOptions options) => options switch
+    {
+        { DryRun: true } => "--dry-run (plan the whole run in one process)",
+        { Eval: not null } => "--eval",
+        { Schedule: not null } => "--schedule (a Kubernetes CronJob starts each night's shards)",
+        _ when batch.Value.Enabled || batch.Value.Cancel => "--batch",
+        _ => null,
+    };
 
     // The LLM settings report their own problems; a key is asked for only when they are valid.
     private string? MissingKey()

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Stance.Journal;
 using Stance.Output;
+using Stance.Sharding;
 using Stance.Storage;
 using Stance.Storage.Objects;
+using Stance.Storage.Objects.Folder;
 
 namespace Stance.Hosting;
 
@@ -11,7 +13,7 @@ namespace Stance.Hosting;
 internal sealed partial class RunOutput : IAsyncDisposable
 {
     private readonly RunClaim? _claim;
-    private readonly ObjectLock? _lock;
+    private ObjectLock? _lock;
     private readonly ILogger _logger;
     private CancellationTokenSource? _stopSyncing;
     private Task? _syncing;
@@ -28,8 +30,52 @@ internal sealed partial class RunOutput : IAsyncDisposable
     /// <summary>Where the tables, the manifest and the report go.</summary>
     public IDataset Dataset { get; }
 
-    /// <summary>The journal's copy next to an object-store dataset; null for a local folder.</summary>
+    /// <summary>The journal's copy next to an object-store dataset (or a sharded run's folder); null for a local
+    /// folder.</summary>
     public JournalReplica? Replica { get; }
+
+    /// <summary>Where a shard finds its run's records: the object store, or the output folder as one.</summary>
+    public IObjectStore? Coordination { get; private init; }
+
+    /// <summary>A shard's view of the dataset: nothing claimed nor recovered (the shards of a run stage their parts
+    /// side by side; whoever commits the run claims the dataset then), the journal's copy saved under a name of
+    /// the shard's own.</summary>
+    public static RunOutput OpenShard(
+        RunSettings settings,
+        ParquetOutput output,
+        IObjectStores stores,
+        ILogger logger)
+    {
+        var writer = $"s{settings.ShardIndex:D4}";
+        if (settings.OutputStore is not { } location)
+        {
+            var folder = new FolderObjectStore(settings.Output);
+            return new RunOutput(output.Local(settings.Output), null, null,
+                new JournalReplica(folder, settings.JournalPath, logger, writer), logger) { Coordination = folder };
+        }
+
+        var store = stores.Open(location);
+        return new RunOutput(new ObjectDataset(store, settings.StateFolder, logger), null, null,
+            new JournalReplica(store, settings.JournalPath, logger, writer), logger) { Coordination = store };
+    }
+
+    /// <summary>The records of sharded runs next to the output, local or not.</summary>
+    public static IObjectStore CoordinationStore(RunSettings settings, IObjectStores stores) =>
+        settings.OutputStore is { } location ? stores.Open(location) : new FolderObjectStore(settings.Output);
+
+    /// <summary>Takes the lock object <paramref name="key"/> on <see cref="Coordination"/> for this run (a shard's
+    /// own lock), released with the output.</summary>
+    public async Task HoldAsync(
+        string key,
+        string what,
+        RunSettings settings,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        _lock = await ObjectLock.AcquireAsync(Coordination!, key, what, time, settings.Storage.LockTtl,
+            holder => LogTookOver(_logger, $"{Coordination!.Location}/{key}", holder), cancellationToken)
+            .ConfigureAwait(false);
+    }
 
     /// <summary>Claims the output (one run at a time) and recovers what a crashed run left.</summary>
     public static async Task<RunOutput> OpenAsync(
@@ -42,12 +88,16 @@ internal sealed partial class RunOutput : IAsyncDisposable
     {
         if (settings.OutputStore is not { } location)
         {
-            var claim = RunClaim.Acquire(Path.Combine(settings.StateFolder, "run.lock"),
+            var claim = RunClaim.Acquire(settings.OutputClaimPath,
                 $"the output folder {Path.GetFullPath(settings.Output)}");
             var local = output.Local(settings.Output);
             try
             {
-                await local.RecoverAsync(cancellationToken).ConfigureAwait(false);
+                // The staged parts of a sharded run still in progress are not a crashed run's leftovers.
+                var open = await ShardedRun.OpenRunIdsAsync(new FolderObjectStore(settings.Output), cancellationToken)
+                    .ConfigureAwait(false);
+                await local.RecoverAsync(cancellationToken, part => ShardedRun.BelongsTo(part, open))
+                    .ConfigureAwait(false);
             }
             catch
             {
@@ -68,7 +118,9 @@ internal sealed partial class RunOutput : IAsyncDisposable
         try
         {
             var dataset = new ObjectDataset(store, settings.StateFolder, logger, @lock.ThrowIfLost);
-            await dataset.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            var open = await ShardedRun.OpenRunIdsAsync(store, cancellationToken).ConfigureAwait(false);
+            await dataset.RecoverAsync(cancellationToken, part => ShardedRun.BelongsTo(part, open))
+                .ConfigureAwait(false);
             return new RunOutput(dataset, null, @lock, new JournalReplica(store, settings.JournalPath, logger), logger);
         }
         catch

@@ -3,6 +3,7 @@ using Stance.Documents;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Scoring;
+using Stance.Sharding;
 using Stance.Storage.Objects;
 
 namespace Stance.Hosting;
@@ -15,7 +16,8 @@ internal sealed class RunSettings(
     IOptions<ScoringOptions> scoring,
     IOptions<PricingOptions> pricing,
     IOptions<BudgetOptions> budget,
-    IOptions<StorageOptions> storage)
+    IOptions<StorageOptions> storage,
+    IOptions<ShardOptions> shards)
 {
     /// <summary>The input folder.</summary>
     public string Input => input.Value.Input;
@@ -31,10 +33,28 @@ internal sealed class RunSettings(
 
     /// <summary>The local folder for the run's state: <c>&lt;output&gt;/.stance</c> for a local output; for an
     /// object store, <c>Stance:Storage:StateFolder</c> or a folder under the system's temporary folder named after
-    /// the location.</summary>
-    public string StateFolder => OutputStore is { } store
-        ? storage.Value.StateFolder ?? Path.Combine(Path.GetTempPath(), "stance-state", Slug(store.ToString()))
-        : Path.Combine(Output, ".stance");
+    /// the location. Each shard of a sharded run has its own (<c>shard-KKKK</c> inside the default one).</summary>
+    public string StateFolder => (OutputStore, storage.Value.StateFolder) switch
+    {
+        ({ }, { } configured) => configured,
+        ({ } store, null) => Path.Combine(Path.GetTempPath(), "stance-state", Slug(store.ToString()), ShardFolder),
+        _ => Path.Combine(Output, ".stance", ShardFolder),
+    };
+
+    /// <summary>The local claim on a local output folder, whichever process takes it (a run, a shard's
+    /// commit).</summary>
+    public string OutputClaimPath => Path.Combine(Output, ".stance", "run.lock");
+
+    /// <summary>How the run is spread over processes.</summary>
+    public ShardOptions Shards => shards.Value;
+
+    /// <summary>This process's shard index (0 for a run in one process or a <c>--commit</c> step).</summary>
+    public int ShardIndex => shards.Value.ShardIndex ?? 0;
+
+    // A run in one process keeps its state where it always has; a shard (or a --commit step) in a folder of its own.
+    private string ShardFolder => !shards.Value.Sharded
+        ? ""
+        : shards.Value.ShardIndex is { } index ? $"shard-{index:D4}" : "commit";
 
     /// <summary>The object store settings.</summary>
     public StorageOptions Storage => storage.Value;

@@ -10,6 +10,7 @@ using Stance.Output;
 using Stance.Prompts;
 using Stance.Reporting;
 using Stance.Scoring;
+using Stance.Sharding;
 using Stance.Storage.Objects;
 using Stance.Telemetry;
 
@@ -40,6 +41,7 @@ internal static partial class StanceApp
             .AddStanceReporting()
             .AddStanceTelemetry(builder.Configuration)
             .AddStanceEvaluation()
+            .AddStanceSharding()
             .AddStanceJob();
         return builder;
     }

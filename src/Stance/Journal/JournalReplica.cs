@@ -17,7 +17,13 @@ namespace Stance.Journal;
 /// one compacted snapshot (every answer and run). Why not rebuild the cache from the committed Parquet rows: a crashed
 /// run's answers are not in any committed row, and the rows do not keep the raw answer the cache replays.
 /// </remarks>
-internal sealed partial class JournalReplica(IObjectStore store, string journalPath, ILogger logger) : IDisposable
+/// <param name="writer">Names this process's segments apart from other processes' saving at once (a shard's
+/// index); null for the one process of an ordinary run.</param>
+internal sealed partial class JournalReplica(
+    IObjectStore store,
+    string journalPath,
+    ILogger logger,
+    string? writer = null) : IDisposable
 {
     /// <summary>Where segments and snapshots are kept, under the dataset's root.</summary>
     public const string Folder = ".stance/journal/";
@@ -26,6 +32,9 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
     public const int CompactAfter = 24;
 
     private readonly SemaphoreSlim _saving = new(1, 1);
+    private readonly Lock _group = new();
+    private TaskCompletionSource? _nextSave;
+    private Task _groupSaves = Task.CompletedTask;
     private bool _schemaReady;
 
     /// <summary>Imports every segment and snapshot the local journal has not imported yet; returns the number of
@@ -106,7 +115,8 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
                 return;
             }
 
-            var key = $"{Folder}segment-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}-{runId}.db";
+            var key = $"{Folder}segment-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}-{runId}" +
+                (writer is null ? ".db" : $"-{writer}-{Guid.NewGuid().ToString("N")[..8]}.db");
             var file = Temporary();
             try
             {
@@ -127,6 +137,50 @@ internal sealed partial class JournalReplica(IObjectStore store, string journalP
         finally
         {
             _saving.Release();
+        }
+    }
+
+    /// <summary>Completes once a save that starts after this call has ended, so it holds every answer the journal
+    /// committed before the call: a group commit, one segment for all the answers that arrive while the previous
+    /// save is under way. A shard's worker waits for it before paying for its next answer, so a shard whose disk is
+    /// lost pays again at most for the requests it had in flight.</summary>
+    public Task SaveSoonAsync(string runId)
+    {
+        lock (_group)
+        {
+            if (_nextSave is { } queued)
+            {
+                return queued.Task; // not started yet: it will see this caller's answer
+            }
+
+            var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _nextSave = next;
+            _groupSaves = _groupSaves.ContinueWith(
+                _ => SaveGroupAsync(runId),
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default).Unwrap();
+            return next.Task;
+        }
+    }
+
+    private async Task SaveGroupAsync(string runId)
+    {
+        TaskCompletionSource group;
+        lock (_group)
+        {
+            group = _nextSave!;
+            _nextSave = null;
+        }
+
+        try
+        {
+            await SaveAsync(runId, always: false, CancellationToken.None).ConfigureAwait(false);
+            group.SetResult();
+        }
+        catch (Exception ex)
+        {
+            group.SetException(ex);
         }
     }
 

@@ -175,14 +175,19 @@ internal sealed class ResultStore : IAsyncDisposable
         return command.ExecuteScalar() is not null;
     }
 
-    /// <summary>Records an ok answer durably; completes when it is committed to disk.</summary>
+    /// <summary>Called after each answer is committed, before <see cref="RecordAsync"/> completes: a sharded run
+    /// saves the answer next to the dataset too (a pod's disk does not outlive it).</summary>
+    public Func<Task>? AfterRecord { get; set; }
+
+    /// <summary>Records an ok answer durably; completes when it is committed to disk (and
+    /// <see cref="AfterRecord"/> has finished).</summary>
     public Task RecordAsync(
         string cacheKey,
         string textSha256,
         RunStamp run,
         ScoreOutcome outcome,
         DateTimeOffset scoredAt) =>
-        Enqueue(new PendingWrite(null,
+        Then(Enqueue(new PendingWrite(null,
         [
             cacheKey,
             textSha256,
@@ -199,7 +204,15 @@ internal sealed class ResultStore : IAsyncDisposable
             Session,
             (object?)outcome.BatchId ?? DBNull.Value,
             (object?)outcome.CachedInputTokens ?? DBNull.Value,
-        ]));
+        ])));
+
+    private Task Then(Task committed) => AfterRecord is { } after ? ThenAsync(committed, after) : committed;
+
+    private static async Task ThenAsync(Task committed, Func<Task> after)
+    {
+        await committed.ConfigureAwait(false);
+        await after().ConfigureAwait(false);
+    }
 
     /// <summary>The id of an unfinished run with the same date, provider, model and prompt (a crashed run to resume),
     /// or null.</summary>

@@ -16,8 +16,9 @@ internal interface IDataset
     /// <summary>A local folder for the run's own state (crash-test markers, spooled parts).</summary>
     string StateFolder { get; }
 
-    /// <summary>Finishes a commit a crash interrupted and discards what no commit refers to.</summary>
-    Task RecoverAsync(CancellationToken cancellationToken);
+    /// <summary>Finishes a commit a crash interrupted and discards what no commit refers to, except the staged parts
+    /// <paramref name="spare"/> keeps (by their final path: those of a sharded run still in progress).</summary>
+    Task RecoverAsync(CancellationToken cancellationToken, Func<string, bool>? spare = null);
 
     /// <summary>The committed parts of <paramref name="table"/> for the run's date, in ordinal order.</summary>
     Task<IReadOnlyList<string>> CommittedPartsAsync(string table, RunStamp run, CancellationToken cancellationToken);

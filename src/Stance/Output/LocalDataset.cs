@@ -18,7 +18,7 @@ internal sealed partial class LocalDataset(string folder, ILogger logger) : IDat
     public string StateFolder => Path.Combine(folder, ".stance");
 
     /// <inheritdoc />
-    public Task RecoverAsync(CancellationToken cancellationToken)
+    public Task RecoverAsync(CancellationToken cancellationToken, Func<string, bool>? spare = null)
     {
         var record = CommitRecordPath;
         if (File.Exists(record))
@@ -34,7 +34,12 @@ internal sealed partial class LocalDataset(string folder, ILogger logger) : IDat
         {
             foreach (var orphan in Directory.EnumerateFiles(table, ".part-*.tmp", SearchOption.AllDirectories))
             {
-                File.Delete(orphan);
+                // .part-X.parquet.tmp is staged for part-X.parquet.
+                var final = Relative(Path.Combine(Path.GetDirectoryName(orphan)!, Path.GetFileName(orphan)[1..^4]));
+                if (spare?.Invoke(final) != true)
+                {
+                    File.Delete(orphan);
+                }
             }
         }
 

@@ -39,7 +39,7 @@ internal sealed partial class ObjectDataset(
     private string Spool => Path.Combine(stateFolder, "spool");
 
     /// <inheritdoc />
-    public async Task RecoverAsync(CancellationToken cancellationToken)
+    public async Task RecoverAsync(CancellationToken cancellationToken, Func<string, bool>? spare = null)
     {
         using var record = new MemoryStream();
         if (await store.DownloadAsync(CommitRecord, record, cancellationToken).ConfigureAwait(false))
@@ -54,6 +54,11 @@ internal sealed partial class ObjectDataset(
         {
             foreach (var pending in await store.ListPendingAsync($"{table}/", cancellationToken).ConfigureAwait(false))
             {
+                if (spare?.Invoke(pending.Key) == true)
+                {
+                    continue;
+                }
+
                 await store.AbortAsync(pending, cancellationToken).ConfigureAwait(false);
                 LogAborted(logger, pending.Key);
             }

@@ -46,8 +46,13 @@ internal sealed class ParquetOutput(ILogger<ParquetOutput> logger)
         new(Local(outputFolder), run, rowsPerPart, replace);
 
     /// <summary>Starts writing a run's tables into <paramref name="dataset"/>.</summary>
-    public static RunTables Begin(IDataset dataset, RunStamp run, int rowsPerPart, ReplaceMode replace) =>
-        new(dataset, run, rowsPerPart, replace);
+    public static RunTables Begin(
+        IDataset dataset,
+        RunStamp run,
+        int rowsPerPart,
+        ReplaceMode replace,
+        string? tag = null) =>
+        new(dataset, run, rowsPerPart, replace, tag);
 
     /// <summary>Writes both tables for one run at once; returns the part files, relative to the output
     /// folder.</summary>
@@ -80,9 +85,12 @@ internal sealed class ParquetOutput(ILogger<ParquetOutput> logger)
     /// <c>/</c>.</summary>
     public static string Partition(string table, RunStamp run) => $"{table}/run_date={run.RunDate:yyyy-MM-dd}/";
 
-    /// <summary>The path of a run's part, relative to the dataset's root.</summary>
-    public static string PartPath(string table, RunStamp run, int part) =>
-        $"{Partition(table, run)}part-{run.RunId}-{part:D5}.parquet";
+    /// <summary>The path of a run's part, relative to the dataset's root; a shard's parts carry its
+    /// <paramref name="tag"/>.</summary>
+    public static string PartPath(string table, RunStamp run, int part, string? tag = null) =>
+        tag is null
+            ? $"{Partition(table, run)}part-{run.RunId}-{part:D5}.parquet"
+            : $"{Partition(table, run)}part-{run.RunId}-{tag}-{part:D5}.parquet";
 
     /// <summary>Whether the file name <paramref name="name"/> is a committed part's.</summary>
     public static bool IsPartName(string name) =>

@@ -12,6 +12,7 @@ namespace Stance.Output;
 /// to <paramref name="EstimatedCost"/>.</param>
 /// <param name="Budget">The run's cap (<c>Stance:Budget:MaxCost</c>) and whether it stopped the run; null when there
 /// is none.</param>
+/// <param name="Shards">The shards of a sharded run, in shard order; null for a run in one process.</param>
 internal sealed record RunManifest(
     string RunId,
     DateOnly RunDate,
@@ -39,8 +40,12 @@ internal sealed record RunManifest(
     IReadOnlyList<ManifestBatch>? Batches = null,
     IReadOnlyDictionary<string, double>? SpendByKind = null,
     IReadOnlyDictionary<string, double>? SpendByTarget = null,
-    ManifestBudget? Budget = null)
+    ManifestBudget? Budget = null,
+    IReadOnlyList<ManifestShard>? Shards = null)
 {
+    /// <summary>How manifests (and the records that carry one) are written: snake_case, indented.</summary>
+    internal static JsonSerializerOptions Json => s_json;
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -58,6 +63,20 @@ internal sealed record RunManifest(
     public static RunManifest Read(string path) =>
         JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), s_json)!;
 }
+
+/// <summary>One shard of a sharded run (<c>--shards</c>): what it read and scored, and how it ended.</summary>
+internal sealed record ManifestShard(
+    int Shard,
+    int ExitCode,
+    int Documents,
+    int Paragraphs,
+    int Ok,
+    int Failed,
+    int Requests,
+    double EstimatedCost,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    IReadOnlyList<string> Files);
 
 /// <summary>The prompt folder a run used.</summary>
 internal sealed record ManifestPrompt(string Name, string Sha256, IReadOnlyList<string> Files);

@@ -4,11 +4,15 @@ namespace Stance.Output;
 
 /// <summary>A run's two tables being written: rows are buffered up to the part size, then written as a hidden
 /// part.</summary>
+/// <remarks>A shard of a sharded run (<paramref name="tag"/> names its parts apart) only stages its parts
+/// (<see cref="StageAsync"/>); the run's committer adopts every shard's (<see cref="Adopt"/>) and commits them at
+/// once.</remarks>
 internal sealed class RunTables(
     IDataset dataset,
     RunStamp run,
     int rowsPerPart,
-    ReplaceMode replace)
+    ReplaceMode replace,
+    string? tag = null)
 {
     private readonly List<ParagraphRow> _paragraphs = [];
     private readonly List<TargetRow> _targets = [];
@@ -19,6 +23,7 @@ internal sealed class RunTables(
     private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
     private int _paragraphPart;
     private int _targetPart;
+    private bool _adopted;
 
     /// <summary>Records that the run read <paramref name="documentId"/>: its earlier rows of the date are replaced,
     /// even when it now has no paragraph.</summary>
@@ -38,6 +43,27 @@ internal sealed class RunTables(
         if (_targets.Count >= rowsPerPart)
         {
             await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes what is buffered (at least one part per table) and returns the staged parts and every
+    /// document read, for a shard's manifest: nothing becomes visible.</summary>
+    public async Task<(IReadOnlyList<StagedPart> Parts, IReadOnlyList<string> Documents)> StageAsync(
+        CancellationToken cancellationToken)
+    {
+        await FlushRestAsync(cancellationToken).ConfigureAwait(false);
+        return ([.. _parts], [.. _documents.Keys.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Takes over parts other processes staged, and the documents they read, to commit them with this
+    /// run's.</summary>
+    public void Adopt(IEnumerable<StagedPart> parts, IEnumerable<string> documents)
+    {
+        _adopted = true;
+        _parts.AddRange(parts);
+        foreach (var document in documents)
+        {
+            _documents.TryAdd(document, 0);
         }
     }
 
@@ -77,21 +103,26 @@ internal sealed class RunTables(
             }
         }
 
-        if (_paragraphs.Count > 0 || _paragraphPart == 0)
-        {
-            await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_targets.Count > 0 || _targetPart == 0)
-        {
-            await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await FlushRestAsync(cancellationToken).ConfigureAwait(false);
         var files = await dataset.CommitAsync(run, _parts, deletes, cancellationToken).ConfigureAwait(false);
         return new CommitResult(
             files,
             kept,
             _runs.OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Value));
+    }
+
+    // Every table gets at least one part (an empty one for a run without rows), unless adopted parts are there.
+    private async Task FlushRestAsync(CancellationToken cancellationToken)
+    {
+        if (_paragraphs.Count > 0 || (_paragraphPart == 0 && !_adopted))
+        {
+            await FlushParagraphsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_targets.Count > 0 || (_targetPart == 0 && !_adopted))
+        {
+            await FlushTargetsAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // The rows of an earlier part that belong to documents this run did not read: they stay in the date, now in this
@@ -158,7 +189,7 @@ internal sealed class RunTables(
         IReadOnlyList<T> rows,
         CancellationToken cancellationToken) =>
         dataset.StageAsync(
-            ParquetOutput.PartPath(table, run, part),
+            ParquetOutput.PartPath(table, run, part, tag),
             (stream, ct) => ParquetOutput.SerializeAsync(rows, run, stream, ct),
             cancellationToken);
 }

@@ -37,11 +37,20 @@ internal static class ParagraphSource
         {
             if (item.Problem is { } problem)
             {
-                report.BadDocuments.Add(problem);
+                if (options?.Owns?.Invoke(problem.SourcePath) ?? true)
+                {
+                    report.BadDocuments.Add(problem);
+                }
+
                 continue;
             }
 
             var document = item.Document!;
+            if (!(options?.Owns?.Invoke(document.Id) ?? true))
+            {
+                continue;
+            }
+
             report.Documents++;
             report.DocumentRead?.Invoke(document.Id);
             var split = ParagraphSplitter.Split(document);
