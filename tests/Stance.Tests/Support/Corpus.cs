@@ -19,17 +19,18 @@ internal static class Corpus
     ];
 
     /// <summary>Writes <paramref name="paragraphs"/> paragraphs, <paramref name="perDocument"/> per file, and returns
-    /// their texts.</summary>
-    public static IReadOnlyList<string> Write(string folder, int paragraphs, int perDocument = 10)
+    /// their texts; numbered from <paramref name="first"/> (corpora written with distinct ranges share no
+    /// text).</summary>
+    public static IReadOnlyList<string> Write(string folder, int paragraphs, int perDocument = 10, int first = 0)
     {
         Directory.CreateDirectory(folder);
         var texts = new List<string>();
         for (var d = 0; d * perDocument < paragraphs; d++)
         {
-            var body = new StringBuilder($"Commentary number {d}\n\n");
+            var body = new StringBuilder($"Commentary number {first + d}\n\n");
             for (var p = 0; p < perDocument && texts.Count < paragraphs; p++)
             {
-                var n = texts.Count;
+                var n = first + texts.Count;
                 var text = string.Create(
                     CultureInfo.InvariantCulture,
                     $"Point {n}: {s_sentences[n % s_sentences.Length]} " +
