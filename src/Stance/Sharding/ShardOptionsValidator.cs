@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Stance.Sharding;
 
 /// <summary>Checks the shard's index: with more than one shard it must be given (<c>--shard-index</c>, or
-/// <c>JOB_COMPLETION_INDEX</c> in a pod of an Indexed Job) and lie in 0 to N − 1.</summary>
+/// <c>JOB_COMPLETION_INDEX</c> in a pod of an Indexed Job) and lie in 0 to N − 1; a <c>--commit</c> step needs
+/// none.</summary>
 internal sealed class ShardOptionsValidator(IConfiguration configuration) : IValidateOptions<ShardOptions>
 {
     /// <inheritdoc />
@@ -22,6 +23,12 @@ internal sealed class ShardOptionsValidator(IConfiguration configuration) : IVal
         {
             return ValidateOptionsResult.Fail(
                 $"{ShardOptions.CompletionIndexVariable}: '{fromEnvironment}' is not a shard index");
+        }
+
+        // A --commit step is no shard: it commits the run the shards staged.
+        if (options.ShardIndex is null && configuration.GetValue<bool>("Stance:Commit"))
+        {
+            return ValidateOptionsResult.Success;
         }
 
         if (options.ShardIndex is not { } index)
