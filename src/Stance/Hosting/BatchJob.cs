@@ -128,13 +128,15 @@ internal sealed partial class BatchJob(
 
             if (store is not null)
             {
-                await store.StartRunAsync(run, startedAt).ConfigureAwait(false);
                 if (shard is null)
                 {
+                    await store.StartRunAsync(run, startedAt).ConfigureAwait(false);
                     target.StartSyncing(run.RunId, settings.Storage.JournalSync, time);
                 }
                 else
                 {
+                    // Not in the journal's runs table, which a run in one process resumes from: a sharded run is
+                    // resumed through its own record, by its shards only.
                     // A pod's disk goes with the pod: each answer reaches the dataset's side before its worker pays
                     // for another (one save for all the answers that arrive meanwhile).
                     var replica = target.Replica!;

@@ -40,6 +40,9 @@ public abstract class ShardedRunContract : IAsyncLifetime
     /// <summary>The uploads neither completed nor aborted, asked of the store directly.</summary>
     private protected abstract Task<int> PendingUploadsAsync();
 
+    /// <summary>Holds the dataset as another run would (its claim or lock) until disposed.</summary>
+    private protected abstract Task<IAsyncDisposable> HoldDatasetAsync();
+
     public async Task InitializeAsync()
     {
         _server = await OpenAiTestServer.StartAsync();
@@ -163,6 +166,56 @@ public abstract class ShardedRunContract : IAsyncLifetime
         var second = manifests.Single(m => m.Shards!.Count == 3);
         Assert.Equal((Paragraphs, 0), (second.Counts.FromCache, second.Counts.Requests));
         await AssertEachParagraphOnceAsync();
+    }
+
+    [SkippableFact]
+    public async Task ACommitHeldUpByAnotherRunIsFinishedByTheSeparateCommitStep()
+    {
+        SkipIfUnavailable();
+        var (first, firstOutput) = await ShardAsync(2, 0, "c0");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+        Assert.Contains("waiting for 1 shards (1)", firstOutput, StringComparison.Ordinal);
+
+        // The last shard finds the dataset held by another run: it stops (for Kubernetes to retry it), uncommitted.
+        await using (await HoldDatasetAsync())
+        {
+            var (last, lastOutput) = await ShardAsync(2, 1, "c1");
+            Assert.True(last == ExitCodes.OutputLocked, lastOutput);
+            Assert.Empty(await ManifestsAsync());
+        }
+
+        var paid = _server.Requests.Count;
+        var environment = ShardEnvironment(0);
+        environment.Remove(ShardOptions.CompletionIndexVariable);
+        var (exit, output) = await StanceProcess.RunAsync([.. ShardArgs(2, "commit-step"), "--commit"],
+            TimeSpan.FromMinutes(2), environment);
+
+        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.Contains("committed from 2 shards", output, StringComparison.Ordinal);
+        Assert.Equal((Paragraphs, paid), (paid, _server.Requests.Count));
+        Assert.Single(await ManifestsAsync());
+        await AssertEachParagraphOnceAsync();
+        Assert.Equal(0, await PendingUploadsAsync());
+    }
+
+    [SkippableFact]
+    public async Task ARunInOneProcessBetweenTwoShardsLeavesTheirStagedPartsAlone()
+    {
+        SkipIfUnavailable();
+        var (first, firstOutput) = await ShardAsync(2, 0, "s0");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+
+        // Its recovery must not take shard 0's staged parts for a crashed run's leftovers.
+        var (single, singleOutput) = await StanceProcess.RunAsync(
+            [.. ShardArgs(1, "single")], TimeSpan.FromMinutes(2), ShardEnvironment(0));
+        Assert.True(single == ExitCodes.Ok, singleOutput);
+        var (last, lastOutput) = await ShardAsync(2, 1, "s1");
+
+        Assert.True(last == ExitCodes.Ok, lastOutput);
+        Assert.Contains("committed from 2 shards", lastOutput, StringComparison.Ordinal);
+        Assert.Equal(2, (await ManifestsAsync()).Count);
+        await AssertEachParagraphOnceAsync();
+        Assert.Equal(0, await PendingUploadsAsync());
     }
 
     [SkippableFact]

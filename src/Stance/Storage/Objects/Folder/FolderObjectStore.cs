@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Stance.Storage.Objects.Folder;
 
 /// <summary>The object-store contract over a local folder, so that what sharded runs share through a store (the
@@ -7,15 +5,12 @@ namespace Stance.Storage.Objects.Folder;
 /// folder that every shard sees (one machine, or a shared volume with working <c>flock</c>).</summary>
 /// <remarks>Each object is a file at its key, written to a temporary name, flushed and renamed into place, so it
 /// appears whole. Conditional writes and deletes are checked and applied under an exclusive lock on
-/// <c>.stance/objects.lock</c>, held by one process at a time. An object's ETag is a hash of its content (of its time
-/// and size above 64 KiB, where only unconditional writes happen). Staged uploads wait as files under
-/// <c>.stance/staged/</c> and are renamed into place to complete.</remarks>
+/// <c>.stance/objects.lock</c>, held by one process at a time. An object's ETag is its modification time and size.
+/// Staged uploads wait as files under <c>.stance/staged/</c> and are renamed into place to complete.</remarks>
 internal sealed partial class FolderObjectStore(string root) : IObjectStore
 {
-    private const string Internal = ".stance/";
     private const string LockKey = ".stance/objects.lock";
     private const string StagedFolder = ".stance/staged/";
-    private const long HashedUpTo = 64 * 1024;
 
     /// <inheritdoc />
     public string Location { get; } = Path.GetFullPath(root);
@@ -134,25 +129,14 @@ internal sealed partial class FolderObjectStore(string root) : IObjectStore
         }
     }
 
+    // The ETag is the file's modification time (to 100 ns) and size: every write renames a new file into place, so
+    // it changes with every write, and reading it needs no access to the content (a lock file may be held).
     private StoredObject? Stat(string key)
     {
         var file = new FileInfo(PathOf(key));
-        if (!file.Exists)
-        {
-            return null;
-        }
-
-        try
-        {
-            var tag = file.Length <= HashedUpTo
-                ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file.FullName)))[..32]
-                : $"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}";
-            return new StoredObject(key, file.Length, $"\"{tag}\"");
-        }
-        catch (FileNotFoundException)
-        {
-            return null; // deleted while we looked
-        }
+        return file.Exists
+            ? new StoredObject(key, file.Length, $"\"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}\"")
+            : null;
     }
 
     private static bool IsObject(string key) =>
