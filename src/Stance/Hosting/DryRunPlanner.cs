@@ -28,14 +28,16 @@ internal sealed partial class DryRunPlanner(
     {
         // What a run would read and know: an object-store input (copied into a private temporary folder, never the
         // state folder a running job reads), and the answers saved next to an object-store output (a new machine's
-        // run reuses them, so its plan must too), imported only under the journal's claim.
+        // run reuses them, so its plan must too; in a local folder, what shards saved), imported only under the
+        // journal's claim.
         var scratch = Path.Combine(Path.GetTempPath(), $"stance-dry-run-{Guid.NewGuid():N}");
         try
         {
             var input = await RunInput.PrepareAsync(settings, stores, cancellationToken, scratch).ConfigureAwait(false);
-            if (scorer.IsMetered && settings.OutputStore is { } output)
+            if (scorer.IsMetered)
             {
-                await RestoreAsync(output, cancellationToken).ConfigureAwait(false);
+                await RestoreAsync(RunOutput.CoordinationStore(settings, stores), cancellationToken)
+                    .ConfigureAwait(false);
             }
 
             return Plan(input);
@@ -49,8 +51,15 @@ internal sealed partial class DryRunPlanner(
         }
     }
 
-    private async Task RestoreAsync(ObjectLocation output, CancellationToken cancellationToken)
+    private async Task RestoreAsync(IObjectStore output, CancellationToken cancellationToken)
     {
+        // Nothing saved (a local folder never shared with shards, a new dataset): nothing to import, and no journal
+        // is created just to look.
+        if ((await output.ListAsync(JournalReplica.Folder, cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            return;
+        }
+
         var journal = settings.JournalPath;
         RunClaim claim;
         try
@@ -66,7 +75,7 @@ internal sealed partial class DryRunPlanner(
 
         using (claim)
         {
-            using var replica = new JournalReplica(stores.Open(output), journal, logger);
+            using var replica = new JournalReplica(output, journal, logger);
             await replica.RestoreAsync(cancellationToken).ConfigureAwait(false);
         }
     }

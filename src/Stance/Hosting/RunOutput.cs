@@ -30,9 +30,12 @@ internal sealed partial class RunOutput : IAsyncDisposable
     /// <summary>Where the tables, the manifest and the report go.</summary>
     public IDataset Dataset { get; }
 
-    /// <summary>The journal's copy next to an object-store dataset (or a sharded run's folder); null for a local
-    /// folder.</summary>
+    /// <summary>The journal's copy next to the dataset (<c>.stance/journal/</c>), shared by every machine and shard
+    /// that writes it.</summary>
     public JournalReplica? Replica { get; }
+
+    // A local folder's journal is on the same disk as its copy: saved at the end of a run, not every minute.
+    private bool Periodic { get; init; } = true;
 
     /// <summary>Where a shard finds its run's records: the object store, or the output folder as one.</summary>
     public IObjectStore? Coordination { get; private init; }
@@ -105,7 +108,13 @@ internal sealed partial class RunOutput : IAsyncDisposable
                 throw;
             }
 
-            return new RunOutput(local, claim, null, null, logger);
+            // The journal's copy is kept in the folder too (.stance/journal/), so that shards (each with a journal of
+            // its own) and runs in one process share what any of them paid for, whatever the shard count.
+            return new RunOutput(local, claim, null,
+                new JournalReplica(new FolderObjectStore(settings.Output), settings.JournalPath, logger), logger)
+            {
+                Periodic = false,
+            };
         }
 
         var store = stores.Open(location);
@@ -143,7 +152,7 @@ internal sealed partial class RunOutput : IAsyncDisposable
     /// <see cref="DisposeAsync"/> (zero: only at the end).</summary>
     public void StartSyncing(string runId, TimeSpan every, TimeProvider time)
     {
-        if (Replica is null || every <= TimeSpan.Zero)
+        if (Replica is null || every <= TimeSpan.Zero || !Periodic)
         {
             return;
         }

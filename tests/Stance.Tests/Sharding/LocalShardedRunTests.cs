@@ -1,6 +1,8 @@
+using Stance.Hosting;
 using Stance.Storage;
 using Stance.Storage.Objects;
 using Stance.Storage.Objects.Folder;
+using Stance.Tests.Support;
 
 namespace Stance.Tests.Sharding;
 
@@ -15,6 +17,26 @@ public sealed class LocalShardedRunTests : ShardedRunContract
 
     private protected override void SkipIfUnavailable()
     {
+    }
+
+    [Fact]
+    public async Task OneProcessThenTwoShardsThenOneProcessOnAFreshJournalPayForEachParagraphOnce()
+    {
+        var (single, singleOutput) = await StanceProcess.RunAsync([.. ShardArgs(1, "one")], TimeSpan.FromMinutes(2),
+            ShardEnvironment(0));
+        Assert.True(single == ExitCodes.Ok, singleOutput);
+        Assert.Equal(Paragraphs, Requests);
+
+        // The shards' journals are new: what the run in one process paid for reaches them through the folder.
+        var shards = await Task.WhenAll(ShardAsync(2, 0, "two-0"), ShardAsync(2, 1, "two-1"));
+        Assert.All(shards, r => Assert.True(r.ExitCode == ExitCodes.Ok, r.Output));
+        var (again, againOutput) = await StanceProcess.RunAsync([.. ShardArgs(1, "three")], TimeSpan.FromMinutes(2),
+            ShardEnvironment(0));
+
+        Assert.True(again == ExitCodes.Ok, againOutput);
+        Assert.Equal(Paragraphs, Requests);
+        Assert.Equal(3, (await ManifestsAsync()).Count);
+        await AssertEachParagraphOnceAsync();
     }
 
     private protected override Task<IAsyncDisposable> HoldDatasetAsync() =>

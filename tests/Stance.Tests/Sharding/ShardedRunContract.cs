@@ -25,6 +25,9 @@ public abstract class ShardedRunContract : IAsyncLifetime
 
     private string Input => Path.Combine(Root, "in");
 
+    /// <summary>The requests the LLM test server received.</summary>
+    private protected int Requests => _server.Requests.Count;
+
     /// <summary>The output a user types.</summary>
     private protected abstract string Output { get; }
 
@@ -237,7 +240,7 @@ public abstract class ShardedRunContract : IAsyncLifetime
         Assert.Empty(await ManifestsAsync());
     }
 
-    private string[] ShardArgs(int shards, string disk) =>
+    private protected string[] ShardArgs(int shards, string disk) =>
     [
         "--input", Input, "--output", Output, "--prompts", RepoPaths.Prompts, "--provider", "openai",
         "--endpoint", _server.Endpoint, "--model", "shard-model",
@@ -248,13 +251,13 @@ public abstract class ShardedRunContract : IAsyncLifetime
         "--Stance:Storage:LockTtl=00:00:05",
     ];
 
-    private Dictionary<string, string> ShardEnvironment(int index) => new(Environment)
+    private protected Dictionary<string, string> ShardEnvironment(int index) => new(Environment)
     {
         ["OPENAI_API_KEY"] = "test-key",
         [ShardOptions.CompletionIndexVariable] = index.ToString(CultureInfo.InvariantCulture),
     };
 
-    private Task<(int ExitCode, string Output)> ShardAsync(int shards, int index, string disk) =>
+    private protected Task<(int ExitCode, string Output)> ShardAsync(int shards, int index, string disk) =>
         StanceProcess.RunAsync(ShardArgs(shards, disk), TimeSpan.FromMinutes(2), ShardEnvironment(index));
 
     private async Task WaitForShardLockExpiryAsync(int shard)
@@ -280,7 +283,7 @@ public abstract class ShardedRunContract : IAsyncLifetime
         [.. (await KeysAsync()).Where(k => k.EndsWith(".parquet", StringComparison.Ordinal)
             && !k.StartsWith(".stance/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
-    private async Task<List<RunManifest>> ManifestsAsync()
+    private protected async Task<List<RunManifest>> ManifestsAsync()
     {
         var manifests = new List<RunManifest>();
         foreach (var key in (await KeysAsync()).Where(k => k.StartsWith("runs/", StringComparison.Ordinal)
@@ -300,7 +303,7 @@ public abstract class ShardedRunContract : IAsyncLifetime
     }
 
     // Every visible part, downloaded through the store and read with DuckDB: each paragraph of the input once.
-    private async Task AssertEachParagraphOnceAsync()
+    private protected async Task AssertEachParagraphOnceAsync()
     {
         var copy = Path.Combine(Root, $"copy-{Guid.NewGuid():N}");
         foreach (var key in (await PartsAsync()).Where(k => k.StartsWith("paragraphs/", StringComparison.Ordinal)))
