@@ -227,6 +227,7 @@ internal sealed partial class BatchWorker(
         double batchCost,
         string budget);
 
-    [LoggerMessage(EventId = 178, Level = LogLevel.Critical, Message = "Sharded run refused, nothing was run: {Reason}")]
+    [LoggerMessage(EventId = 178, Level = LogLevel.Critical,
+        Message = "Sharded run refused, nothing was run: {Reason}")]
     private static partial void LogShardRefused(ILogger logger, string reason);
 }

@@ -79,6 +79,8 @@ internal sealed partial class ShardCommitter(
                 .ConfigureAwait(false);
             await run.MarkCommittedAsync(manifestPath, manifest.ExitCode, CancellationToken.None)
                 .ConfigureAwait(false);
+            // Under the dataset's claim: the shards' many small saves of the journal become one snapshot.
+            await target.FinishAsync(stamp.RunId, CancellationToken.None).ConfigureAwait(false);
             LogCommitted(logger, stamp.RunId, manifests.Count, manifest.Counts.Paragraphs, commit.Files.Count,
                 target.Dataset.Location, manifest.ExitCode);
             return manifest.ExitCode;

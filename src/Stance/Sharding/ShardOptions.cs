@@ -23,8 +23,8 @@ internal sealed class ShardOptions
 
     /// <summary>The name every shard of one run shares, which a later run must not reuse (in Kubernetes the Job's
     /// name); null: the UTC date the shard starts on.</summary>
-    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
-        ErrorMessage = "Stance:RunName must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit")]
+    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", ErrorMessage =
+        "Stance:RunName must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit")]
     public string? RunName { get; set; }
 
     /// <summary>True when the run is spread over several processes.</summary>

@@ -31,7 +31,7 @@ internal sealed record ShardRunRecord(
         var differences = new List<string>();
         Compare("provider", Provider, other.Provider);
         Compare("model", Model, other.Model);
-        Compare("prompt", PromptSha256, other.PromptSha256);
+        Compare("prompt", PromptSha256[..12], other.PromptSha256[..12]);
         Compare("shards", Shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
             other.Shards.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Compare("input", $"{Documents} documents, {Paragraphs} paragraphs, {InputSha256[..12]}",

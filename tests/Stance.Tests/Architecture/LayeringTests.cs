@@ -27,9 +27,10 @@ public sealed class LayeringTests(ITestOutputHelper output)
         ["Reporting"] = ["Output", "Contract", "Paragraphs", "Journal"],
         ["Evaluation"] =
             ["Reporting", "Output", "Scoring", "Prompts", "Journal", "Contract", "Paragraphs", "Storage"],
+        ["Sharding"] = ["Reporting", "Output", "Journal", "Paragraphs", "Documents", "Storage"],
         ["Hosting"] =
         [
-            "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract", "Telemetry",
+            "Sharding", "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract", "Telemetry",
             "Paragraphs", "Documents", "Storage",
         ],
     };

@@ -17,12 +17,13 @@ public sealed class ShardOptionsTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "--shards", "4" }, "Stance:ShardIndex: with --shards 4 each process needs its shard")]
-    [InlineData(new[] { "--shards", "4", "--shard-index", "4" }, "Stance:ShardIndex: 4 is not a shard of --shards 4")]
+    [InlineData(new[] { "--shards", "4", "--shard-index", "4" }, "ShardIndex: 4 is not a shard of --shards 4")]
     [InlineData(new[] { "--shards", "4", "--JOB_COMPLETION_INDEX=7" }, "7 is not a shard of --shards 4")]
     [InlineData(new[] { "--shards", "4", "--JOB_COMPLETION_INDEX=two" }, "JOB_COMPLETION_INDEX: 'two' is not")]
     [InlineData(new[] { "--shards", "0" }, "Stance:Shards")]
     [InlineData(new[] { "--commit" }, "--commit finishes a sharded run")]
-    [InlineData(new[] { "--shards", "2", "--shard-index", "0", "--batch", "--provider", "openai", "--OPENAI_API_KEY=k" },
+    [InlineData(new[] { "--shards", "2", "--shard-index", "0", "--batch", "--provider", "openai",
+        "--OPENAI_API_KEY=x" },
         "a sharded run with --batch is not built")]
     [InlineData(new[] { "--shards", "2", "--shard-index", "0", "--schedule", "0 2 * * *" }, "with --schedule")]
     [InlineData(new[] { "--shards", "2", "--shard-index", "1", "--dry-run" }, "with --dry-run")]
