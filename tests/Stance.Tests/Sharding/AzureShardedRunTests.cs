@@ -18,10 +18,6 @@ public sealed class AzureShardedRunTests(AzuriteEmulator emulator)
     private protected override void SkipIfUnavailable() => Skip.If(emulator.SkipReason is not null,
         emulator.SkipReason);
 
-    private protected override async Task<IAsyncDisposable> HoldDatasetAsync() =>
-        await ObjectLock.AcquireAsync(Dataset, TimeProvider.System, TimeSpan.FromMinutes(1), null,
-            CancellationToken.None);
-
     private protected override async Task<int> PendingUploadsAsync() =>
         (await emulator.UncommittedBlobsAsync(_prefix + "/")).Count;
 }

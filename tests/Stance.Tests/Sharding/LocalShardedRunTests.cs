@@ -1,4 +1,5 @@
 using Stance.Hosting;
+using Stance.Sharding;
 using Stance.Storage;
 using Stance.Storage.Objects;
 using Stance.Storage.Objects.Folder;
@@ -6,7 +7,9 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.Sharding;
 
-/// <summary>Shards writing to one local folder (one machine, or a volume every pod mounts).</summary>
+/// <summary>Shards writing to one local folder (one machine, or a volume every pod mounts); what does not depend on
+/// the kind of store (the commit race, the commit step, a run in one process meanwhile, other input) is shown
+/// here.</summary>
 public sealed class LocalShardedRunTests : ShardedRunContract
 {
     private protected override string Output => Path.Combine(Root, "out");
@@ -17,6 +20,93 @@ public sealed class LocalShardedRunTests : ShardedRunContract
 
     private protected override void SkipIfUnavailable()
     {
+    }
+
+    [Fact]
+    public async Task TwoShardsFinishingAtOnceCommitTheRunExactlyOnce()
+    {
+        // Both shards' answers are held until both have asked (a shard sends its first request alone), then released
+        // together: the two shards, of equal size, finish together.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Hold = release.Task };
+        var shards = new[] { ShardAsync(2, 0, "r0"), ShardAsync(2, 1, "r1") };
+        await Eventually.WaitUntil(() => Requests >= 2, TimeSpan.FromMinutes(1));
+        release.SetResult();
+        var results = await Task.WhenAll(shards);
+
+        Assert.All(results, r => Assert.True(r.ExitCode == ExitCodes.Ok, r.Output));
+        Assert.Single(results, r => r.Output.Contains("committed from 2 shards", StringComparison.Ordinal));
+        Assert.Single(await ManifestsAsync());
+        await AssertEachParagraphOnceAsync();
+    }
+
+
+    [Fact]
+    public async Task ACommitHeldUpByAnotherRunIsFinishedByTheSeparateCommitStep()
+    {
+        var (first, firstOutput) = await ShardAsync(2, 0, "c0");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+        Assert.Contains("waiting for 1 shards (1)", firstOutput, StringComparison.Ordinal);
+
+        // The last shard finds the dataset held by another run: it stops (for Kubernetes to retry it), uncommitted.
+        await using (await HoldDatasetAsync())
+        {
+            var (last, lastOutput) = await ShardAsync(2, 1, "c1");
+            Assert.True(last == ExitCodes.OutputLocked, lastOutput);
+            Assert.Empty(await ManifestsAsync());
+        }
+
+        var paid = Requests;
+        var environment = ShardEnvironment(0);
+        environment.Remove(ShardOptions.CompletionIndexVariable);
+        var (exit, output) = await StanceProcess.RunAsync([.. ShardArgs(2, "commit-step"), "--commit"],
+            TimeSpan.FromMinutes(2), environment);
+
+        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.Contains("committed from 2 shards", output, StringComparison.Ordinal);
+        Assert.Equal((Paragraphs, paid), (paid, Requests));
+        Assert.Single(await ManifestsAsync());
+        await AssertEachParagraphOnceAsync();
+        Assert.Equal(0, await PendingUploadsAsync());
+    }
+
+
+    [Fact]
+    public async Task ARunInOneProcessBetweenTwoShardsLeavesTheirStagedPartsAlone()
+    {
+        var (first, firstOutput) = await ShardAsync(2, 0, "s0");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+
+        // Its recovery must not take shard 0's staged parts for a crashed run's leftovers.
+        var (single, singleOutput) = await StanceProcess.RunAsync(
+            [.. ShardArgs(1, "single")], TimeSpan.FromMinutes(2), ShardEnvironment(0));
+        Assert.True(single == ExitCodes.Ok, singleOutput);
+        var (last, lastOutput) = await ShardAsync(2, 1, "s1");
+
+        Assert.True(last == ExitCodes.Ok, lastOutput);
+        Assert.Contains("committed from 2 shards", lastOutput, StringComparison.Ordinal);
+        Assert.Equal(2, (await ManifestsAsync()).Count);
+        await AssertEachParagraphOnceAsync();
+        Assert.Equal(0, await PendingUploadsAsync());
+    }
+
+
+    [Fact]
+    public async Task AShardThatReadsOtherInputThanItsRunIsRefusedWithExit2()
+    {
+        Server.Responder = request => Reply.Answer(request.DefaultAnswer());
+        var (first, firstOutput) = await ShardAsync(2, 0, "m0");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+        File.AppendAllText(Directory.EnumerateFiles(Path.Combine(Input, "c")).Order().First(),
+            "\n\nA paragraph that arrived after the run started, naming Armenia.\n");
+        var paid = Requests;
+
+        var (exit, output) = await ShardAsync(2, 1, "m1");
+
+        Assert.True(exit == ExitCodes.ConfigurationError, output);
+        Assert.Contains("is not finished and this shard differs from it: input", output, StringComparison.Ordinal);
+        Assert.Equal(paid, Requests);
+        Assert.Empty(await ManifestsAsync());
     }
 
     [Fact]
@@ -39,7 +129,7 @@ public sealed class LocalShardedRunTests : ShardedRunContract
         await AssertEachParagraphOnceAsync();
     }
 
-    private protected override Task<IAsyncDisposable> HoldDatasetAsync() =>
+    private Task<IAsyncDisposable> HoldDatasetAsync() =>
         Task.FromResult<IAsyncDisposable>(new Held(RunClaim.Acquire(Path.Combine(Output, ".stance", "run.lock"),
             "the test")));
 

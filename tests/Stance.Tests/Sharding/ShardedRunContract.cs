@@ -16,14 +16,17 @@ namespace Stance.Tests.Sharding;
 public abstract class ShardedRunContract : IAsyncLifetime
 {
     private protected const int Paragraphs = 48;
-    private const int Concurrency = 2;
+    private protected const int Concurrency = 2;
 
     private OpenAiTestServer _server = null!;
     private TempFolder _folder = null!;
 
     private protected string Root => _folder.Path;
 
-    private string Input => Path.Combine(Root, "in");
+    private protected string Input => Path.Combine(Root, "in");
+
+    /// <summary>The LLM test server.</summary>
+    private protected OpenAiTestServer Server => _server;
 
     /// <summary>The requests the LLM test server received.</summary>
     private protected int Requests => _server.Requests.Count;
@@ -42,9 +45,6 @@ public abstract class ShardedRunContract : IAsyncLifetime
 
     /// <summary>The uploads neither completed nor aborted, asked of the store directly.</summary>
     private protected abstract Task<int> PendingUploadsAsync();
-
-    /// <summary>Holds the dataset as another run would (its claim or lock) until disposed.</summary>
-    private protected abstract Task<IAsyncDisposable> HoldDatasetAsync();
 
     public async Task InitializeAsync()
     {
@@ -132,25 +132,6 @@ public abstract class ShardedRunContract : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task TwoShardsFinishingAtOnceCommitTheRunExactlyOnce()
-    {
-        SkipIfUnavailable();
-        // Both shards' answers are held until both have asked (a shard sends its first request alone), then released
-        // together: the two shards, of equal size, finish together.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with { Hold = release.Task };
-        var shards = new[] { ShardAsync(2, 0, "r0"), ShardAsync(2, 1, "r1") };
-        await Eventually.WaitUntil(() => _server.Requests.Count >= 2, TimeSpan.FromMinutes(1));
-        release.SetResult();
-        var results = await Task.WhenAll(shards);
-
-        Assert.All(results, r => Assert.True(r.ExitCode == ExitCodes.Ok, r.Output));
-        Assert.Single(results, r => r.Output.Contains("committed from 2 shards", StringComparison.Ordinal));
-        Assert.Single(await ManifestsAsync());
-        await AssertEachParagraphOnceAsync();
-    }
-
-    [SkippableFact]
     public async Task FourShardsOneNightAndThreeTheNextOnFreshDisksMakeNoCallForTheUnchangedInput()
     {
         SkipIfUnavailable();
@@ -169,75 +150,6 @@ public abstract class ShardedRunContract : IAsyncLifetime
         var second = manifests.Single(m => m.Shards!.Count == 3);
         Assert.Equal((Paragraphs, 0), (second.Counts.FromCache, second.Counts.Requests));
         await AssertEachParagraphOnceAsync();
-    }
-
-    [SkippableFact]
-    public async Task ACommitHeldUpByAnotherRunIsFinishedByTheSeparateCommitStep()
-    {
-        SkipIfUnavailable();
-        var (first, firstOutput) = await ShardAsync(2, 0, "c0");
-        Assert.True(first == ExitCodes.Ok, firstOutput);
-        Assert.Contains("waiting for 1 shards (1)", firstOutput, StringComparison.Ordinal);
-
-        // The last shard finds the dataset held by another run: it stops (for Kubernetes to retry it), uncommitted.
-        await using (await HoldDatasetAsync())
-        {
-            var (last, lastOutput) = await ShardAsync(2, 1, "c1");
-            Assert.True(last == ExitCodes.OutputLocked, lastOutput);
-            Assert.Empty(await ManifestsAsync());
-        }
-
-        var paid = _server.Requests.Count;
-        var environment = ShardEnvironment(0);
-        environment.Remove(ShardOptions.CompletionIndexVariable);
-        var (exit, output) = await StanceProcess.RunAsync([.. ShardArgs(2, "commit-step"), "--commit"],
-            TimeSpan.FromMinutes(2), environment);
-
-        Assert.True(exit == ExitCodes.Ok, output);
-        Assert.Contains("committed from 2 shards", output, StringComparison.Ordinal);
-        Assert.Equal((Paragraphs, paid), (paid, _server.Requests.Count));
-        Assert.Single(await ManifestsAsync());
-        await AssertEachParagraphOnceAsync();
-        Assert.Equal(0, await PendingUploadsAsync());
-    }
-
-    [SkippableFact]
-    public async Task ARunInOneProcessBetweenTwoShardsLeavesTheirStagedPartsAlone()
-    {
-        SkipIfUnavailable();
-        var (first, firstOutput) = await ShardAsync(2, 0, "s0");
-        Assert.True(first == ExitCodes.Ok, firstOutput);
-
-        // Its recovery must not take shard 0's staged parts for a crashed run's leftovers.
-        var (single, singleOutput) = await StanceProcess.RunAsync(
-            [.. ShardArgs(1, "single")], TimeSpan.FromMinutes(2), ShardEnvironment(0));
-        Assert.True(single == ExitCodes.Ok, singleOutput);
-        var (last, lastOutput) = await ShardAsync(2, 1, "s1");
-
-        Assert.True(last == ExitCodes.Ok, lastOutput);
-        Assert.Contains("committed from 2 shards", lastOutput, StringComparison.Ordinal);
-        Assert.Equal(2, (await ManifestsAsync()).Count);
-        await AssertEachParagraphOnceAsync();
-        Assert.Equal(0, await PendingUploadsAsync());
-    }
-
-    [SkippableFact]
-    public async Task AShardThatReadsOtherInputThanItsRunIsRefusedWithExit2()
-    {
-        SkipIfUnavailable();
-        _server.Responder = request => Reply.Answer(request.DefaultAnswer());
-        var (first, firstOutput) = await ShardAsync(2, 0, "m0");
-        Assert.True(first == ExitCodes.Ok, firstOutput);
-        File.AppendAllText(Directory.EnumerateFiles(Path.Combine(Input, "c")).Order().First(),
-            "\n\nA paragraph that arrived after the run started, naming Armenia.\n");
-        var paid = _server.Requests.Count;
-
-        var (exit, output) = await ShardAsync(2, 1, "m1");
-
-        Assert.True(exit == ExitCodes.ConfigurationError, output);
-        Assert.Contains("is not finished and this shard differs from it: input", output, StringComparison.Ordinal);
-        Assert.Equal(paid, _server.Requests.Count);
-        Assert.Empty(await ManifestsAsync());
     }
 
     private protected string[] ShardArgs(int shards, string disk) =>
