@@ -110,6 +110,49 @@ public sealed class LocalShardedRunTests : ShardedRunContract
     }
 
     [Fact]
+    public async Task ACommitterKilledMidCommitIsFinishedByTheRetryOfItsShardOnAnEmptyDisk()
+    {
+        var (first, firstOutput) = await ShardAsync(2, 0, "k0");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+
+        // The last shard commits and is killed between two renames of the commit.
+        var environment = ShardEnvironment(1);
+        environment["STANCE_TEST_HOLD"] = "commit-step:2";
+        await StanceProcess.KillWhenHeldAsync(ShardArgs(2, "k1"), environment,
+            Path.Combine(Output, ".stance", "held"));
+        Assert.Empty(await ManifestsAsync());
+        var paid = Requests;
+
+        // Kubernetes retries the index elsewhere: it finds its manifest and its commit marker and finishes the commit.
+        await WaitForShardLockExpiryAsync(1);
+        var (retry, retryOutput) = await ShardAsync(2, 1, "k1-again");
+
+        Assert.True(retry == ExitCodes.Ok, retryOutput);
+        Assert.Contains("finished earlier (exit code 0): only the commit is tried", retryOutput, StringComparison.Ordinal);
+        Assert.Contains("committed from 2 shards", retryOutput, StringComparison.Ordinal);
+        Assert.Equal((Paragraphs, paid), (paid, Requests));
+        Assert.Single(await ManifestsAsync());
+        await AssertEachParagraphOnceAsync();
+        Assert.Equal(0, await PendingUploadsAsync());
+    }
+
+    [Fact]
+    public async Task ACommitStepBeforeEveryShardHasFinishedSaysWhichAreMissingAndCommitsNothing()
+    {
+        var (first, firstOutput) = await ShardAsync(3, 1, "w1");
+        Assert.True(first == ExitCodes.Ok, firstOutput);
+        var environment = ShardEnvironment(0);
+        environment.Remove(ShardOptions.CompletionIndexVariable);
+
+        var (exit, output) = await StanceProcess.RunAsync([.. ShardArgs(3, "commit-early"), "--commit"],
+            TimeSpan.FromMinutes(2), environment);
+
+        Assert.True(exit == ExitCodes.OutputLocked, output);
+        Assert.Contains("waiting for 2 shards (0, 2)", output, StringComparison.Ordinal);
+        Assert.Empty(await ManifestsAsync());
+    }
+
+    [Fact]
     public async Task OneProcessThenTwoShardsThenOneProcessOnAFreshJournalPayForEachParagraphOnce()
     {
         var (single, singleOutput) = await StanceProcess.RunAsync([.. ShardArgs(1, "one")], TimeSpan.FromMinutes(2),

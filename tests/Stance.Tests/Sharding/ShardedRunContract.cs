@@ -172,7 +172,7 @@ public abstract class ShardedRunContract : IAsyncLifetime
     private protected Task<(int ExitCode, string Output)> ShardAsync(int shards, int index, string disk) =>
         StanceProcess.RunAsync(ShardArgs(shards, disk), TimeSpan.FromMinutes(2), ShardEnvironment(index));
 
-    private async Task WaitForShardLockExpiryAsync(int shard)
+    private protected async Task WaitForShardLockExpiryAsync(int shard)
     {
         var suffix = $"/shard-{shard:D4}.lock";
         var key = (await KeysAsync()).SingleOrDefault(k => k.EndsWith(suffix, StringComparison.Ordinal));
