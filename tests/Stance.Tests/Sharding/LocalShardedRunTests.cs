@@ -128,7 +128,8 @@ public sealed class LocalShardedRunTests : ShardedRunContract
         var (retry, retryOutput) = await ShardAsync(2, 1, "k1-again");
 
         Assert.True(retry == ExitCodes.Ok, retryOutput);
-        Assert.Contains("finished earlier (exit code 0): only the commit is tried", retryOutput, StringComparison.Ordinal);
+        Assert.Contains("finished earlier (exit code 0): only the commit is tried", retryOutput,
+            StringComparison.Ordinal);
         Assert.Contains("committed from 2 shards", retryOutput, StringComparison.Ordinal);
         Assert.Equal((Paragraphs, paid), (paid, Requests));
         Assert.Single(await ManifestsAsync());

@@ -95,19 +95,20 @@ public abstract class ShardedRunContract : IAsyncLifetime
     public async Task AShardKilledMidRunAndRestartedOnAnEmptyDiskPaysAgainAtMostForItsRequestsInFlight()
     {
         SkipIfUnavailable();
-        // Slow answers, so the shard is killed in the middle of its documents.
-        _server.Responder = request => Reply.Answer(request.DefaultAnswer()) with
-        {
-            Delay = TimeSpan.FromMilliseconds(40),
-        };
         var before = await Task.WhenAll(ShardAsync(3, 0, "a0"), ShardAsync(3, 2, "a2"));
         Assert.All(before, r => Assert.True(r.ExitCode == ExitCodes.Ok, r.Output));
         var paidBefore = _server.Requests.Count;
+        // The victim's first 5 requests are answered; from the 6th on, answers wait (until it has been killed), so it
+        // is killed in the middle of its documents with its requests in flight, however loaded the machine is.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Responder = request => request.Number > paidBefore + 5
+            ? Reply.Answer(request.DefaultAnswer()) with { Hold = gate.Task }
+            : Reply.Answer(request.DefaultAnswer());
 
         using (var victim = StanceProcess.Start(ShardArgs(3, "a1"), ShardEnvironment(1)))
         {
             var drained = victim.StandardOutput.ReadToEndAsync();
-            await Eventually.WaitUntil(() => _server.Requests.Count >= paidBefore + 5 || victim.HasExited,
+            await Eventually.WaitUntil(() => _server.Requests.Count >= paidBefore + 5 + Concurrency || victim.HasExited,
                 TimeSpan.FromMinutes(1));
             Assert.False(victim.HasExited, await (victim.HasExited ? drained : Task.FromResult("")));
             victim.Kill(entireProcessTree: true);
@@ -115,6 +116,7 @@ public abstract class ShardedRunContract : IAsyncLifetime
             await drained;
         }
 
+        gate.SetResult();
         var paidByVictim = _server.Requests.Count - paidBefore;
         // The same index on another node: an empty state folder and journal; it waits out the killed one's lock.
         await WaitForShardLockExpiryAsync(1);
