@@ -44,13 +44,25 @@ internal sealed partial class BatchJob
             counts.Values.Sum(),
             startedAt,
             settings.ShardIndex);
-        var run = await ShardedRun.JoinAsync(target.Coordination!, proposed, _logger, cancellationToken)
+        var mine = ShardPlan.Assign(counts, settings.Shards.Shards);
+        var run = await ShardedRun.JoinAsync(target.Coordination!, proposed, mine, _logger, cancellationToken)
             .ConfigureAwait(false);
-        var plan = ShardPlan.Assign(counts, settings.Shards.Shards);
+        var plan = mine;
+        if (run.Record.RunId != proposed.RunId)
+        {
+            // Another shard started the run: its plan is the run's, even if the input has changed since.
+            plan = await run.ReadPlanAsync(cancellationToken).ConfigureAwait(false);
+            if (run.Record.InputSha256 != proposed.InputSha256)
+            {
+                LogInputChanged(_logger, settings.ShardIndex, run.Record.Documents, run.Record.Paragraphs,
+                    proposed.Documents, proposed.Paragraphs);
+            }
+        }
+
         var index = settings.ShardIndex;
         var loads = plan.Loads(counts);
-        var mine = plan.Assignment.Count(a => a.Value == index);
-        LogShard(_logger, index, settings.Shards.Shards, run.Record.RunId, mine, loads[index]);
+        var owned = plan.Assignment.Count(a => a.Value == index);
+        LogShard(_logger, index, settings.Shards.Shards, run.Record.RunId, owned, loads[index]);
         return (run, reading with { Owns = key => plan.ShardOf(key) == index });
     }
 
@@ -86,6 +98,7 @@ internal sealed partial class BatchJob
     // stopped by the provider (auth, quota, outage) writes none: its answers are saved, and a retry of its index
     // resumes it.
     private async Task<RunSummary> FinishShardAsync(
+        RunOutput target,
         ShardedRun shard,
         RunStamp run,
         RunTables tables,
@@ -102,6 +115,8 @@ internal sealed partial class BatchJob
         }
 
         var (parts, documents) = await tables.StageAsync(CancellationToken.None).ConfigureAwait(false);
+        // Every answer is saved by now (one small file per group commit): one file of them for whoever reads them.
+        await target.Replica!.ConsolidateAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
         var manifest = RunManifestBuilder.Build(
             run,
             prompt,
@@ -136,6 +151,19 @@ internal sealed partial class BatchJob
         string runId,
         int documents,
         long paragraphs);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning,
+        Message = "Shard {Shard}: the input changed since the run started ({Documents} documents, {Paragraphs} " +
+            "paragraphs then, {NowDocuments} and {NowParagraphs} now): the shard follows the run's plan; a document " +
+            "that arrived since is scored by the shard a hash of its id gives it to, if that shard has not read the " +
+            "input yet, else by the next run")]
+    private static partial void LogInputChanged(
+        ILogger logger,
+        int shard,
+        int documents,
+        int paragraphs,
+        int nowDocuments,
+        int nowParagraphs);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information,
         Message = "Shard {Shard}: run {RunId} is committed already, nothing to do")]

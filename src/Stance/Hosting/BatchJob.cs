@@ -221,7 +221,8 @@ internal sealed partial class BatchJob(
                 tally.Ok == tally.Paragraphs && input.BadDocuments.Count == 0);
             if (shard is not null)
             {
-                return await FinishShardAsync(shard, run, tables, input, tally, scoring.Abort, exitCode, startedAt)
+                return await FinishShardAsync(target, shard, run, tables, input, tally, scoring.Abort, exitCode,
+                        startedAt)
                     .ConfigureAwait(false);
             }
 

@@ -75,9 +75,26 @@ internal sealed partial class RunOutput : IAsyncDisposable
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        _lock = await ObjectLock.AcquireAsync(Coordination!, key, what, time, settings.Storage.LockTtl,
-            holder => LogTookOver(_logger, $"{Coordination!.Location}/{key}", holder), cancellationToken)
-            .ConfigureAwait(false);
+        // A retry of a killed process's shard (Kubernetes retries within seconds) finds its lock still valid: it waits
+        // for the lock to expire (one time to live, and a margin) instead of failing its retry; a holder that keeps
+        // renewing it is alive, and this process stops with exit 10.
+        var ttl = settings.Storage.LockTtl;
+        var giveUp = time.GetUtcNow() + ttl + (ttl / 4);
+        while (true)
+        {
+            try
+            {
+                _lock = await ObjectLock.AcquireAsync(Coordination!, key, what, time, ttl,
+                    holder => LogTookOver(_logger, $"{Coordination!.Location}/{key}", holder), cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (ClaimHeldException ex) when (time.GetUtcNow() < giveUp)
+            {
+                LogWaitingForLock(_logger, ex.Message);
+                await Task.Delay(ttl / 10, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Claims the output (one run at a time) and recovers what a crashed run left.</summary>
@@ -247,6 +264,10 @@ internal sealed partial class RunOutput : IAsyncDisposable
     [LoggerMessage(EventId = 130, Level = LogLevel.Warning,
         Message = "Took over the lock of {Location}: its holder ({Holder}) stopped renewing it")]
     private static partial void LogTookOver(ILogger logger, string location, string holder);
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Warning,
+        Message = "Waiting for a lock a stopped process may have left (it expires unless renewed): {Reason}")]
+    private static partial void LogWaitingForLock(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 131, Level = LogLevel.Warning,
         Message = "Could not save the journal's new answers next to the dataset (retried at the next save): {Reason}")]

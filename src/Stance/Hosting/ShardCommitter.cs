@@ -63,13 +63,22 @@ internal sealed partial class ShardCommitter(
             .ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
+            // Another committer (a --commit step, a retried shard) may have finished while this one waited.
+            if (await run.IsCommittedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                LogAlreadyCommitted(logger, stamp.RunId);
+                return ExitCodes.Ok;
+            }
+
             var manifests = await run.ReadManifestsAsync(cancellationToken).ConfigureAwait(false);
             var tables = ParquetOutput.Begin(target.Dataset, stamp, settings.RowsPerPart, settings.ReplaceMode, "c");
-            tables.Adopt(manifests.SelectMany(m => m.Parts), manifests.SelectMany(m => m.Documents));
+            tables.Adopt(manifests.SelectMany(m => m.Parts), manifests.SelectMany(m => m.Documents),
+                manifests.Sum(m => (long)m.Manifest.Counts.Paragraphs));
             await target.EnsureHeldAsync(CancellationToken.None).ConfigureAwait(false);
             var commit = await tables.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             var report = await ShardReport.CollectAsync(target.Dataset, commit.Files, stamp.RunId,
                 CancellationToken.None).ConfigureAwait(false);
+            target.Dataset.DiscardCopies();
             var manifest = ShardManifests.Merge(manifests, commit, time.GetUtcNow());
             var manifestPath = RunManifest.PathFor(stamp);
             await target.Dataset.WriteTextAsync(RunReport.PathFor(manifestPath), RunReport.Render(manifest, report),

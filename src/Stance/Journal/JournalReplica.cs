@@ -173,16 +173,85 @@ internal sealed partial class JournalReplica(
             _nextSave = null;
         }
 
-        try
+        // A store's passing failure must not stop a shard whose answer is safe in its local journal: three more tries,
+        // 1, 2 and 4 s apart, before the workers are told (and pay for nothing more).
+        for (var attempt = 0; ; attempt++)
         {
-            await SaveAsync(runId, always: false, CancellationToken.None).ConfigureAwait(false);
-            group.SetResult();
-        }
-        catch (Exception ex)
-        {
-            group.SetException(ex);
+            try
+            {
+                await SaveAsync(runId, always: false, CancellationToken.None).ConfigureAwait(false);
+                group.SetResult();
+                return;
+            }
+            catch (Exception ex) when (attempt < 3 && ex is IOException or SqliteException or HttpRequestException)
+            {
+                LogSaveRetried(logger, attempt + 1, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1 << attempt)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                group.SetException(ex);
+                return;
+            }
         }
     }
+
+    /// <summary>Replaces the segments this writer saved for <paramref name="runId"/> (one per group commit) by one,
+    /// so that a new machine and the run's committer read a few files, not one per answer.</summary>
+    public async Task ConsolidateAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+
+        var marker = $"-{runId}-{writer}-";
+        var mine = (await store.ListAsync(Folder, cancellationToken).ConfigureAwait(false))
+            .Select(o => o.Key)
+            .Where(key => key.Contains(marker, StringComparison.Ordinal))
+            .ToList();
+        if (mine.Count <= 1)
+        {
+            return;
+        }
+
+        var key = $"{Folder}segment-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}{marker}{Guid.NewGuid():N}.db";
+        var file = Temporary();
+        try
+        {
+            using (var connection = Open())
+            {
+                Execute(connection, $"""
+                    ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS segment;
+                    CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE run_id = '{Escape(runId)}';
+                    CREATE TABLE segment.runs AS SELECT * FROM main.runs;
+                    DETACH DATABASE segment;
+                    """);
+            }
+
+            await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+
+        using (var connection = Open())
+        {
+            Execute(connection, $"INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');");
+        }
+
+        await DeleteAllAsync(mine, cancellationToken).ConfigureAwait(false);
+        LogCompacted(logger, mine.Count, key);
+    }
+
+    // Sixteen deletes at a time: thousands of small files go in seconds, not minutes.
+    private Task DeleteAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            keys,
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (key, ct) => await store.DeleteAsync(key, ct).ConfigureAwait(false));
 
     /// <summary>With more than <see cref="CompactAfter"/> segments, replaces every segment and snapshot by one
     /// snapshot of the local journal (which has imported them all). Only under the dataset's lock.</summary>
@@ -221,10 +290,7 @@ internal sealed partial class JournalReplica(
             Execute(connection, $"INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');");
         }
 
-        foreach (var old in saved)
-        {
-            await store.DeleteAsync(old, cancellationToken).ConfigureAwait(false);
-        }
+        await DeleteAllAsync(saved, cancellationToken).ConfigureAwait(false);
 
         LogCompacted(logger, saved.Count, key);
     }
@@ -357,6 +423,10 @@ internal sealed partial class JournalReplica(
 
     [LoggerMessage(EventId = 141, Level = LogLevel.Debug, Message = "Journal: {Answers} answers saved as {Key}")]
     private static partial void LogSaved(ILogger logger, long answers, string key);
+
+    [LoggerMessage(EventId = 148, Level = LogLevel.Warning,
+        Message = "Journal: saving the new answers next to the dataset failed (try {Attempt} of 4): {Reason}")]
+    private static partial void LogSaveRetried(ILogger logger, int attempt, string reason);
 
     [LoggerMessage(EventId = 142, Level = LogLevel.Information,
         Message = "Journal: {Files} saved files compacted into {Key}")]

@@ -41,6 +41,9 @@ internal interface IDataset
         IReadOnlyList<string> deletes,
         CancellationToken cancellationToken);
 
+    /// <summary>Removes the local copies <see cref="LocalCopyAsync"/> made (the committed parts stay).</summary>
+    void DiscardCopies();
+
     /// <summary>Writes a small file (a manifest, a report) whole: a reader sees the old one or the new one.</summary>
     Task WriteTextAsync(string path, string text, CancellationToken cancellationToken);
 }

@@ -95,6 +95,12 @@ internal sealed partial class LocalDataset(string folder, ILogger logger) : IDat
     }
 
     /// <inheritdoc />
+    public void DiscardCopies()
+    {
+        // The copies are the committed parts themselves.
+    }
+
+    /// <inheritdoc />
     public Task WriteTextAsync(string path, string text, CancellationToken cancellationToken) =>
         DurableFile.WriteTextAsync(Path.Combine(folder, path), text, cancellationToken);
 

@@ -155,12 +155,7 @@ internal sealed partial class ObjectDataset(
                 new IOException("another run replaced this run's commit record during its commit"),
                 "remove the commit record");
         }
-        foreach (var copy in _copies)
-        {
-            File.Delete(copy);
-        }
-
-        _copies.Clear();
+        DiscardCopies();
         LogWritten(logger, parts.Count, run.RunId, store.Location);
         foreach (var replaced in plan.Deletes)
         {
@@ -168,6 +163,17 @@ internal sealed partial class ObjectDataset(
         }
 
         return [.. finals.Order(StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public void DiscardCopies()
+    {
+        foreach (var copy in _copies)
+        {
+            File.Delete(copy);
+        }
+
+        _copies.Clear();
     }
 
     /// <inheritdoc />

@@ -55,11 +55,12 @@ internal sealed class RunTables(
         return ([.. _parts], [.. _documents.Keys.Order(StringComparer.Ordinal)]);
     }
 
-    /// <summary>Takes over parts other processes staged, and the documents they read, to commit them with this
-    /// run's.</summary>
-    public void Adopt(IEnumerable<StagedPart> parts, IEnumerable<string> documents)
+    /// <summary>Takes over parts other processes staged for this run (<paramref name="rows"/> paragraph rows in
+    /// all), and the documents they read, to commit them with this run's.</summary>
+    public void Adopt(IEnumerable<StagedPart> parts, IEnumerable<string> documents, long rows)
     {
         _adopted = true;
+        _runs[run.RunId] = _runs.GetValueOrDefault(run.RunId) + rows;
         _parts.AddRange(parts);
         foreach (var document in documents)
         {

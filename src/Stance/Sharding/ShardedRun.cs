@@ -46,6 +46,7 @@ internal sealed partial class ShardedRun
     public static async Task<ShardedRun> JoinAsync(
         IObjectStore store,
         ShardRunRecord proposed,
+        ShardPlan plan,
         ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -55,6 +56,8 @@ internal sealed partial class ShardedRun
             var (recorded, etag) = await ReadAsync<ShardRunRecord>(store, key, cancellationToken).ConfigureAwait(false);
             if (recorded is null)
             {
+                // The plan first, under the proposed run's id: whoever adopts the run finds it.
+                await WritePlanAsync(store, proposed, plan, cancellationToken).ConfigureAwait(false);
                 if (await PutAsync(store, key, proposed, WriteCondition.IfAbsent, cancellationToken)
                     .ConfigureAwait(false))
                 {
@@ -78,10 +81,11 @@ internal sealed partial class ShardedRun
                 throw new ShardRunException(
                     $"the run '{recorded.RunName}' ({recorded.RunId}, started {recorded.CreatedAt:yyyy-MM-dd HH:mm}Z " +
                     $"by shard {recorded.CreatedBy}) is not finished and this shard differs from it: " +
-                    string.Join("; ", differences) + ". Every shard of a run must use the same settings and read " +
-                    "the same input; to start another run give it another Stance:RunName");
+                    string.Join("; ", differences) + ". Every shard of a run must use the same settings; to start " +
+                    "another run give it another Stance:RunName");
             }
 
+            await WritePlanAsync(store, proposed, plan, cancellationToken).ConfigureAwait(false);
             if (await PutAsync(store, key, proposed, WriteCondition.IfMatch(etag!), cancellationToken)
                 .ConfigureAwait(false))
             {
@@ -107,6 +111,28 @@ internal sealed partial class ShardedRun
             : new ShardedRun(store, recorded,
                 await IsCommittedAsync(store, recorded, cancellationToken).ConfigureAwait(false), logger);
     }
+
+    /// <summary>The plan the run's first shard recorded.</summary>
+    public async Task<ShardPlan> ReadPlanAsync(CancellationToken cancellationToken)
+    {
+        var (plan, _) = await ReadAsync<Dictionary<string, int>>(_store, $"{RunFolder}plan.json", cancellationToken)
+            .ConfigureAwait(false);
+        return ShardPlan.From(Record.Shards, plan
+            ?? throw new ShardRunException($"the plan of run {Record.RunId} ({RunFolder}plan.json) is missing"));
+    }
+
+    private static async Task WritePlanAsync(
+        IObjectStore store,
+        ShardRunRecord run,
+        ShardPlan plan,
+        CancellationToken cancellationToken) =>
+        await store.PutAsync($"{Root}{run.RunName}/{run.RunId}/plan.json",
+            new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(plan.Assignment)), WriteCondition.None,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Whether the run's manifest is written (another committer may have finished it).</summary>
+    public Task<bool> IsCommittedAsync(CancellationToken cancellationToken) =>
+        IsCommittedAsync(_store, Record, cancellationToken);
 
     /// <summary>This shard's manifest written by an earlier attempt of it, or null.</summary>
     public async Task<ShardManifest?> ReadManifestAsync(int shard, CancellationToken cancellationToken) =>

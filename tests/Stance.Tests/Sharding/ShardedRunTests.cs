@@ -18,8 +18,16 @@ public sealed class ShardedRunTests : IDisposable
         new("night-1", runId, new DateOnly(2026, 12, 2), "openai", "gpt", "stance", prompt.PadRight(64, '0'), shards,
             input.PadRight(64, '0'), 10, 100, DateTimeOffset.UnixEpoch, 0);
 
+    private static readonly Dictionary<string, int> s_documents = new(StringComparer.Ordinal)
+    {
+        ["a"] = 5,
+        ["b"] = 3,
+        ["c"] = 2,
+    };
+
     private static Task<ShardedRun> JoinAsync(IObjectStore store, ShardRunRecord proposed) =>
-        ShardedRun.JoinAsync(store, proposed, NullLogger.Instance, CancellationToken.None);
+        ShardedRun.JoinAsync(store, proposed, ShardPlan.Assign(s_documents, proposed.Shards), NullLogger.Instance,
+            CancellationToken.None);
 
     public static TheoryData<string> Stores => ["memory", "folder"];
 
@@ -85,11 +93,27 @@ public sealed class ShardedRunTests : IDisposable
         await first.MarkCommittedAsync("runs/x.json", 0, CancellationToken.None);
 
         var again = await JoinAsync(store, Record("run-b"));
-        var other = await JoinAsync(store, Record("run-c", input: "i2"));
+        var other = await JoinAsync(store, Record("run-c", prompt: "p2"));
 
         Assert.Equal(("run-a", true), (again.Record.RunId, again.Committed));
         Assert.Equal(("run-c", false), (other.Record.RunId, other.Committed));
         Assert.Equal(["run-c"], await ShardedRun.OpenRunIdsAsync(store, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AShardThatReadsOtherInputJoinsTheRunAndFollowsThePlanItsFirstShardRecorded()
+    {
+        var store = new MemoryObjectStore();
+        var first = await JoinAsync(store, Record("run-a", shards: 2));
+
+        var late = await ShardedRun.JoinAsync(store, Record("run-b", shards: 2, input: "i2"),
+            ShardPlan.Assign(new Dictionary<string, int>(StringComparer.Ordinal) { ["z"] = 9 }, 2),
+            NullLogger.Instance, CancellationToken.None);
+        var plan = await late.ReadPlanAsync(CancellationToken.None);
+
+        Assert.Equal(first.Record.RunId, late.Record.RunId);
+        Assert.Equal(ShardPlan.Assign(s_documents, 2).Assignment.OrderBy(a => a.Key, StringComparer.Ordinal),
+            plan.Assignment.OrderBy(a => a.Key, StringComparer.Ordinal));
     }
 
     [Fact]
