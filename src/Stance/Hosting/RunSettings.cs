@@ -33,10 +33,13 @@ internal sealed class RunSettings(
 
     /// <summary>The local folder for the run's state: <c>&lt;output&gt;/.stance</c> for a local output; for an
     /// object store, <c>Stance:Storage:StateFolder</c> or a folder under the system's temporary folder named after
-    /// the location. Each shard of a sharded run has its own (<c>shard-KKKK</c> inside the default one).</summary>
+    /// the location. Each shard of a sharded run has its own (<c>shard-KKKK</c> inside the default one, or
+    /// <c>Stance:Storage:StateFolder</c>, also for a local output).</summary>
     public string StateFolder => (OutputStore, storage.Value.StateFolder) switch
     {
         ({ }, { } configured) => configured,
+        // A shard writing to a shared volume keeps its journal on its own local disk when told where.
+        (null, { } configured) when shards.Value.Sharded => configured,
         ({ } store, null) => Path.Combine(Path.GetTempPath(), "stance-state", Slug(store.ToString()), ShardFolder),
         _ => Path.Combine(Output, ".stance", ShardFolder),
     };
