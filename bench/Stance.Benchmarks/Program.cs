@@ -15,7 +15,8 @@ using Stance.Scoring;
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).
 // Usage: dotnet run -c Release --project bench/Stance.Benchmarks --
 //     [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
-//     or object-store [paragraphs] (run alone), or journal-copy [answers]
+//     or object-store [paragraphs] or shards [paragraphs] [rate-paragraphs] (each run alone),
+//     or journal-copy [answers]
 var which = args.Length > 0 ? args[0] : "all";
 if (which is "read-child")
 {
@@ -44,6 +45,12 @@ if (which is "object-store" or "object-store-one")
 {
     // Issue #15: local disk vs S3 (s3rver) vs Azure Blob (Azurite), each destination in a child process.
     return await ObjectStoreBench.MainAsync(args);
+}
+
+if (which is "shards")
+{
+    // Issue #16: 1, 2 and 4 shard processes against one simulated provider; a rate limit the shards share.
+    return await ShardBench.MainAsync(args);
 }
 
 var repo = FindRepo();
@@ -482,23 +489,13 @@ static async Task<(long PeakBytes, double CpuMs, double Wall, int Exit)> RunChil
 static string Corpus(string work, string name, int paragraphs)
 {
     var folder = Path.Combine(work, name);
-    if (Directory.Exists(folder))
+    if (!Directory.Exists(folder))
     {
-        return folder;
-    }
-
-    Directory.CreateDirectory(folder);
-    const int perDocument = 100;
-    for (var d = 0; d * perDocument < paragraphs; d++)
-    {
-        using var file = new StreamWriter(Path.Combine(folder, $"doc-{d:D6}.txt"));
-        file.Write($"Commentary {d}\n\n");
-        for (var p = 0; p < perDocument && (d * perDocument) + p < paragraphs; p++)
-        {
-            file.Write(
-                $"Point {(d * perDocument) + p}: {BenchCorpus.Sentence} " +
-                "Observers in several capitals followed the exchange closely.\n\n");
-        }
+        const int perDocument = 100;
+        BenchCorpus.Write(
+            folder,
+            Enumerable.Range(0, (paragraphs + perDocument - 1) / perDocument)
+                .Select(d => Math.Min(perDocument, paragraphs - (d * perDocument))));
     }
 
     return folder;
@@ -523,6 +520,26 @@ static ParagraphRow Row(RunStamp run, int i) => ObjectStoreBench.Paragraph(run, 
 internal static class BenchCorpus
 {
     public const string Sentence = "The U.S. criticised Armenia again, and the talks stalled.";
+
+    /// <summary>Writes one <c>doc-NNNNNN.txt</c> per entry of <paramref name="documentSizes"/> into a new
+    /// <paramref name="folder"/>: a title, then that many paragraphs, numbered across the corpus (so every paragraph
+    /// is distinct), each naming the U.S. and Armenia as <see cref="Answer"/> expects.</summary>
+    public static void Write(string folder, IEnumerable<int> documentSizes)
+    {
+        Directory.CreateDirectory(folder);
+        var next = 0;
+        var d = 0;
+        foreach (var size in documentSizes)
+        {
+            using var file = new StreamWriter(Path.Combine(folder, $"doc-{d:D6}.txt"));
+            file.Write($"Commentary {d++}\n\n");
+            for (var p = 0; p < size; p++)
+            {
+                file.Write(
+                    $"Point {next++}: {Sentence} Observers in several capitals followed the exchange closely.\n\n");
+            }
+        }
+    }
 
     // The same text as one raw literal (its long lines split where a literal ends and the next begins).
     public static readonly string Answer = """

@@ -10,14 +10,16 @@ using Microsoft.Extensions.Logging;
 namespace Stance.Benchmarks;
 
 /// <summary>An OpenAI-compatible provider on 127.0.0.1: answers after a latency with jitter, and enforces RPM / TPM
-/// limits with per-minute token buckets, answering 429 (with retry-after-ms and x-ratelimit headers) beyond
-/// them.</summary>
+/// limits with per-minute token buckets, answering 429 (with retry-after-ms, retry-after and x-ratelimit headers)
+/// beyond them.</summary>
 internal sealed class SimulatedProvider : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ProviderSettings _settings;
     private readonly TokenBucketRateLimiter? _requests;
     private readonly TokenBucketRateLimiter? _tokens;
+    private readonly Random? _jitter;
+    private readonly Lock _jitterLock = new();
     private long _ok;
     private long _limited;
     private long _firstTicks;
@@ -29,6 +31,7 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         _settings = settings;
         _requests = settings.Rpm is { } rpm ? Bucket(rpm, settings.BurstSeconds) : null;
         _tokens = settings.Tpm is { } tpm ? Bucket(tpm, settings.BurstSeconds) : null;
+        _jitter = settings.Seed is { } seed ? new Random(seed) : null;
     }
 
     /// <summary>The base URL to give as the endpoint.</summary>
@@ -39,6 +42,9 @@ internal sealed class SimulatedProvider : IAsyncDisposable
 
     /// <summary>Requests answered 429.</summary>
     public long Limited => Interlocked.Read(ref _limited);
+
+    /// <summary>Every request received: answered 200 or 429.</summary>
+    public long Requests => Ok + Limited;
 
     /// <summary>Seconds from the first request's arrival to the last answer's departure.</summary>
     public double ActiveSeconds =>
@@ -76,12 +82,14 @@ internal sealed class SimulatedProvider : IAsyncDisposable
                 ? 60_000.0 / _settings.Rpm!.Value
                 : 60_000.0 * tokens / _settings.Tpm!.Value;
             context.Response.Headers["retry-after-ms"] = wait.ToString("F0", CultureInfo.InvariantCulture);
+            context.Response.Headers["retry-after"] =
+                Math.Max(1, Math.Ceiling(wait / 1000)).ToString("F0", CultureInfo.InvariantCulture);
             await context.Response.WriteAsync(
                 "{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}");
             return;
         }
 
-        var latency = _settings.Latency * (1 + ((Random.Shared.NextDouble() * 2) - 1) * _settings.Jitter);
+        var latency = _settings.Latency * (1 + ((NextDouble() * 2) - 1) * _settings.Jitter);
         await Task.Delay(latency);
         var start = user.IndexOf("<paragraph>", StringComparison.Ordinal) + "<paragraph>".Length;
         var paragraph = user[start..user.LastIndexOf("</paragraph>", StringComparison.Ordinal)];
@@ -89,6 +97,19 @@ internal sealed class SimulatedProvider : IAsyncDisposable
         await context.Response.WriteAsync(Completion(_settings.Answer(paragraph)));
         Interlocked.Increment(ref _ok);
         Interlocked.Exchange(ref _lastTicks, DateTime.UtcNow.Ticks);
+    }
+
+    private double NextDouble()
+    {
+        if (_jitter is null)
+        {
+            return Random.Shared.NextDouble();
+        }
+
+        lock (_jitterLock)
+        {
+            return _jitter.NextDouble();
+        }
     }
 
     private void SetLimitHeaders(HttpResponse response)
@@ -154,4 +175,7 @@ internal sealed record ProviderSettings(
     /// <summary>How many seconds of the per-minute limit the provider's buckets hold (its tolerance for
     /// bursts).</summary>
     public double BurstSeconds { get; init; } = 10;
+
+    /// <summary>The seed of the latency jitter; null: <see cref="Random.Shared"/>.</summary>
+    public int? Seed { get; init; }
 }
