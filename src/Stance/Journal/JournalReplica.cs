@@ -120,7 +120,7 @@ internal sealed partial class JournalReplica(
             var file = Temporary();
             try
             {
-                Export(connection, file, last, newest);
+                Export(connection, file, $"rowid > {last} AND rowid <= {newest}");
                 await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -216,34 +216,7 @@ internal sealed partial class JournalReplica(
         }
 
         var key = $"{Folder}segment-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}{marker}{Guid.NewGuid():N}.db";
-        var file = Temporary();
-        try
-        {
-            using (var connection = Open())
-            {
-                Execute(connection, $"""
-                    ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS segment;
-                    CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE run_id = '{Escape(runId)}';
-                    CREATE TABLE segment.runs AS SELECT * FROM main.runs;
-                    DETACH DATABASE segment;
-                    """);
-            }
-
-            await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            File.Delete(file);
-        }
-
-        using (var connection = Open())
-        {
-            Execute(connection, $"INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');");
-        }
-
-        await DeleteAllAsync(mine, cancellationToken).ConfigureAwait(false);
-        LogCompacted(logger, mine.Count, key);
+        await ReplaceAsync(key, _ => $"run_id = '{Escape(runId)}'", mine, cancellationToken).ConfigureAwait(false);
     }
 
     // Sixteen deletes at a time: thousands of small files go in seconds, not minutes.
@@ -266,15 +239,27 @@ internal sealed partial class JournalReplica(
         }
 
         await RestoreAsync(cancellationToken).ConfigureAwait(false);
+        // Every answer and run, as a segment from the start: not the whole file (which also holds the batch ledger and
+        // this machine's own bookkeeping).
         var key = $"{Folder}snapshot-{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmssfff}-{runId}.db";
+        await ReplaceAsync(key, connection => $"rowid <= {NewestRow(connection)}", saved, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    // Uploads the answers the condition selects (and the runs table) as one file under the key, then deletes the
+    // replaced files, whose answers it holds: a shard's consolidation and the committer's compaction alike.
+    private async Task ReplaceAsync(
+        string key,
+        Func<SqliteConnection, string> where,
+        List<string> replaced,
+        CancellationToken cancellationToken)
+    {
         var file = Temporary();
         try
         {
-            // Every answer and run, as a segment from the start: not the whole file (which also holds the batch
-            // ledger and this machine's own bookkeeping).
             using (var connection = Open())
             {
-                Export(connection, file, 0, NewestRow(connection));
+                Export(connection, file, where(connection));
             }
 
             await UploadAsync(key, file, cancellationToken).ConfigureAwait(false);
@@ -290,9 +275,8 @@ internal sealed partial class JournalReplica(
             Execute(connection, $"INSERT OR IGNORE INTO replica_imported VALUES ('{Escape(key)}');");
         }
 
-        await DeleteAllAsync(saved, cancellationToken).ConfigureAwait(false);
-
-        LogCompacted(logger, saved.Count, key);
+        await DeleteAllAsync(replaced, cancellationToken).ConfigureAwait(false);
+        LogCompacted(logger, replaced.Count, key);
     }
 
     /// <inheritdoc />
@@ -308,10 +292,10 @@ internal sealed partial class JournalReplica(
         }
     }
 
-    private static void Export(SqliteConnection connection, string file, long after, long upTo) =>
+    private static void Export(SqliteConnection connection, string file, string where) =>
         Execute(connection, $"""
             ATTACH DATABASE '{file.Replace("'", "''", StringComparison.Ordinal)}' AS segment;
-            CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE rowid > {after} AND rowid <= {upTo};
+            CREATE TABLE segment.answers AS SELECT * FROM main.answers WHERE {where};
             CREATE TABLE segment.runs AS SELECT * FROM main.runs;
             DETACH DATABASE segment;
             """);

@@ -117,6 +117,31 @@ public sealed class JournalReplicaTests : IDisposable
         Assert.Equal(JournalReplica.CompactAfter + 1, await fresh.RestoreAsync(default));
     }
 
+    [Fact]
+    public async Task AShardsGroupCommitsAreReplacedByOneFileThatHoldsEveryAnswerOfItsRun()
+    {
+        var journal = Journal("shard");
+        using var replica = new JournalReplica(_store, journal, NullLogger.Instance, writer: "s0003");
+        foreach (var key in new[] { "k1", "k2", "k3" })
+        {
+            Insert(journal, key);
+            await replica.SaveSoonAsync("run-1");
+        }
+
+        var segments = _store.Keys.Where(k => k.StartsWith(JournalReplica.Folder, StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, segments.Count);
+        Assert.All(segments, k => Assert.Contains("-run-1-s0003-", k, StringComparison.Ordinal));
+
+        await replica.ConsolidateAsync("run-1", default);
+
+        var left = Assert.Single(_store.Keys, k => k.StartsWith(JournalReplica.Folder, StringComparison.Ordinal));
+        Assert.DoesNotContain(left, segments);
+        var fresh = Journal("new-pod");
+        using var restorer = Replica(fresh);
+        Assert.Equal(3, await restorer.RestoreAsync(default));
+        Assert.Equal(["k1", "k2", "k3"], Keys(fresh));
+    }
+
     private string Journal(string name) => Path.Combine(_folder.Path, name, "journal.db");
 
     private JournalReplica Replica(string journal) => new(_store, journal, NullLogger.Instance);
