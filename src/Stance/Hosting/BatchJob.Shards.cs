@@ -16,7 +16,8 @@ internal sealed partial class BatchJob
 
     // Every shard reads the whole input to plan it the same way, joins the run under its name (or starts it) and
     // reads only its own documents.
-    private async Task<(ShardedRun Run, Documents.ReadOptions Reading)> JoinShardAsync(
+    private async Task<(ShardedRun Run, Documents.ReadOptions Reading, (int Documents, int Paragraphs) Own)>
+        JoinShardAsync(
         RunOutput target,
         string inputFolder,
         Documents.ReadOptions reading,
@@ -59,11 +60,12 @@ internal sealed partial class BatchJob
             }
         }
 
+        // The shard's own documents and paragraphs, from the count just made (not a second read of the input).
         var index = settings.ShardIndex;
-        var loads = plan.Loads(counts);
-        var owned = plan.Assignment.Count(a => a.Value == index);
-        LogShard(_logger, index, settings.Shards.Shards, run.Record.RunId, owned, loads[index]);
-        return (run, reading with { Owns = key => plan.ShardOf(key) == index });
+        var own = counts.Where(d => plan.ShardOf(d.Key) == index).ToList();
+        var ownParagraphs = own.Sum(d => d.Value);
+        LogShard(_logger, index, settings.Shards.Shards, run.Record.RunId, own.Count, ownParagraphs);
+        return (run, reading with { Owns = key => plan.ShardOf(key) == index }, (own.Count, ownParagraphs));
     }
 
     // A shard with nothing left to do: its run is committed already, or an earlier attempt of this shard wrote its

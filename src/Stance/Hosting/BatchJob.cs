@@ -64,9 +64,10 @@ internal sealed partial class BatchJob(
         var inputFolder = await RunInput.PrepareAsync(settings, stores, cancellationToken).ConfigureAwait(false);
         var inputName = settings.InputStore?.ToString() ?? settings.Input;
         ShardedRun? shard = null;
+        (int Documents, int Paragraphs)? own = null;
         if (sharded)
         {
-            (shard, reading) = await JoinShardAsync(target, inputFolder, reading, startedAt, cancellationToken)
+            (shard, reading, own) = await JoinShardAsync(target, inputFolder, reading, startedAt, cancellationToken)
                 .ConfigureAwait(false);
             if (await ShardDoneAsync(target, shard, cancellationToken).ConfigureAwait(false) is { } done)
             {
@@ -74,7 +75,7 @@ internal sealed partial class BatchJob(
             }
         }
 
-        var (documents, paragraphs) = ParagraphSource.Count(inputFolder, reading);
+        var (documents, paragraphs) = own ?? ParagraphSource.Count(inputFolder, reading);
         // An input with no document (a feed that did not arrive, a mount not ready) must not replace anything; a
         // shard may have none of its own (more shards than documents).
         if (documents == 0 && shard is null)

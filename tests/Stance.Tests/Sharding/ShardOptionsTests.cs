@@ -1,4 +1,5 @@
 using Stance.Hosting;
+using Stance.Sharding;
 using Stance.Tests.Support;
 
 namespace Stance.Tests.Sharding;
@@ -40,10 +41,12 @@ public sealed class ShardOptionsTests : IDisposable
     [Fact]
     public async Task TheIndexOfAnIndexedJobPodIsTakenFromJobCompletionIndex()
     {
-        var result = await StanceRunner.RunAsync(Args("--shards", "2", "--JOB_COMPLETION_INDEX=1"));
+        // As Kubernetes sets it: an environment variable of the pod (a child process here).
+        var (exitCode, output) = await StanceProcess.RunAsync(Args("--shards", "2"), TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { [ShardOptions.CompletionIndexVariable] = "1" });
 
-        Assert.True(result.ExitCode == ExitCodes.Ok, result.LogText);
-        Assert.Contains("Shard 1 of 2, run ", result.LogText, StringComparison.Ordinal);
-        Assert.Contains("waiting for 1 shards (0)", result.LogText, StringComparison.Ordinal);
+        Assert.True(exitCode == ExitCodes.Ok, output);
+        Assert.Contains("Shard 1 of 2, run ", output, StringComparison.Ordinal);
+        Assert.Contains("waiting for 1 shards (0)", output, StringComparison.Ordinal);
     }
 }
