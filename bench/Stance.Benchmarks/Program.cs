@@ -10,6 +10,7 @@ using Stance.Contract;
 using Stance.Hosting;
 using Stance.Journal;
 using Stance.Output;
+using Stance.Prompts;
 using Stance.Scoring;
 
 // Stance throughput benchmark: a timed harness (not BenchmarkDotNet: each scenario is a whole job run).

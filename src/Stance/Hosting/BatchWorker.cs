@@ -115,7 +115,8 @@ internal sealed partial class BatchWorker(
     {
         var prompt = Get<StancePrompt>();
         var files = string.Join(", ", prompt.Files);
-        LogPromptOk(logger, prompt.Name, prompt.Sha256, files, prompt.Targets.Targets.Count);
+        LogPromptOk(
+            logger, prompt.Name, prompt.Sha256, files, prompt.Targets.Targets.Count, prompt.Examples.Count);
         return ExitCodes.Ok;
     }
 
@@ -205,8 +206,15 @@ internal sealed partial class BatchWorker(
     [LoggerMessage(
         EventId = 92,
         Level = LogLevel.Information,
-        Message = "Prompt '{Name}' is valid: sha256 {Sha}, files {Files}, {Targets} watched targets")]
-    private static partial void LogPromptOk(ILogger logger, string name, string sha, string files, int targets);
+        Message = "Prompt '{Name}' is valid: sha256 {Sha}, files {Files}, {Targets} watched targets, " +
+            "{Examples} few-shot examples")]
+    private static partial void LogPromptOk(
+        ILogger logger,
+        string name,
+        string sha,
+        string files,
+        int targets,
+        int examples);
 
     [LoggerMessage(
         EventId = 93,

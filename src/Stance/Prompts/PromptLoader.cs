@@ -63,13 +63,23 @@ internal static class PromptLoader
         }
 
         var (sha, files) = HashFolder(folder);
-        return new StancePrompt(
+        var prompt = new StancePrompt(
             Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)),
             config,
             schema,
             targets,
             sha,
             files);
+        var examplesPath = Path.Combine(folder, PromptExamples.File);
+        if (!File.Exists(examplesPath))
+        {
+            return prompt;
+        }
+
+        // Checked against the schema and rules before the template changes; counted in the hash like every file.
+        var examples = PromptExamples.Read(examplesPath, prompt);
+        config.Template = PromptExamples.Render(template, examples.Count, Path.Combine(folder, TemplateFile));
+        return prompt with { Examples = examples, ExampleValues = PromptExamples.Values(examples) };
     }
 
     private static JsonElement ReadAnswerSchema(PromptTemplateConfig config, string configPath, bool grammar)

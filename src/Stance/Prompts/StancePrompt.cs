@@ -17,4 +17,11 @@ internal sealed record StancePrompt(
     JsonElement AnswerSchema,
     WatchedTargets Targets,
     string Sha256,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files)
+{
+    /// <summary>The few-shot examples of <c>examples.jsonl</c>, in file order (none without the file).</summary>
+    public IReadOnlyList<PromptExample> Examples { get; init; } = [];
+
+    /// <summary>The examples' template variables and their values, the same for every request.</summary>
+    public IReadOnlyDictionary<string, string> ExampleValues { get; init; } = new Dictionary<string, string>();
+}

@@ -15,7 +15,8 @@ public sealed class PromptLoaderTests
 
         Assert.Equal("stance", prompt.Name);
         Assert.Equal(64, prompt.Sha256.Length);
-        Assert.Equal(["config.json", "skprompt.txt", "targets.json"], prompt.Files);
+        Assert.Equal(["config.json", "examples.jsonl", "skprompt.txt", "targets.json"], prompt.Files);
+        Assert.Equal(3, prompt.Examples.Count);
         Assert.Contains(prompt.Targets.Targets, t => t.Name == "United States" && t.Aliases.Contains("Congress"));
         Assert.Contains(prompt.Targets.Targets, t => t.Name == "Azerbaijan");
         Assert.Contains(prompt.Targets.Targets, t => t.Name == "Armenia");

@@ -1,4 +1,5 @@
 using Stance.Contract;
+using Stance.Prompts;
 using Stance.Scoring;
 using Stance.Scoring.Lexicon;
 using Stance.Tests.Support;

@@ -148,9 +148,10 @@ internal sealed record RecordedRequest(int Number, string Path, string Body, str
     /// <summary>The parsed request body.</summary>
     public JsonNode Json => _json ??= JsonNode.Parse(Body)!;
 
-    /// <summary>The content of the message with the given role.</summary>
+    /// <summary>The content of the last message with the given role (for <c>user</c>, the paragraph's own message,
+    /// after the prompt's few-shot examples).</summary>
     public string Message(string role) =>
-        Json["messages"]!.AsArray().First(m => m!["role"]!.GetValue<string>() == role)!["content"] switch
+        Json["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == role)!["content"] switch
         {
             JsonValue value => value.GetValue<string>(),
             JsonArray parts => string.Concat(parts.Select(p => p!["text"]?.GetValue<string>())),

@@ -151,6 +151,11 @@ internal sealed partial class KernelParagraphScorer(
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         PromptValues(call.Paragraph, call.Feedback, values);
         var arguments = new KernelArguments(info.NarrowSchema ? call.Narrowed(prompt) : call.Settings);
+        foreach (var (name, value) in prompt.ExampleValues)
+        {
+            arguments[name] = value;
+        }
+
         foreach (var (name, value) in values)
         {
             arguments[name] = value;
@@ -235,6 +240,11 @@ internal sealed partial class KernelParagraphScorer(
         var captured = (OpenAIPromptExecutionSettings)settings.Clone();
         captured.ServiceId = serviceKey;
         var arguments = new KernelArguments(captured);
+        foreach (var (name, value) in prompt.ExampleValues)
+        {
+            arguments[name] = value;
+        }
+
         foreach (var name in (string[])["paragraph", "title", "previous", "targets", "feedback"])
         {
             arguments[name] = Batch.RequestTemplate.Marker(name);

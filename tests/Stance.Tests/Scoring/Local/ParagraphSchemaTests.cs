@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Stance.Contract;
 using Stance.Paragraphs;
+using Stance.Prompts;
 using Stance.Scoring;
 using Stance.Scoring.Local;
 using Stance.Tests.Support;

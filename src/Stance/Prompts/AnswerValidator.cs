@@ -3,7 +3,7 @@ using Stance.Contract;
 using Stance.Paragraphs;
 using Stance.Prompts;
 
-namespace Stance.Scoring;
+namespace Stance.Prompts;
 
 /// <summary>Turns a model's raw answer into a <see cref="StanceAnswer"/>, or says why it cannot be accepted.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Stance.Contract;
 
-namespace Stance.Scoring;
+namespace Stance.Prompts;
 
 /// <summary>The outcome of validating one answer.</summary>
 internal sealed record AnswerCheck(StanceAnswer? Answer, string? Reason)

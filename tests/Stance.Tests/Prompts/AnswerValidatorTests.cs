@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Stance.Paragraphs;
-using Stance.Scoring;
+using Stance.Prompts;
 using Stance.Tests.Support;
 
-namespace Stance.Tests.Scoring;
+namespace Stance.Tests.Prompts;
 
 public sealed class AnswerValidatorTests
 {
