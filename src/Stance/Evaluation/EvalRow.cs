@@ -19,4 +19,7 @@ internal sealed class EvalRow
     [JsonPropertyName("provider")] public required string Provider { get; init; }
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("prompt_sha256")] public required string PromptSha256 { get; init; }
+    [JsonPropertyName("prompt")] public required string Prompt { get; init; }
+    [JsonPropertyName("comparison_id")] public string? ComparisonId { get; init; }
+    [JsonPropertyName("from_cache")] public required bool FromCache { get; init; }
 }

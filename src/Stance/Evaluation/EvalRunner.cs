@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parquet.Serialization;
 using Stance.Contract;
+using Stance.Evaluation.Comparison;
 using Stance.Journal;
 using Stance.Output;
 using Stance.Paragraphs;
@@ -14,27 +15,108 @@ using Stance.Scoring;
 namespace Stance.Evaluation;
 
 /// <summary><c>--eval gold.jsonl</c>: scores each gold item's text toward its target through the same prompt, provider,
-/// validation and resilience path as a run, writes the predictions to Parquet and prints the stance metrics.</summary>
+/// validation, resilience path and answer cache as a run, writes the predictions to Parquet and prints the stance
+/// metrics. With <c>--compare</c> it does so for a second prompt folder too and compares the two.</summary>
 internal sealed partial class EvalRunner(
     IOptions<ScoringOptions> scoring,
+    IOptions<JournalOptions> journal,
     StancePrompt prompt,
     IParagraphScorer scorer,
+    PromptScorers scorers,
     TimeProvider time,
     ILogger<EvalRunner> logger)
 {
     /// <summary>Runs the evaluation, writing its predictions into <paramref name="dataset"/>'s <c>eval/</c> table;
-    /// returns true when every gold item was read and scored.</summary>
-    public async Task<bool> RunAsync(string goldPath, IDataset dataset, CancellationToken cancellationToken)
+    /// answers already in <paramref name="store"/> are reused and new ones recorded there. Returns true when every
+    /// gold item was read and scored.</summary>
+    public async Task<bool> RunAsync(
+        string goldPath,
+        IDataset dataset,
+        ResultStore? store,
+        CancellationToken cancellationToken)
     {
-        await scorer.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var (items, problems) = ReadGoldLogged(goldPath);
+        var now = time.GetUtcNow();
+        var runId = RunId(now);
+        var predictions = await PredictAsync(
+            goldPath, items, prompt, scorer, new EvalStamp(runId, now, null), store, cancellationToken)
+            .ConfigureAwait(false);
+        var path = await WriteAsync(dataset, runId, now, predictions, cancellationToken).ConfigureAwait(false);
+
+        Print(Console.Out, goldPath, predictions, path);
+        var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
+        LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
+        return problems.Count == 0 && predictions.All(p => p.Status == "ok");
+    }
+
+    /// <summary>Scores the gold file with the configured prompt (A) and <paramref name="other"/> (B) through the same
+    /// provider, validation and cache; writes both sides' predictions (one comparison id) and the comparison page,
+    /// and prints the comparison. Returns true when every gold item was read and scored by both.</summary>
+    public async Task<bool> CompareAsync(
+        string goldPath,
+        StancePrompt other,
+        string otherFolder,
+        string folder,
+        IDataset dataset,
+        ResultStore? store,
+        CancellationToken cancellationToken)
+    {
+        var (items, problems) = ReadGoldLogged(goldPath);
+        var now = time.GetUtcNow();
+        var runId = RunId(now);
+        var comparisonId = $"{runId[..16]}-{prompt.Sha256[..8]}-{other.Sha256[..8]}";
+        var stamp = new EvalStamp(runId, now, comparisonId);
+        var a = await PredictAsync(goldPath, items, prompt, scorer, stamp, store, cancellationToken)
+            .ConfigureAwait(false);
+        var b = await PredictAsync(goldPath, items, other, scorers.For(other), stamp, store, cancellationToken)
+            .ConfigureAwait(false);
+        var path = await WriteAsync(dataset, runId, now, [.. a, .. b], cancellationToken).ConfigureAwait(false);
+
+        var comparison = PromptComparison.Compute(
+            comparisonId,
+            goldPath,
+            new ComparedPrompt(prompt.Name, folder, prompt.Sha256),
+            new ComparedPrompt(other.Name, otherFolder, other.Sha256),
+            [.. items.Select((item, i) => new ComparedItem(
+                item.Id!, item.Target, item.Text, item.Label, a[i].PredictedLabel, b[i].PredictedLabel))]);
+        var page = ComparisonPage.PathFor($"runs/run_date={now:yyyy-MM-dd}", comparisonId);
+        await dataset.WriteTextAsync(page, ComparisonPage.Render(comparison), cancellationToken)
+            .ConfigureAwait(false);
+        ComparisonConsole.Print(Console.Out, comparison, path, $"{dataset.Location}/{page}");
+        var delta = comparison.Deltas[0].Delta;
+        LogCompared(logger, items.Count, comparison.ScoresA.FAvg, comparison.ScoresB.FAvg, delta.Value, delta.Low,
+            delta.High, comparison.McNemar.PValue, $"{dataset.Location}/{page}");
+        return problems.Count == 0 && a.Concat(b).All(p => p.Status == "ok");
+    }
+
+    private (List<GoldItem> Items, List<string> Problems) ReadGoldLogged(string goldPath)
+    {
         var (items, problems) = ReadGold(goldPath);
         foreach (var problem in problems)
         {
             LogBadLine(logger, problem);
         }
 
-        var now = time.GetUtcNow();
-        var runId = $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
+        return (items, problems);
+    }
+
+    private static string RunId(DateTimeOffset now) => $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
+
+    /// <summary>Scores every item with <paramref name="with"/> (prompt <paramref name="asked"/>), reusing the
+    /// journal's answers for the same request and recording each new ok answer before it counts.</summary>
+    private async Task<EvalRow[]> PredictAsync(
+        string goldPath,
+        List<GoldItem> items,
+        StancePrompt asked,
+        IParagraphScorer with,
+        EvalStamp stamp,
+        ResultStore? store,
+        CancellationToken cancellationToken)
+    {
+        await with.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var runStamp = new RunStamp(
+            stamp.RunId, DateOnly.FromDateTime(stamp.At.UtcDateTime), with.Provider, with.Model, asked.Name,
+            asked.Sha256);
         var predictions = new EvalRow[items.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, items.Count),
@@ -56,22 +138,46 @@ internal sealed partial class EvalRunner(
                     item.Text,
                     null,
                     item.Target);
+                var key = RequestKey.For(paragraph, asked.Sha256, with.Provider, with.Model);
                 ScoreOutcome outcome;
-                try
+                if (with.IsMetered && journal.Value.Cache && store?.Find(key) is { } stored)
                 {
-                    outcome = await scorer.ScoreAsync(paragraph, ct).ConfigureAwait(false);
+                    outcome = ScoreOutcome.Ok(stored.Answer, 0, null, null, 0) with { FromCache = true };
                 }
-                catch (RunAbortedException ex)
+                else
                 {
-                    outcome = ScoreOutcome.Failed(ex.Kind, ex.Message, 0, null, null, 0);
+                    try
+                    {
+                        outcome = await with.ScoreAsync(paragraph, ct).ConfigureAwait(false);
+                    }
+                    catch (RunAbortedException ex)
+                    {
+                        outcome = ScoreOutcome.Failed(ex.Kind, ex.Message, 0, null, null, 0);
+                    }
+
+                    if (with.IsMetered && store is not null && outcome.Status == ParagraphStatus.Ok)
+                    {
+                        await store.RecordAsync(key, paragraph.TextSha256, runStamp, outcome, time.GetUtcNow())
+                            .ConfigureAwait(false);
+                    }
                 }
 
-                predictions[i] = Predict(runId, DateOnly.FromDateTime(now.UtcDateTime), item, outcome);
+                predictions[i] = Predict(asked, with, stamp, item, outcome);
             }).ConfigureAwait(false);
+        return predictions;
+    }
 
-        // An evaluation owns its date's eval/ partition (unlike the run tables, which replace by document): a glob
-        // over eval/ sees one evaluation per date. Committed like the run tables: the earlier parts go, then this one
-        // appears whole.
+    /// <summary>Commits <paramref name="predictions"/> as the date's <c>eval/</c> partition and returns the part's
+    /// location. An evaluation owns its date's partition (unlike the run tables, which replace by document): a glob
+    /// over eval/ sees one evaluation (or comparison) per date. Committed like the run tables: the earlier parts go,
+    /// then this one appears whole.</summary>
+    private async Task<string> WriteAsync(
+        IDataset dataset,
+        string runId,
+        DateTimeOffset now,
+        EvalRow[] predictions,
+        CancellationToken cancellationToken)
+    {
         var run = new RunStamp(
             runId, DateOnly.FromDateTime(now.UtcDateTime), scorer.Provider, scorer.Model, prompt.Name, prompt.Sha256);
         var part = $"eval/run_date={now:yyyy-MM-dd}/part-{runId}-00000.parquet";
@@ -85,7 +191,7 @@ internal sealed partial class EvalRunner(
                 new Dictionary<string, string>
                 {
                     ["run_id"] = runId,
-                    ["prompt_sha256"] = prompt.Sha256,
+                    ["prompt_sha256"] = string.Join(",", predictions.Select(p => p.PromptSha256).Distinct()),
                     ["model"] = scorer.Model,
                     ["provider"] = scorer.Provider,
                     ["stance_schema_version"] = ParquetOutput.SchemaVersion,
@@ -93,26 +199,26 @@ internal sealed partial class EvalRunner(
                 ct),
             cancellationToken).ConfigureAwait(false);
         await dataset.CommitAsync(run, [staged], earlier, cancellationToken).ConfigureAwait(false);
-        var path = $"{dataset.Location}/{part}";
-
-        Print(Console.Out, goldPath, predictions, path);
-        var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
-        LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
-        return problems.Count == 0 && predictions.All(p => p.Status == "ok");
+        return $"{dataset.Location}/{part}";
     }
 
     /// <summary>The predicted label for the gold target: the answer's label toward it, neutral and unmentioned as
     /// none.</summary>
-    internal EvalRow Predict(string runId, DateOnly runDate, GoldItem item, ScoreOutcome outcome)
+    private static EvalRow Predict(
+        StancePrompt asked,
+        IParagraphScorer with,
+        EvalStamp stamp,
+        GoldItem item,
+        ScoreOutcome outcome)
     {
-        var target = prompt.Targets.Canonicalize(item.Target).Name;
+        var target = asked.Targets.Canonicalize(item.Target).Name;
         var stance = outcome.Answer?.Targets.FirstOrDefault(t =>
             t.Target == target ||
             string.Equals(t.Target, item.Target.Trim(), StringComparison.OrdinalIgnoreCase));
         return new EvalRow
         {
-            RunId = runId,
-            RunDate = runDate,
+            RunId = stamp.RunId,
+            RunDate = DateOnly.FromDateTime(stamp.At.UtcDateTime),
             Id = item.Id!,
             Target = item.Target,
             Text = item.Text,
@@ -122,11 +228,17 @@ internal sealed partial class EvalRunner(
             Confidence = stance?.Confidence,
             Status = outcome.Status.ToString().ToLowerInvariant(),
             Error = outcome.Error,
-            Provider = scorer.Provider,
-            Model = scorer.Model,
-            PromptSha256 = prompt.Sha256,
+            Provider = with.Provider,
+            Model = with.Model,
+            PromptSha256 = asked.Sha256,
+            Prompt = asked.Name,
+            ComparisonId = stamp.ComparisonId,
+            FromCache = outcome.FromCache,
         };
     }
+
+    /// <summary>When and as what an evaluation's rows are written.</summary>
+    private sealed record EvalStamp(string RunId, DateTimeOffset At, string? ComparisonId);
 
     /// <summary>Prints the report: F_avg, macro-F1, accuracy, the confusion matrix and per-target figures (tables
     /// with borders on a terminal, plain columns in logs and pipes).</summary>
@@ -226,4 +338,20 @@ internal sealed partial class EvalRunner(
         double macroF1,
         double accuracy,
         string path);
+
+    [LoggerMessage(
+        EventId = 72,
+        Level = LogLevel.Information,
+        Message = "Comparison done: {Count} items, F_avg A {FAvgA:F4}, B {FAvgB:F4}, B - A {Delta:F4} " +
+            "(95 % CI {Low:F4} to {High:F4}), McNemar exact p {PValue:F4}; page {Page}")]
+    private static partial void LogCompared(
+        ILogger logger,
+        int count,
+        double fAvgA,
+        double fAvgB,
+        double delta,
+        double low,
+        double high,
+        double pValue,
+        string page);
 }

@@ -6,6 +6,7 @@ using Stance.Journal;
 using Stance.Output;
 using Stance.Prompts;
 using Stance.Reporting;
+using Stance.Scoring;
 using Stance.Scoring.Batch;
 using Stance.Storage;
 using Stance.Storage.Objects;
@@ -31,7 +32,7 @@ internal sealed partial class BatchWorker(
             {
                 { CheckPrompts: true } => CheckPrompts(),
                 { DryRun: true } => await DryRunAsync(stoppingToken).ConfigureAwait(false),
-                { Eval: { } gold } => await Evaluate(gold, stoppingToken).ConfigureAwait(false),
+                { Eval: { } gold } => await Evaluate(gold, settings.Compare, stoppingToken).ConfigureAwait(false),
                 { Commit: true } => await Get<ShardCommitter>().CommitOnlyAsync(stoppingToken).ConfigureAwait(false),
                 { Schedule: { } cron } => await Get<NightlyScheduler>()
                     .RunAsync(cron, TimeZoneInfo.FindSystemTimeZoneById(settings.ScheduleTimeZone), stoppingToken)
@@ -113,18 +114,56 @@ internal sealed partial class BatchWorker(
 
     private int CheckPrompts()
     {
-        var prompt = Get<StancePrompt>();
-        var files = string.Join(", ", prompt.Files);
-        LogPromptOk(
-            logger, prompt.Name, prompt.Sha256, files, prompt.Targets.Targets.Count, prompt.Examples.Count);
+        var prompts = new List<StancePrompt> { Get<StancePrompt>() };
+        if (options.Value.Compare is { } compare)
+        {
+            // --check-prompts --compare B checks the B side too.
+            var promptOptions = Get<IOptions<PromptOptions>>().Value;
+            try
+            {
+                prompts.Add(PromptLoader.Load(promptOptions.FolderOf(compare), promptOptions.GrammarSchema));
+            }
+            catch (PromptException ex)
+            {
+                LogComparePromptInvalid(logger, ex.Message);
+                return ExitCodes.ConfigurationError;
+            }
+        }
+
+        foreach (var prompt in prompts)
+        {
+            var files = string.Join(", ", prompt.Files);
+            LogPromptOk(
+                logger, prompt.Name, prompt.Sha256, files, prompt.Targets.Targets.Count, prompt.Examples.Count);
+        }
+
         return ExitCodes.Ok;
     }
 
-    private async Task<int> Evaluate(string gold, CancellationToken cancellationToken)
+    private async Task<int> Evaluate(string gold, string? compare, CancellationToken cancellationToken)
     {
+        // The B side of --compare is loaded (and refused, naming its file) before anything is paid for.
+        var promptOptions = Get<IOptions<PromptOptions>>().Value;
+        StancePrompt? other = null;
+        string? otherFolder = null;
+        if (compare is not null)
+        {
+            otherFolder = promptOptions.FolderOf(compare);
+            try
+            {
+                other = PromptLoader.Load(otherFolder, promptOptions.GrammarSchema);
+            }
+            catch (PromptException ex)
+            {
+                LogComparePromptInvalid(logger, ex.Message);
+                return ExitCodes.ConfigurationError;
+            }
+        }
+
         // The eval/ table is committed like the run tables, under the output's claim (a folder or an object store).
+        var settings = Get<RunSettings>();
         var target = await RunOutput.OpenAsync(
-            Get<RunSettings>(),
+            settings,
             Get<ParquetOutput>(),
             Get<IObjectStores>(),
             Get<TimeProvider>(),
@@ -132,9 +171,35 @@ internal sealed partial class BatchWorker(
             cancellationToken).ConfigureAwait(false);
         await using (target.ConfigureAwait(false))
         {
-            return await Get<EvalRunner>().RunAsync(gold, target.Dataset, cancellationToken).ConfigureAwait(false)
-                ? ExitCodes.Ok
-                : ExitCodes.CompletedWithFailures;
+            // Answers paid for are journaled and reused, as in a run: re-evaluating an unchanged prompt costs nothing.
+            var metered = Get<IParagraphScorer>().IsMetered;
+            var journal = settings.JournalPath;
+            using var claim = metered
+                ? RunClaim.Acquire(journal + ".lock", $"the journal {Path.GetFullPath(journal)}")
+                : null;
+            var store = metered ? ResultStore.Open(journal) : null;
+            try
+            {
+                var runner = Get<EvalRunner>();
+                var ok = other is null
+                    ? await runner.RunAsync(gold, target.Dataset, store, cancellationToken).ConfigureAwait(false)
+                    : await runner.CompareAsync(
+                        gold,
+                        other,
+                        otherFolder!,
+                        promptOptions.Folder,
+                        target.Dataset,
+                        store,
+                        cancellationToken).ConfigureAwait(false);
+                return ok ? ExitCodes.Ok : ExitCodes.CompletedWithFailures;
+            }
+            finally
+            {
+                if (store is not null)
+                {
+                    await store.DisposeAsync().ConfigureAwait(false);
+                }
+            }
         }
     }
 
@@ -168,6 +233,12 @@ internal sealed partial class BatchWorker(
         Level = LogLevel.Warning,
         Message = "Stopped before the tables were written; answers paid for are journaled and the next run resumes.")]
     private static partial void LogCancelled(ILogger logger);
+
+    [LoggerMessage(
+        EventId = 89,
+        Level = LogLevel.Critical,
+        Message = "The prompt folder given to --compare cannot be used: {Problem}")]
+    private static partial void LogComparePromptInvalid(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 91, Level = LogLevel.Critical, Message = "Run crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception);

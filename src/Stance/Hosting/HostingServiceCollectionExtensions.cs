@@ -23,6 +23,7 @@ internal static class HostingServiceCollectionExtensions
         ["--schedule"] = "Stance:Schedule",
         ["--rpm"] = "Stance:Rate:RequestsPerMinute",
         ["--eval"] = "Stance:Eval",
+        ["--compare"] = "Stance:Compare",
         ["--tpm"] = "Stance:Rate:TokensPerMinute",
         ["--model-path"] = "Stance:Llm:Local:ModelPath",
         ["--shards"] = "Stance:Shards",

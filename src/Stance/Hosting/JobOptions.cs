@@ -17,6 +17,10 @@ internal sealed class JobOptions
     /// <summary>A gold JSONL file to evaluate the prompt and provider on, instead of a run (<c>--eval</c>).</summary>
     public string? Eval { get; set; }
 
+    /// <summary>With <see cref="Eval"/>: a second prompt folder (a path, or a name inside <c>Stance:Prompts</c>) to
+    /// score the gold file with too and compare against the configured one (<c>--compare</c>).</summary>
+    public string? Compare { get; set; }
+
     /// <summary>A cron expression (5 fields, or 6 with seconds): keep running and start a run at each
     /// occurrence.</summary>
     public string? Schedule { get; set; }

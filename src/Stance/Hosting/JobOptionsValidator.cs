@@ -24,6 +24,11 @@ internal sealed class JobOptionsValidator(
             errors.AddError($"Stance:Eval: the gold file '{Path.GetFullPath(gold)}' does not exist");
         }
 
+        if (options.Compare is not null && options.Eval is null)
+        {
+            errors.AddError("Stance:Compare: --compare compares two prompts on a gold file: give it with --eval");
+        }
+
         // An unsupported URL is reported by the input's own validator; a store location is checked when the run
         // lists it.
         var local = StorageLocation.LocationProblem("Stance:Input", input.Value.Input) is null

@@ -21,7 +21,7 @@ namespace Stance.Output;
 internal sealed class ParquetOutput(ILogger<ParquetOutput> logger)
 {
     /// <summary>The version of the table layout, written into each file's metadata.</summary>
-    public const string SchemaVersion = "3";
+    public const string SchemaVersion = "4";
 
     /// <summary>The default number of rows in one part file.</summary>
     public const int DefaultRowsPerPart = 10_000;

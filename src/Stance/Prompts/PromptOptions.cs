@@ -21,4 +21,12 @@ internal sealed class PromptOptions
     public string Folder => File.Exists(Path.Combine(Prompts, PromptLoader.TemplateFile))
         ? Prompts
         : Path.Combine(Prompts, Prompt);
+
+    /// <summary>The prompt folder <paramref name="pathOrName"/> names: a folder holding a template, else a prompt
+    /// folder of that name inside <see cref="Prompts"/> (<c>--compare stance-reasoned</c>).</summary>
+    public string FolderOf(string pathOrName) =>
+        File.Exists(Path.Combine(pathOrName, PromptLoader.TemplateFile))
+        || !Directory.Exists(Path.Combine(Prompts, pathOrName))
+            ? pathOrName
+            : Path.Combine(Prompts, pathOrName);
 }

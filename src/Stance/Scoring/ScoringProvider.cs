@@ -78,8 +78,8 @@ internal abstract class ScoringProvider
 
     /// <summary>Makes the provider's scorer; the language-model providers share
     /// <see cref="KernelScorerFactory"/>.</summary>
-    public virtual IParagraphScorer CreateScorer(IServiceProvider services) =>
-        KernelScorerFactory.Create(services, this);
+    public virtual IParagraphScorer CreateScorer(IServiceProvider services, Prompts.StancePrompt prompt) =>
+        KernelScorerFactory.Create(services, this, prompt);
 
     /// <summary>Work before the first paragraph (the local provider loads its model).</summary>
     public virtual Func<CancellationToken, Task>? Prepare(IServiceProvider services) => null;

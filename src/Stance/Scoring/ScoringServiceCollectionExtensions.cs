@@ -49,7 +49,9 @@ internal static class ScoringServiceCollectionExtensions
                     sp.GetRequiredService<IOptions<LlmOptions>>().Value,
                     sp.GetRequiredService<ModelChoice>().Model));
         services.AddKernel();
-        services.AddSingleton(sp => sp.GetRequiredService<ModelChoice>().Provider.CreateScorer(sp));
+        services.AddSingleton(sp => sp.GetRequiredService<ModelChoice>().Provider.CreateScorer(
+            sp, sp.GetRequiredService<StancePrompt>()));
+        services.AddSingleton<PromptScorers>();
         services.AddScoped<ScoringRun>();
         return services;
     }

@@ -19,6 +19,6 @@ internal sealed class LexiconProvider : ScoringProvider
     public override string ModelName(LlmOptions llm, IServiceProvider services) => LexiconScorer.ModelName;
 
     /// <inheritdoc />
-    public override IParagraphScorer CreateScorer(IServiceProvider services) =>
-        new LexiconScorer(services.GetRequiredService<StancePrompt>());
+    public override IParagraphScorer CreateScorer(IServiceProvider services, StancePrompt prompt) =>
+        new LexiconScorer(prompt);
 }

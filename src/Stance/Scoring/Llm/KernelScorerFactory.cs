@@ -12,11 +12,10 @@ namespace Stance.Scoring.Llm;
 /// container, so its chat service is the one registered there), the prompt, the call policy and the settings.</summary>
 internal static class KernelScorerFactory
 {
-    /// <summary>The scorer for <paramref name="provider"/>.</summary>
-    public static IParagraphScorer Create(IServiceProvider services, ScoringProvider provider)
+    /// <summary>The scorer for <paramref name="provider"/> asking with <paramref name="prompt"/>.</summary>
+    public static IParagraphScorer Create(IServiceProvider services, ScoringProvider provider, StancePrompt prompt)
     {
         var llm = services.GetRequiredService<IOptions<LlmOptions>>().Value;
-        var prompt = services.GetRequiredService<StancePrompt>();
         var model = services.GetRequiredService<ModelChoice>().Model;
         return new KernelParagraphScorer(
             services.GetRequiredService<Kernel>(),
