@@ -14,13 +14,14 @@ public sealed class LexiconAnalyzerTests
     public void NegativeWordsGiveNegativeSentimentAndStanceTowardTheTargetOfThatSentence()
     {
         var answer = _analyzer.Analyze(
-            "The U.S. has consistently taken harmful and hostile steps. Armenia was mentioned too.");
+            "The U.S. has consistently taken hostile and damaging steps. Armenia was mentioned too.");
 
         Assert.Equal("negative", answer.SentimentLabel);
         var us = answer.Targets.Single(t => t.Target == "United States");
         Assert.Equal("against", us.StanceLabel);
         Assert.True(us.StanceScore < -0.25);
-        Assert.Equal("The U.S. has consistently taken harmful and hostile steps.", us.Evidence);
+        Assert.Equal("The U.S. has consistently taken hostile and damaging steps.", us.Evidence);
+        Assert.Equal("lexicon baseline: cues -hostile, -damaging", answer.Rationale);
         var armenia = answer.Targets.Single(t => t.Target == "Armenia");
         Assert.Equal("neutral", armenia.StanceLabel);
         Assert.Equal(0, armenia.StanceScore);
@@ -29,11 +30,24 @@ public sealed class LexiconAnalyzerTests
     [Fact]
     public void NegationTurnsTheValenceOfTheWordsThatFollow()
     {
-        var plain = _analyzer.Analyze("Azerbaijan is a reliable and constructive partner.");
-        var negated = _analyzer.Analyze("Azerbaijan is not a reliable or constructive partner.");
+        var plain = _analyzer.Analyze("Azerbaijan is a trusted and friendly neighbour.");
+        var negated = _analyzer.Analyze("Azerbaijan is not a trusted or friendly neighbour.");
+        var contracted = _analyzer.Analyze("Azerbaijan isn’t a trusted or friendly neighbour.");
 
         Assert.True(plain.Targets[0].StanceScore > 0.25);
         Assert.True(negated.Targets[0].StanceScore < 0);
+        Assert.Equal(negated.Targets[0].StanceScore, contracted.Targets[0].StanceScore);
+        Assert.Equal("lexicon baseline: cues -not trusted, -not friendly", negated.Rationale);
+    }
+
+    [Fact]
+    public void NegationReachesFourWordsBackAndNoFurther()
+    {
+        var near = _analyzer.Analyze("This was not at all a good plan.");
+        var far = _analyzer.Analyze("This was not what anyone had called a good plan.");
+
+        Assert.True(near.SentimentScore < 0);
+        Assert.True(far.SentimentScore > 0);
     }
 
     [Fact]
@@ -43,6 +57,30 @@ public sealed class LexiconAnalyzerTests
         var strong = _analyzer.Analyze("This is completely unacceptable for Armenia.");
 
         Assert.True(strong.SentimentScore < plain.SentimentScore);
+    }
+
+    [Fact]
+    public void ABoosterAddsVadersStepToTheWordAndADampenerTakesItAway()
+    {
+        // good: VADER 1.9, so 1.425 on the analyzer's scale; a booster adds 0.293 * 3/4.
+        var plain = _analyzer.Analyze("The result is good.");
+        var boosted = _analyzer.Analyze("The result is very good.");
+        var damped = _analyzer.Analyze("The result is slightly good.");
+        var twoWords = _analyzer.Analyze("The result is kind of good.");
+
+        Assert.Equal(Squash(1.425), plain.SentimentScore);
+        Assert.Equal(Squash(1.425 + ValenceLexicon.BoosterStep), boosted.SentimentScore);
+        Assert.Equal(Squash(1.425 - ValenceLexicon.BoosterStep), damped.SentimentScore);
+        Assert.Equal(damped.SentimentScore, twoWords.SentimentScore); // "kind" (VADER 2.4) is not counted
+    }
+
+    [Fact]
+    public void AWordTheLexiconDoesNotHoldGivesNoCue()
+    {
+        var answer = _analyzer.Analyze("Azerbaijan attained it, refrained, and saw through the pretenses.");
+
+        Assert.Equal("lexicon baseline: no valence cues found", answer.Rationale);
+        Assert.Equal(0, answer.SentimentScore);
     }
 
     [Fact]
@@ -72,4 +110,8 @@ public sealed class LexiconAnalyzerTests
 
         Assert.Equal(["The U.S. Congress voted.", "Mr. Smith left!", "Then “quoted.”", "End"], sentences);
     }
+
+    /// <summary>The analyzer's squash of a valence sum into (-1, 1), rounded as in its answers.</summary>
+    private static double Squash(double raw) =>
+        Math.Round(raw / Math.Sqrt((raw * raw) + 4), 3, MidpointRounding.AwayFromZero);
 }

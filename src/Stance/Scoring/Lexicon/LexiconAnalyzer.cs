@@ -5,8 +5,9 @@ using Stance.Prompts;
 
 namespace Stance.Scoring.Lexicon;
 
-/// <summary>The offline baseline: sentence valence from a word list, with negation and intensifiers; a target gets the
-/// valence of the sentences that mention it. Deterministic, and clearly not an LLM.</summary>
+/// <summary>The offline baseline: sentence valence from the published VADER word list (<see cref="ValenceLexicon"/>),
+/// with negation and intensifiers; a target gets the valence of the sentences that mention it. Deterministic, and
+/// clearly not an LLM.</summary>
 internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
 {
     /// <summary>Analyses one paragraph into an answer that follows the prompt's contract.</summary>
@@ -73,6 +74,19 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
         for (var i = 0; i < tokens.Count; i++)
         {
             var phrase = i + 1 < tokens.Count ? $"{tokens[i]} {tokens[i + 1]}" : null;
+
+            // A modifier carries no valence of its own: "kind of" is not "kind".
+            if (ValenceLexicon.Modifiers.ContainsKey(tokens[i]))
+            {
+                continue;
+            }
+
+            if (phrase is not null && ValenceLexicon.Modifiers.ContainsKey(phrase))
+            {
+                i++;
+                continue;
+            }
+
             double valence;
             string cue;
             if (phrase is not null && ValenceLexicon.Words.TryGetValue(phrase, out valence))
@@ -89,26 +103,43 @@ internal sealed partial class LexiconAnalyzer(WatchedTargets targets)
                 continue;
             }
 
-            if (i > 0 && ValenceLexicon.Modifiers.TryGetValue(tokens[i - 1], out var modifier))
-            {
-                valence *= modifier;
-            }
+            // A booster moves the word away from zero, a dampener towards it (never past it).
+            var step = ModifierBefore(tokens, i);
+            valence = Math.Sign(valence) * Math.Max(0, Math.Abs(valence) + step);
 
-            var negated = tokens.Skip(Math.Max(0, i - 4)).Take(Math.Min(4, i)).Any(ValenceLexicon.Negators.Contains);
+            var negated = tokens.Skip(Math.Max(0, i - 4)).Take(Math.Min(4, i)).Any(ValenceLexicon.IsNegator);
             if (negated)
             {
                 valence *= -0.6;
             }
 
-            raw += valence;
-            cues.Add((valence > 0 ? "+" : "-") + (negated ? "not " : string.Empty) + cue);
             if (phrase is not null)
             {
                 i++;
             }
+
+            if (valence == 0)
+            {
+                continue;
+            }
+
+            raw += valence;
+            cues.Add((valence > 0 ? "+" : "-") + (negated ? "not " : string.Empty) + cue);
         }
 
         return new SentenceScore(raw, cues);
+    }
+
+    /// <summary>The step of the modifier (one or two words) right before token <paramref name="index"/>, or 0.
+    /// </summary>
+    private static double ModifierBefore(List<string> tokens, int index)
+    {
+        if (index >= 2 && ValenceLexicon.Modifiers.TryGetValue($"{tokens[index - 2]} {tokens[index - 1]}", out var two))
+        {
+            return two;
+        }
+
+        return index >= 1 && ValenceLexicon.Modifiers.TryGetValue(tokens[index - 1], out var one) ? one : 0;
     }
 
     /// <summary>The index of the sentence that holds character <paramref name="index"/>.</summary>

@@ -1,77 +1,121 @@
+using System.Collections.Frozen;
+using System.Globalization;
+
 namespace Stance.Scoring.Lexicon;
 
-/// <summary>Word valences for news and political commentary (-3 very negative to +3 very positive), with
-/// modifiers.</summary>
+/// <summary>Word valences from the published VADER lexicon (Hutto &amp; Gilbert 2014, ICWSM; MIT licence, see
+/// <c>VADER-LICENSE.txt</c> beside this file), mapped from VADER's −4…+4 to the analyzer's −3…+3, with VADER's
+/// published negation words and booster/dampener words. Nothing in it is chosen for a particular text.</summary>
 internal static class ValenceLexicon
 {
-    /// <summary>Valence of a lower-case word or two-word phrase.</summary>
-    public static readonly IReadOnlyDictionary<string, double> Words = Build(
-        (3, "praise commend celebrate triumph excellent outstanding"),
-        (2, "reliable support supports supported supporting welcome welcomes welcomed peace peaceful cooperation " +
-            "cooperate constructive constructively partnership partners partner friendly friendship progress " +
-            "achievement achievements achieved success successful successfully respect respected trust trusted " +
-            "benefit beneficial fair fairness legitimate stability stable dialogue agreement agree improve improved " +
-            "improvement appreciate appreciated commendable positive courage courageous restored restore protect " +
-            "protected defend defended justice honest honour honor grateful thanks prosperity reconciliation mutual"),
-        (1, "importance important sovereignty independence integrity hope hopeful help helped recognise recognize " +
-            "recognised recognized engage engagement common resolve resolved efforts developments courtesy " +
-            "humanitarian attained"),
-        (-1, "concerns concern pressure doubt doubts indifferent reconsider criticise criticize criticism suspension " +
-            "suspend sanctions sanction dispute disputes tension tensions excuses refrained"),
-        (-2, "unacceptable false harmful harm attack attacks attacked accuse accused accusation accusations hostile " +
-            "hostility threat threaten threatens threatened biased bias pretenses pretences pretext smear " +
-            "campaign-against blame blamed condemn condemned condemns regrettable damage damaging damaged undermine " +
-            "undermined undermines fail failed failure futile violation violations violate violated violates " +
-            "interfere interference illegal unlawful lie lies lying propaganda provocation provocative aggression " +
-            "aggressive occupying occupation occupied destruction destroyed destroy expulsion expelled hypocrisy " +
-            "hypocritical blow erased erase contradict contradicts exhausted intimidation blackmail slander corrupt " +
-            "corruption oppose opposed opposes anti-azerbaijani anti-american anti-armenian worse worst crisis " +
-            "deplorable"),
-        (-3, "massacre massacres genocide atrocities atrocity war-crimes terror terrorism terrorist catastrophic " +
-            "disgraceful shameful"),
-        (-2, "double-standards final-straw smear-campaign smear-campaigns pressure-campaign pressure-campaigns"));
+    /// <summary>The manifest name of the embedded lexicon (<c>vader_lexicon.txt</c>, unchanged from the npm package
+    /// vader-sentiment 1.1.3).</summary>
+    public const string ResourceName = "Stance.Scoring.Lexicon.vader_lexicon.txt";
 
-    /// <summary>Words that turn the valence of the next few words.</summary>
-    public static readonly IReadOnlySet<string> Negators = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>The manifest name of the embedded licence and attribution of the lexicon.</summary>
+    public const string LicenseResourceName = "Stance.Scoring.Lexicon.VADER-LICENSE.txt";
+
+    /// <summary>The top of VADER's valence scale: its ratings run from −4 to +4.</summary>
+    public const double VaderScale = 4;
+
+    /// <summary>The top of the analyzer's valence scale: valences run from −3 to +3.</summary>
+    public const double Scale = 3;
+
+    /// <summary>VADER's booster step (<c>B_INCR</c>, 0.293 on its −4…+4 scale), mapped to the analyzer's scale:
+    /// 0.21975.</summary>
+    public const double BoosterStep = 0.293 * Scale / VaderScale;
+
+    private static readonly Lazy<FrozenDictionary<string, double>> s_words =
+        new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The valence (−3…+3) of a lexicon token as VADER spells it: lower-case words, a few two-word phrases
+    /// ("fed up", "can't stand") and emoticons. Read once from the embedded resource, on first use.</summary>
+    public static IReadOnlyDictionary<string, double> Words => s_words.Value;
+
+    /// <summary>VADER's negation words (<c>NEGATE</c>); any word holding "n't" negates as well (see
+    /// <see cref="IsNegator"/>).</summary>
+    public static readonly IReadOnlySet<string> Negators = new[]
     {
-        "not", "no", "never", "neither", "nor", "without", "hardly", "cannot", "can't", "don't", "doesn't", "didn't",
-        "won't", "isn't", "aren't", "wasn't", "weren't", "lack", "lacks", "nothing", "none",
-    };
+        "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt",
+        "ain't", "aren't", "can't", "couldn't", "daren't", "didn't", "doesn't",
+        "dont", "hadnt", "hasnt", "havent", "isnt", "mightnt", "mustnt", "neither",
+        "don't", "hadn't", "hasn't", "haven't", "isn't", "mightn't", "mustn't",
+        "neednt", "needn't", "never", "none", "nope", "nor", "not", "nothing", "nowhere",
+        "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent",
+        "oughtn't", "shan't", "shouldn't", "uh-uh", "wasn't", "weren't",
+        "without", "wont", "wouldnt", "won't", "wouldn't", "rarely", "seldom", "despite",
+    }.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>Multipliers for the word that follows.</summary>
-    public static readonly IReadOnlyDictionary<string, double> Modifiers =
-        new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["very"] = 1.5, ["extremely"] = 1.7, ["entirely"] = 1.5, ["completely"] = 1.5, ["totally"] = 1.5,
-            ["utterly"] = 1.7, ["absolutely"] = 1.6, ["deeply"] = 1.5, ["highly"] = 1.4, ["severely"] = 1.6,
-            ["particularly"] = 1.3, ["especially"] = 1.3, ["strongly"] = 1.5, ["so"] = 1.3, ["most"] = 1.3,
-            ["major"] = 1.4, ["great"] = 1.4, ["widespread"] = 1.4, ["consistently"] = 1.3,
-            ["slightly"] = 0.6, ["somewhat"] = 0.6, ["partly"] = 0.6, ["barely"] = 0.5, ["rather"] = 0.8,
-            ["a-bit"] = 0.6,
-        };
+    /// <summary>VADER's booster and dampener words (<c>BOOSTER_DICT</c>), each with the step it adds to the size
+    /// of the word that follows: <see cref="BoosterStep"/> for a booster, its negative for a dampener. A modifier
+    /// carries no valence of its own. Three are two words ("kind of").</summary>
+    public static readonly IReadOnlyDictionary<string, double> Modifiers = Steps(
+        BoosterStep,
+        "absolutely amazingly awfully completely considerable considerably decidedly deeply effing enormous " +
+        "enormously entirely especially exceptional exceptionally extreme extremely fabulously flipping flippin " +
+        "frackin fracking fricking frickin frigging friggin fully fuckin fucking fuggin fugging greatly hella " +
+        "highly hugely incredible incredibly intensely major majorly more most particularly purely quite really " +
+        "remarkably so substantially thoroughly total totally tremendous tremendously uber unbelievably unusually " +
+        "utter utterly very",
+        -BoosterStep,
+        "almost barely hardly just_enough kind_of kinda kindof kind-of less little marginal marginally occasional " +
+        "occasionally partly scarce scarcely slight slightly somewhat sort_of sorta sortof sort-of");
 
-    private static Dictionary<string, double> Build(params (double Valence, string Words)[] groups)
+    /// <summary>Whether a lower-case token negates the words after it: one of <see cref="Negators"/>, or a word
+    /// holding "n't" (as VADER counts them).</summary>
+    public static bool IsNegator(string token) =>
+        Negators.Contains(token) || token.Contains("n't", StringComparison.Ordinal);
+
+    /// <summary>Maps a VADER valence (−4…+4) linearly to the analyzer's scale (−3…+3).</summary>
+    public static double Map(double vaderValence) => vaderValence * Scale / VaderScale;
+
+    /// <summary>Parses the lexicon: one entry a line, tab-separated (token, mean valence, standard deviation,
+    /// ratings). A token listed twice keeps its last valence, as VADER's reference implementation reads it.</summary>
+    internal static FrozenDictionary<string, double> Parse(TextReader reader)
     {
         var words = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (valence, list) in groups)
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = line.Split('\t');
+            if (fields.Length < 2 || fields[0].Length == 0 || !double.TryParse(
+                fields[1], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture,
+                out var valence))
+            {
+                throw new InvalidDataException($"{ResourceName} line {number} is not 'token<TAB>valence<TAB>…'.");
+            }
+
+            words[fields[0]] = Map(valence);
+        }
+
+        return words.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static FrozenDictionary<string, double> Load()
+    {
+        using var stream = typeof(ValenceLexicon).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing.");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        return Parse(reader);
+    }
+
+    private static Dictionary<string, double> Steps(double boost, string boosters, double damp, string dampeners)
+    {
+        var steps = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (step, list) in new[] { (boost, boosters), (damp, dampeners) })
         {
             foreach (var word in list.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                words[word.Replace('-', ' ')] = valence;
+                steps[word.Replace('_', ' ')] = step;
             }
         }
 
-        // Hyphenated words are looked up with their hyphen too ("anti-azerbaijani").
-        foreach (var (valence, list) in groups)
-        {
-            foreach (var word in list
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Where(w => w.StartsWith("anti-", StringComparison.Ordinal)))
-            {
-                words[word] = valence;
-            }
-        }
-
-        return words;
+        return steps;
     }
 }
