@@ -82,7 +82,7 @@ public sealed class SchemaGuaranteeTests : IDisposable
             var metadata = reader.FileMetaData.KeyValueMetadata;
             Assert.Equal(ParquetOutput.SchemaVersion, metadata["stance_schema_version"]);
             Assert.Equal(TestAnswers.Prompt.Sha256, metadata["prompt_sha256"]);
-            Assert.Equal("stance-lexicon-v1", metadata["model"]);
+            Assert.Equal("stance-lexicon-v2", metadata["model"]);
             Assert.Matches(@"^\d{8}T\d{6}Z-[0-9a-f]{8}$", metadata["run_id"]);
         }
 

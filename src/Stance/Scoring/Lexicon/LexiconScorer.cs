@@ -12,7 +12,7 @@ internal sealed class LexiconScorer(StancePrompt prompt) : IParagraphScorer
     public const string ProviderName = "lexicon";
 
     /// <summary>The model name in the tables.</summary>
-    public const string ModelName = "stance-lexicon-v1";
+    public const string ModelName = "stance-lexicon-v2";
 
     private readonly LexiconAnalyzer _analyzer = new(prompt.Targets);
     private readonly AnswerValidator _validator = new(prompt);
