@@ -82,10 +82,11 @@ internal sealed partial class EvalRunner(
         var page = ComparisonPage.PathFor($"runs/run_date={now:yyyy-MM-dd}", comparisonId);
         await dataset.WriteTextAsync(page, ComparisonPage.Render(comparison), cancellationToken)
             .ConfigureAwait(false);
-        ComparisonConsole.Print(Console.Out, comparison, path, $"{dataset.Location}/{page}");
+        var pagePath = $"{dataset.Location}/{page}";
+        ComparisonConsole.Print(Console.Out, comparison, path, pagePath);
         var delta = comparison.Deltas[0].Delta;
         LogCompared(logger, items.Count, comparison.ScoresA.FAvg, comparison.ScoresB.FAvg, delta.Value, delta.Low,
-            delta.High, comparison.McNemar.PValue, $"{dataset.Location}/{page}");
+            delta.High, comparison.McNemar.PValue, pagePath);
         return problems.Count == 0 && a.Concat(b).All(p => p.Status == "ok");
     }
 

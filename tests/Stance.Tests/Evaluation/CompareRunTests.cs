@@ -25,8 +25,9 @@ public sealed class CompareRunTests
         }
 
         var template = Path.Combine(promptB, "skprompt.txt");
+        var text = File.ReadAllText(template);
         File.WriteAllText(
-            template, File.ReadAllText(template).Replace("</message>", $"{VariantMarker}\n</message>", 1));
+            template, text.Insert(text.IndexOf("</message>", StringComparison.Ordinal), VariantMarker + "\n"));
         await using var server = await OpenAiTestServer.StartAsync();
         server.Responder = request =>
         {
