@@ -313,7 +313,7 @@ public sealed class NightlyJobTests : JobTestBase
         Assert.Equal("complete", manifest.Status);
         Assert.Equal(ExitCodes.CompletedWithFailures, manifest.ExitCode);
         Assert.Equal(TestAnswers.Prompt.Sha256, manifest.Prompt.Sha256);
-        Assert.Equal(["config.json", "skprompt.txt", "targets.json"], manifest.Prompt.Files);
+        Assert.Equal(["config.json", "examples.jsonl", "skprompt.txt", "targets.json"], manifest.Prompt.Files);
         Assert.Equal("test-model", manifest.Model);
         Assert.Equal(
             (17, 16, 1, 0),
