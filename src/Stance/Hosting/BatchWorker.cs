@@ -155,6 +155,7 @@ internal sealed partial class BatchWorker(
             plan.EstimatedCost,
             plan.Currency,
             plan.BatchEstimatedCost,
+            plan.TokenMethod,
             plan.Budget);
         return ExitCodes.Ok;
     }
@@ -212,8 +213,9 @@ internal sealed partial class BatchWorker(
         EventId = 93,
         Level = LogLevel.Information,
         Message = "Dry run: {Documents} documents, {Paragraphs} paragraphs, {CacheHits} cache hits, {Calls} calls, " +
-            "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency} " +
-            "called one by one and {BatchCost} with --batch; budget: {Budget}; no call made, nothing written")]
+            "about {InputTokens} input ({TokenMethod}) and {OutputTokens} output tokens, estimated cost {Cost} " +
+            "{Currency} called one by one and {BatchCost} with --batch; budget: {Budget}; no call made, nothing " +
+            "written")]
     private static partial void LogPlan(
         ILogger logger,
         int documents,
@@ -225,6 +227,7 @@ internal sealed partial class BatchWorker(
         double cost,
         string currency,
         double batchCost,
+        string tokenMethod,
         string budget);
 
     [LoggerMessage(EventId = 178, Level = LogLevel.Critical,
