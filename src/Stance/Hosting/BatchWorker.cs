@@ -221,6 +221,7 @@ internal sealed partial class BatchWorker(
             plan.EstimatedCost,
             plan.Currency,
             plan.BatchEstimatedCost,
+            plan.TokenMethod,
             plan.Budget);
         return ExitCodes.Ok;
     }
@@ -291,8 +292,9 @@ internal sealed partial class BatchWorker(
         EventId = 93,
         Level = LogLevel.Information,
         Message = "Dry run: {Documents} documents, {Paragraphs} paragraphs, {CacheHits} cache hits, {Calls} calls, " +
-            "about {InputTokens} input and {OutputTokens} output tokens, estimated cost {Cost} {Currency} " +
-            "called one by one and {BatchCost} with --batch; budget: {Budget}; no call made, nothing written")]
+            "about {InputTokens} input ({TokenMethod}) and {OutputTokens} output tokens, estimated cost {Cost} " +
+            "{Currency} called one by one and {BatchCost} with --batch; budget: {Budget}; no call made, nothing " +
+            "written")]
     private static partial void LogPlan(
         ILogger logger,
         int documents,
@@ -304,6 +306,7 @@ internal sealed partial class BatchWorker(
         double cost,
         string currency,
         double batchCost,
+        string tokenMethod,
         string budget);
 
     [LoggerMessage(EventId = 178, Level = LogLevel.Critical,

@@ -87,7 +87,7 @@ internal sealed partial class DryRunPlanner(
         var journal = settings.JournalPath;
         using var store = scorer.IsMetered && File.Exists(journal) ? ResultStore.OpenReadOnly(journal) : null;
         var runDate = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var estimator = new TokenEstimator(prompt);
+        var estimator = new TokenEstimator(prompt, scorer.Model);
 
         var listed = new List<DocumentPlan>();
         var total = new DocumentPlan("total", 0, 0, 0, 0, 0);
@@ -138,6 +138,7 @@ internal sealed partial class DryRunPlanner(
             BatchEstimatedCost = Math.Round(
                 settings.Pricing.Price(total.InputTokens, total.OutputTokens) * settings.Pricing.BatchDiscount, 6),
             MaxCost = settings.MaxCost,
+            TokenMethod = estimator.Method,
         };
 
         void Close(DocumentPlan? document)

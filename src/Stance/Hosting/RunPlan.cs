@@ -50,6 +50,18 @@ internal sealed record RunPlan(
             : "the plan does not fit it, not even with --batch"),
     };
 
+    /// <summary>How input tokens were counted (<see cref="TokenEstimator.Method"/>): a tokenizer's name, or
+    /// <c>chars/4</c>.</summary>
+    public string TokenMethod { get; init; } = TokenEstimator.CharsMethod;
+
+    /// <summary>How input tokens were counted, in words.</summary>
+    public string TokenCounting => TokenMethod == TokenEstimator.CharsMethod
+        ? FormattableString.Invariant(
+            $"input tokens by {TokenMethod}: a rough estimate at {TokenEstimator.CharsPerToken} characters a token, ")
+            + "no tokenizer being known for the model"
+        : $"input tokens by {TokenMethod}: counted with the model's tokenizer, plus an estimated "
+            + $"{TokenEstimator.TokensPerMessage} a message for the chat format";
+
     /// <summary>The line above the table.</summary>
     public string Title =>
         $"Dry run for {RunDate:yyyy-MM-dd}: provider {Provider}, model {Model}, prompt {PromptSha256[..12]} "
@@ -59,8 +71,8 @@ internal sealed record RunPlan(
     public string Footer => string.Create(
         CultureInfo.InvariantCulture,
         $"estimated cost: {EstimatedCost:0.######} {Currency} called one by one, {BatchEstimatedCost:0.######} "
-        + $"{Currency} with --batch (input and output tokens estimated at {TokenEstimator.CharsPerToken} characters "
-        + $"a token and the configured output tokens per call); budget: {Budget}");
+        + $"{Currency} with --batch ({TokenCounting}, output tokens at the configured output tokens per call); "
+        + $"budget: {Budget}");
 
     /// <summary>The documents, the rest summed in one row, and the total.</summary>
     public Table ToTable()

@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Stance.Documents;
 using Stance.Hosting;
+using Stance.Paragraphs;
+using Stance.Scoring;
 using Stance.Tests.Support;
 
 namespace Stance.Tests.Hosting;
@@ -40,7 +43,32 @@ public sealed class DryRunPlannerTests : IDisposable
         Assert.Contains("doc-199", run.Console, StringComparison.Ordinal);
         Assert.DoesNotContain("doc-200", run.Console, StringComparison.Ordinal);
         Assert.Matches(@"… and 50 more documents\s+50\s+50\s+0\s", run.Console);
-        Assert.Matches(@"total \(250 documents, 0 bad\)\s+250\s+50\s+200\s", run.Console);
+        var total = Regex.Match(run.Console, @"total \(250 documents, 0 bad\)\s+250\s+50\s+200\s+(\d+)\s");
+        Assert.True(total.Success, run.Console);
+
+        // The default model (gpt-4o-mini) counts with o200k_base: each of the 200 requests, the fixed part and its
+        // text.
+        var estimator = new TokenEstimator(TestAnswers.Prompt, "gpt-4o-mini");
+        var paragraphs = ParagraphSource.Stream(input, new InputReport(), ReadOptions.Default).Take(200);
+        Assert.Equal("o200k_base", estimator.Method);
+        Assert.Equal(
+            paragraphs.Sum(p => (long)estimator.PromptTokens(p)),
+            long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o-mini", "o200k_base", "input tokens by o200k_base: counted with the model's tokenizer, plus "
+        + "an estimated 3 a message for the chat format")]
+    [InlineData("gpt-3.5-turbo", "cl100k_base", "input tokens by cl100k_base: counted with the model's tokenizer")]
+    [InlineData("llama-3", "chars/4", "input tokens by chars/4: a rough estimate at 4 characters a token, no tokenizer "
+        + "being known for the model")]
+    public async Task TheDryRunNamesHowItCountedTheInputTokens(string model, string method, string words)
+    {
+        var run = await DryRunAsync("--model", model);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains($"USD with --batch ({words}", run.Console, StringComparison.Ordinal);
+        Assert.Contains($"input ({method}) and", run.Log, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -167,7 +167,7 @@ public sealed class RunBudgetTests : JobTestBase
     // The paragraphs in the order the job reads them, each with its request's estimate.
     private List<(string Text, int Estimate)> Requests()
     {
-        var estimator = new TokenEstimator(TestAnswers.Prompt);
+        var estimator = new TokenEstimator(TestAnswers.Prompt, "test-model");
         return [.. ParagraphSource.Stream(Input, new InputReport(), new ReadOptions(Output))
             .Select(p => (p.Text, estimator.PromptTokens(p) + MaxTokens))];
     }

@@ -29,7 +29,7 @@ internal sealed partial class KernelParagraphScorer(
     private readonly AnswerValidator _validator = new(prompt, info.RequireMentionedTargets);
     private readonly string _targets = prompt.Targets.ToPromptText();
     private readonly OpenAIPromptExecutionSettings _roomySettings = WithMoreRoom(settings);
-    private readonly TokenEstimator _estimator = new(prompt);
+    private readonly TokenEstimator _estimator = new(prompt, info.Model);
 
     /// <inheritdoc />
     public string Provider => info.Provider;

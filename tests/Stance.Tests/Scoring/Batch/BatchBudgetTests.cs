@@ -80,7 +80,7 @@ public sealed class BatchBudgetTests : BatchJobTestBase
     // What a request file of these paragraphs may cost: one unit a token, in and out, at the batch price (half).
     private static double FileEstimate(IEnumerable<Paragraph> paragraphs)
     {
-        var estimator = new TokenEstimator(TestAnswers.Prompt);
+        var estimator = new TokenEstimator(TestAnswers.Prompt, "test-model");
         return 0.5 * paragraphs.Sum(p => estimator.PromptTokens(p) + MaxTokens);
     }
 
