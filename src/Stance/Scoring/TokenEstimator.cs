@@ -120,10 +120,10 @@ internal sealed partial class TokenEstimator
     }
 
     /// <summary>The text every request carries, whatever the paragraph: the template (its chat markup and variables
-    /// are taken out before counting, its <c>&lt;message&gt;</c> tags counted as messages) and the watched targets.
-    /// Anything else the prompt adds to every request (e.g. few-shot examples) belongs here too.</summary>
+    /// are taken out before counting, its <c>&lt;message&gt;</c> tags counted as messages, the few-shot examples'
+    /// among them), the watched targets and the examples' paragraphs, titles and answers.</summary>
     private static string FixedText(StancePrompt prompt) =>
-        prompt.Config.Template! + "\n" + prompt.Targets.ToPromptText();
+        string.Join("\n", [prompt.Config.Template!, prompt.Targets.ToPromptText(), .. prompt.ExampleValues.Values]);
 
     private static Tokenizer TokenizerFor(string encoding) =>
         Tokenizers.GetOrAdd(

@@ -165,6 +165,25 @@ public sealed class PromptExamplesTests
             File.ReadAllText(Path.Combine(folder, "targets.json")));
     }
 
+    [Fact]
+    public void EveryRequestsTokenEstimateGrowsByTheExamplesTextAndTheirTwoMessagesEach()
+    {
+        using var folder = CopyOf(RepoPaths.StancePrompt);
+        var with = PromptLoader.Load(folder.Path);
+        File.Delete(Path.Combine(folder.Path, "examples.jsonl"));
+        var without = PromptLoader.Load(folder.Path);
+        var counter = new Stance.Scoring.TokenEstimator(without, "gpt-4o-mini");
+
+        var growth = new Stance.Scoring.TokenEstimator(with, "gpt-4o-mini").FixedTokens - counter.FixedTokens;
+
+        // Each example: its paragraph, title, previous paragraph and answer, two messages of 3 tokens, and the
+        // template's user-message tags around its values (document_title, previous_paragraph, paragraph: a few
+        // tokens each).
+        var values = with.Examples.Sum(e =>
+            counter.Count(e.Paragraph) + counter.Count(e.Title) + counter.Count(e.Previous) + counter.Count(e.Answer));
+        Assert.InRange(growth, values + (6 * with.Examples.Count), values + (30 * with.Examples.Count));
+    }
+
     private static string Example(string paragraph, string evidence) => JsonSerializer.Serialize(new
     {
         paragraph,

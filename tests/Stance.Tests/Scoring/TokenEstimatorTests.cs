@@ -23,6 +23,8 @@ public sealed class TokenEstimatorTests
             + "<message role=\"user\">{{$paragraph}}</message>"),
         Targets = WatchedTargets.Parse(
             """{"targets":[{"name":"Ruritania","aliases":["Ruritanian","Ruritanians"]}]}"""),
+        Examples = [],
+        ExampleValues = new Dictionary<string, string>(),
     };
 
     [Theory]
