@@ -1,6 +1,7 @@
 namespace Stance.Contract;
 
-/// <summary>The stance toward one target, with the target mapped to its canonical name.</summary>
+/// <summary>The stance toward one target, with the target mapped to its canonical name; <see cref="LabelProbability"/>
+/// is the probability of its stance label from the answer's token log-probabilities, or null.</summary>
 internal sealed record TargetStance(
     string Target,
     string Mention,
@@ -8,4 +9,5 @@ internal sealed record TargetStance(
     string StanceLabel,
     double StanceScore,
     double Confidence,
-    string Evidence);
+    string Evidence,
+    double? LabelProbability = null);

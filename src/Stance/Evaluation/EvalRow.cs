@@ -14,6 +14,7 @@ internal sealed class EvalRow
     [JsonPropertyName("predicted_label")] public required string PredictedLabel { get; init; }
     [JsonPropertyName("stance_score")] public double? StanceScore { get; init; }
     [JsonPropertyName("confidence")] public double? Confidence { get; init; }
+    [JsonPropertyName("label_probability")] public double? LabelProbability { get; init; }
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("error")] public string? Error { get; init; }
     [JsonPropertyName("provider")] public required string Provider { get; init; }

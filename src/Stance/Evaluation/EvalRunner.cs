@@ -227,6 +227,7 @@ internal sealed partial class EvalRunner(
             PredictedLabel = stance?.StanceLabel is "favor" or "against" ? stance.StanceLabel : "none",
             StanceScore = stance?.StanceScore,
             Confidence = stance?.Confidence,
+            LabelProbability = stance?.LabelProbability,
             Status = outcome.Status.ToString().ToLowerInvariant(),
             Error = outcome.Error,
             Provider = with.Provider,

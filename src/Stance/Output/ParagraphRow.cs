@@ -61,4 +61,7 @@ internal sealed class ParagraphRow
 
     // Schema version 3 (unreleased when added): prompt tokens served from the provider's prompt cache.
     [JsonPropertyName("cached_input_tokens")] public int? CachedInputTokens { get; init; }
+
+    // Schema version 4: the stance label's probability from the answer's token log-probabilities.
+    [JsonPropertyName("label_probability")] public double? LabelProbability { get; init; }
 }

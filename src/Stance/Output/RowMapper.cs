@@ -49,6 +49,7 @@ internal static class RowMapper
         PublishedAt = paragraph.PublishedAt,
         DocumentMeta = paragraph.DocumentMeta,
         CachedInputTokens = outcome.CachedInputTokens,
+        LabelProbability = outcome.Answer?.LabelProbability,
     };
 
     /// <summary>One row per scored target; none for a failed paragraph.</summary>
@@ -72,6 +73,7 @@ internal static class RowMapper
             PromptSha256 = run.PromptSha256,
             Source = paragraph.Source,
             PublishedAt = paragraph.PublishedAt,
+            LabelProbability = target.LabelProbability,
         });
 
     private static DateTime TruncateToMicroseconds(DateTime value) =>

@@ -36,4 +36,7 @@ internal sealed class TargetRow
     [JsonPropertyName("published_at")]
     [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
     public DateTime? PublishedAt { get; init; }
+
+    // Schema version 4: the stance label's probability from the answer's token log-probabilities.
+    [JsonPropertyName("label_probability")] public double? LabelProbability { get; init; }
 }

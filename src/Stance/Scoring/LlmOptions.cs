@@ -37,6 +37,11 @@ internal sealed class LlmOptions
     /// <summary>Reject answers that leave out a watched target the paragraph names literally.</summary>
     public bool RequireMentionedTargets { get; set; } = true;
 
+    /// <summary>Ask for the answer's token log-probabilities, to record each stance label's probability
+    /// (<c>label_probability</c>). Null: on for the OpenAI-compatible providers except the reasoning models (o1, o3,
+    /// o4, gpt-5), which refuse the parameter; the local provider has none.</summary>
+    public bool? Logprobs { get; set; }
+
     /// <summary>The in-process model of the <c>local</c> provider.</summary>
     public LocalModelOptions Local { get; set; } = new();
 

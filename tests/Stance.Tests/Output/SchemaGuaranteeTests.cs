@@ -25,7 +25,7 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal(0, run.ExitCode);
 
         var paragraphs = Columns("paragraphs");
-        Assert.Equal(35, paragraphs.Count);
+        Assert.Equal(36, paragraphs.Count);
         var scoredAt = Assert.IsType<TimestampLogicalType>(paragraphs["scored_at"].LogicalType);
         Assert.True(scoredAt.IsAdjustedToUtc);
         Assert.Equal(TimeUnit.Micros, scoredAt.TimeUnit);
@@ -51,7 +51,7 @@ public sealed class SchemaGuaranteeTests : IDisposable
 
         Assert.Equal(PhysicalType.Boolean, paragraphs["from_cache"].PhysicalType);
         var targets = Columns("targets");
-        Assert.Equal(17, targets.Count);
+        Assert.Equal(18, targets.Count);
         Assert.Equal(PhysicalType.Boolean, targets["watched"].PhysicalType);
 
         // Schema version 2: the documents' own metadata, in both tables (document_meta in paragraphs only).
@@ -75,6 +75,13 @@ public sealed class SchemaGuaranteeTests : IDisposable
         Assert.Equal((32, true), (cached.BitWidth, cached.IsSigned));
         Assert.Equal(Repetition.Optional, paragraphs["cached_input_tokens"].SchemaNode.Repetition);
         Assert.Equal(PhysicalType.Double, targets["stance_score"].PhysicalType);
+
+        // Schema version 4: the stance label's probability from token log-probabilities (null for the lexicon).
+        foreach (var table in new[] { paragraphs, targets })
+        {
+            Assert.Equal(PhysicalType.Double, table["label_probability"].PhysicalType);
+            Assert.Equal(Repetition.Optional, table["label_probability"].SchemaNode.Repetition);
+        }
 
         foreach (var file in Directory.GetFiles(_folder.Path, "*.parquet", SearchOption.AllDirectories))
         {

@@ -34,7 +34,7 @@ public sealed partial class AzuriteEmulator : IAsyncLifetime
     public string Endpoint { get; private set; } = string.Empty;
 
     /// <summary>The connection string of the emulator's account.</summary>
-    public string ConnectionString => ConnectionStringWith(AccountKey);
+    public string ConnectionString => Ready().ConnectionStringWith(AccountKey);
 
     /// <summary>The container created for the test class.</summary>
     public BlobContainerClient Container => Ready()._container!;

@@ -99,7 +99,12 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 reply.BeforeReply?.Invoke();
                 await context.Response.WriteAsync(
-                    Completion(reply.Body!, reply.FinishReason, request.Number, reply.CachedTokens),
+                    Completion(
+                        reply.Body!,
+                        reply.FinishReason,
+                        request.Number,
+                        reply.CachedTokens,
+                        request.Json["logprobs"]?.GetValue<bool>() == true ? reply.LabelProbabilities : null),
                     context.RequestAborted);
                 await context.Response.CompleteAsync();
                 reply.OnDelivered?.Invoke();
@@ -113,7 +118,12 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
     /// <summary>The chat.completion JSON the server answers with (also a batch output line's body): usage 120 prompt
     /// and 45 completion tokens, with <c>prompt_tokens_details.cached_tokens</c> only when
     /// <paramref name="cachedTokens"/> is given.</summary>
-    internal static string Completion(string content, string finishReason, int number, int? cachedTokens = null)
+    internal static string Completion(
+        string content,
+        string finishReason,
+        int number,
+        int? cachedTokens = null,
+        IReadOnlyList<double>? labelProbabilities = null)
     {
         var completion = new JsonObject
         {
@@ -132,6 +142,11 @@ internal sealed class OpenAiTestServer : IAsyncDisposable
         if (cachedTokens is { } cached)
         {
             completion["usage"]!["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cached };
+        }
+
+        if (labelProbabilities is not null)
+        {
+            completion["choices"]![0]!["logprobs"] = TestLogprobs.For(content, labelProbabilities);
         }
 
         return completion.ToJsonString();
@@ -183,6 +198,10 @@ internal sealed record Reply(ReplyKind Kind, int StatusCode = 200, string? Body 
 
     /// <summary>Wait for this task before replying (a gate the test opens).</summary>
     public Task? Hold { get; init; }
+
+    /// <summary>When the request asks for <c>logprobs</c>: the probability each <c>stance_label</c> value gets, in
+    /// the answer's order (the last repeats); the tokens are then sent as <c>logprobs.content</c>.</summary>
+    public IReadOnlyList<double> LabelProbabilities { get; init; } = [0.9];
 
     /// <summary>Wait this long before replying.</summary>
     public TimeSpan Delay { get; init; }

@@ -127,8 +127,9 @@ internal sealed partial class KernelParagraphScorer(
             }
 
             var check = _validator.Validate(message?.Content, paragraph);
-            if (check.Answer is { } answer)
+            if (check.Answer is { } valid)
             {
+                var answer = WithLabelProbabilities(valid, message!);
                 return ScoreOutcome.Ok(answer, call.Attempts, call.InputTokens, call.OutputTokens, call.Elapsed) with
                 {
                     CachedInputTokens = call.CachedInputTokens,
@@ -180,6 +181,35 @@ internal sealed partial class KernelParagraphScorer(
         }
 
         return message;
+    }
+
+    /// <summary>The answer with each stance label's probability from the message's token log-probabilities (when the
+    /// provider returned them): the top-level label's, and each target's by its first entry in the answer.</summary>
+    private StanceAnswer WithLabelProbabilities(StanceAnswer answer, Microsoft.SemanticKernel.ChatMessageContent message)
+    {
+        if (message.Metadata?.TryGetValue("ContentTokenLogProbabilities", out var value) != true
+            || value is not IReadOnlyList<ChatTokenLogProbabilityDetails> { Count: > 0 } tokens
+            || LabelProbabilities.Read(message.Content ?? string.Empty, tokens) is not { } labels)
+        {
+            return answer;
+        }
+
+        var byTarget = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (target, probability) in labels.Targets)
+        {
+            byTarget.TryAdd(prompt.Targets.Canonicalize(target).Name, probability);
+        }
+
+        return answer with
+        {
+            LabelProbability = labels.Main,
+            Targets =
+            [
+                .. answer.Targets.Select(t => byTarget.TryGetValue(t.Target, out var p)
+                    ? t with { LabelProbability = p }
+                    : t),
+            ],
+        };
     }
 
     /// <summary>The tokens an answer reports in its metadata (OpenAI's <c>usage</c>, with

@@ -20,7 +20,7 @@ internal static class KernelScorerFactory
         return new KernelParagraphScorer(
             services.GetRequiredService<Kernel>(),
             prompt,
-            ExecutionSettings(prompt, llm),
+            ExecutionSettings(prompt, llm, WantsLogprobs(provider, llm, model)),
             services.GetRequiredService<LlmCallPolicy>(),
             new LlmScorerInfo(provider.Name, model, llm.MaxRepairs, llm.RequireMentionedTargets, llm.MaxParagraphChars,
                 NarrowSchema: provider.GrammarSchema),
@@ -31,9 +31,17 @@ internal static class KernelScorerFactory
 
     /// <summary>The prompt's own settings from config.json, with the token bound sent under the field the server
     /// wants.</summary>
-    public static OpenAIPromptExecutionSettings ExecutionSettings(StancePrompt prompt, LlmOptions llm)
+    public static OpenAIPromptExecutionSettings ExecutionSettings(
+        StancePrompt prompt,
+        LlmOptions llm,
+        bool logprobs = false)
     {
         var settings = OpenAIPromptExecutionSettings.FromExecutionSettings(prompt.Config.DefaultExecutionSettings);
+        if (logprobs)
+        {
+            settings.Logprobs = true;
+        }
+
         if (llm.MaxTokensField == "max_tokens" && settings.MaxTokens is { } maxTokens)
         {
             settings.ExtraBody = new Dictionary<string, object?> { ["max_tokens"] = maxTokens };
@@ -41,5 +49,20 @@ internal static class KernelScorerFactory
         }
 
         return settings;
+    }
+
+    /// <summary>Whether requests ask for token log-probabilities (<see cref="LlmOptions.Logprobs"/>).</summary>
+    public static bool WantsLogprobs(ScoringProvider provider, LlmOptions llm, string model)
+    {
+        if (provider is Local.LocalProvider)
+        {
+            return false;
+        }
+
+        var name = model.Trim().ToLowerInvariant();
+        name = name[(name.LastIndexOf('/') + 1)..];
+        var reasoning = name.StartsWith("gpt-5", StringComparison.Ordinal)
+            || ((string[])["o1", "o3", "o4"]).Any(f => name == f || name.StartsWith(f + "-", StringComparison.Ordinal));
+        return llm.Logprobs ?? !reasoning;
     }
 }
