@@ -23,4 +23,5 @@ internal sealed class EvalRow
     [JsonPropertyName("prompt")] public required string Prompt { get; init; }
     [JsonPropertyName("comparison_id")] public string? ComparisonId { get; init; }
     [JsonPropertyName("from_cache")] public required bool FromCache { get; init; }
+    [JsonPropertyName("repeat")] public required int Repeat { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 using Parquet.Serialization;
 using Stance.Contract;
 using Stance.Evaluation.Comparison;
@@ -20,6 +21,7 @@ namespace Stance.Evaluation;
 internal sealed partial class EvalRunner(
     IOptions<ScoringOptions> scoring,
     IOptions<JournalOptions> journal,
+    IOptions<EvalOptions> evaluation,
     StancePrompt prompt,
     IParagraphScorer scorer,
     PromptScorers scorers,
@@ -38,12 +40,21 @@ internal sealed partial class EvalRunner(
         var (items, problems) = ReadGoldLogged(goldPath);
         var now = time.GetUtcNow();
         var runId = RunId(now);
-        var predictions = await PredictAsync(
-            goldPath, items, prompt, scorer, new EvalStamp(runId, now, null), store, cancellationToken)
+        var stamp = new EvalStamp(runId, now, null);
+        var predictions = await PredictAsync(goldPath, items, prompt, scorer, stamp, store, cancellationToken)
             .ConfigureAwait(false);
-        var path = await WriteAsync(dataset, runId, now, predictions, cancellationToken).ConfigureAwait(false);
+        var repeats = await RepeatAsync(goldPath, items, stamp, cancellationToken).ConfigureAwait(false);
+        var path = await WriteAsync(
+            dataset, runId, now, [.. predictions, .. repeats.SelectMany(r => r)], cancellationToken)
+            .ConfigureAwait(false);
 
         Print(Console.Out, goldPath, predictions, path);
+        var trust = new EvalTrust(evaluation.Value);
+        trust.Print(Console.Out, [("", predictions)], repeats);
+        var page = $"runs/run_date={now:yyyy-MM-dd}/eval-{runId}.html";
+        await dataset.WriteTextAsync(page, trust.Page(goldPath, [(prompt.Name, predictions)]), cancellationToken)
+            .ConfigureAwait(false);
+        Console.Out.WriteLine($"calibration page: {dataset.Location}/{page}");
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
         LogDone(logger, predictions.Length, scores.FAvg, scores.MacroF1, scores.Accuracy, path);
         return problems.Count == 0 && predictions.All(p => p.Status == "ok");
@@ -70,7 +81,10 @@ internal sealed partial class EvalRunner(
             .ConfigureAwait(false);
         var b = await PredictAsync(goldPath, items, other, scorers.For(other), stamp, store, cancellationToken)
             .ConfigureAwait(false);
-        var path = await WriteAsync(dataset, runId, now, [.. a, .. b], cancellationToken).ConfigureAwait(false);
+        var repeats = await RepeatAsync(goldPath, items, stamp, cancellationToken).ConfigureAwait(false);
+        var path = await WriteAsync(
+            dataset, runId, now, [.. a, .. b, .. repeats.SelectMany(r => r)], cancellationToken)
+            .ConfigureAwait(false);
 
         var comparison = PromptComparison.Compute(
             comparisonId,
@@ -80,10 +94,14 @@ internal sealed partial class EvalRunner(
             [.. items.Select((item, i) => new ComparedItem(
                 item.Id!, item.Target, item.Text, item.Label, a[i].PredictedLabel, b[i].PredictedLabel))]);
         var page = ComparisonPage.PathFor($"runs/run_date={now:yyyy-MM-dd}", comparisonId);
-        await dataset.WriteTextAsync(page, ComparisonPage.Render(comparison), cancellationToken)
-            .ConfigureAwait(false);
+        var trust = new EvalTrust(evaluation.Value);
+        await dataset.WriteTextAsync(
+            page,
+            trust.AppendTo(ComparisonPage.Render(comparison), goldPath, [("A", a), ("B", b)]),
+            cancellationToken).ConfigureAwait(false);
         var pagePath = $"{dataset.Location}/{page}";
         ComparisonConsole.Print(Console.Out, comparison, path, pagePath);
+        trust.Print(Console.Out, [("A", a), ("B", b)], repeats);
         var delta = comparison.Deltas[0].Delta;
         LogCompared(logger, items.Count, comparison.ScoresA.FAvg, comparison.ScoresB.FAvg, delta.Value, delta.Low,
             delta.High, comparison.McNemar.PValue, pagePath);
@@ -103,8 +121,67 @@ internal sealed partial class EvalRunner(
 
     private static string RunId(DateTimeOffset now) => $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
 
+    /// <summary>Scores the gold items <see cref="EvalOptions.Repeat"/> more times with the configured prompt (at
+    /// <see cref="EvalOptions.RepeatTemperature"/> when set), bypassing the cache: each repeat is a new answer, not
+    /// journaled (it would replace the cached answer the evaluation reads).</summary>
+    private async Task<List<EvalRow[]>> RepeatAsync(
+        string goldPath,
+        List<GoldItem> items,
+        EvalStamp stamp,
+        CancellationToken cancellationToken)
+    {
+        var repeats = new List<EvalRow[]>();
+        if (evaluation.Value.Repeat == 0)
+        {
+            return repeats;
+        }
+
+        var asked = evaluation.Value.RepeatTemperature is { } temperature ? WithTemperature(prompt, temperature) : prompt;
+        var with = asked == prompt ? scorer : scorers.For(asked);
+        for (var r = 1; r <= evaluation.Value.Repeat; r++)
+        {
+            repeats.Add(await PredictAsync(
+                goldPath, items, asked, with, stamp with { Repeat = r }, null, cancellationToken).ConfigureAwait(false));
+        }
+
+        return repeats;
+    }
+
+    /// <summary><paramref name="prompt"/> with its default execution settings' temperature replaced (the same
+    /// files, so the same prompt_sha256: the rows say which repeat they are).</summary>
+    private static StancePrompt WithTemperature(StancePrompt prompt, double temperature)
+    {
+        var source = prompt.Config;
+        var config = new PromptTemplateConfig(source.Template)
+        {
+            Name = source.Name,
+            Description = source.Description,
+            TemplateFormat = source.TemplateFormat,
+            InputVariables = source.InputVariables,
+            OutputVariable = source.OutputVariable,
+        };
+        foreach (var (key, settings) in source.ExecutionSettings)
+        {
+            var data = new Dictionary<string, object>(settings.ExtensionData ?? new Dictionary<string, object>());
+            if (key == PromptExecutionSettings.DefaultServiceId)
+            {
+                data["temperature"] = temperature;
+            }
+
+            config.ExecutionSettings[key] = new PromptExecutionSettings
+            {
+                ServiceId = settings.ServiceId,
+                ModelId = settings.ModelId,
+                ExtensionData = data,
+            };
+        }
+
+        return prompt with { Config = config };
+    }
+
     /// <summary>Scores every item with <paramref name="with"/> (prompt <paramref name="asked"/>), reusing the
-    /// journal's answers for the same request and recording each new ok answer before it counts.</summary>
+    /// journal's answers for the same request and recording each new ok answer before it counts (a repeat, with no
+    /// <paramref name="store"/>, does neither).</summary>
     private async Task<EvalRow[]> PredictAsync(
         string goldPath,
         List<GoldItem> items,
@@ -236,11 +313,12 @@ internal sealed partial class EvalRunner(
             Prompt = asked.Name,
             ComparisonId = stamp.ComparisonId,
             FromCache = outcome.FromCache,
+            Repeat = stamp.Repeat,
         };
     }
 
     /// <summary>When and as what an evaluation's rows are written.</summary>
-    private sealed record EvalStamp(string RunId, DateTimeOffset At, string? ComparisonId);
+    private sealed record EvalStamp(string RunId, DateTimeOffset At, string? ComparisonId, int Repeat = 0);
 
     /// <summary>Prints the report: F_avg, macro-F1, accuracy, the confusion matrix and per-target figures (tables
     /// with borders on a terminal, plain columns in logs and pipes).</summary>

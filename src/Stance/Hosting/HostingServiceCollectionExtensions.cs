@@ -24,6 +24,7 @@ internal static class HostingServiceCollectionExtensions
         ["--rpm"] = "Stance:Rate:RequestsPerMinute",
         ["--eval"] = "Stance:Eval",
         ["--compare"] = "Stance:Compare",
+        ["--repeat"] = "Stance:Evaluation:Repeat",
         ["--tpm"] = "Stance:Rate:TokensPerMinute",
         ["--model-path"] = "Stance:Llm:Local:ModelPath",
         ["--shards"] = "Stance:Shards",

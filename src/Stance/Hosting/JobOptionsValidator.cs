@@ -12,7 +12,8 @@ internal sealed class JobOptionsValidator(
     IOptions<InputOptions> input,
     IOptions<LlmOptions> llm,
     IOptions<Sharding.ShardOptions> shards,
-    IOptions<Scoring.Batch.BatchOptions> batch)
+    IOptions<Scoring.Batch.BatchOptions> batch,
+    IOptions<Evaluation.EvalOptions> evaluation)
     : IValidateOptions<JobOptions>
 {
     /// <inheritdoc />
@@ -27,6 +28,11 @@ internal sealed class JobOptionsValidator(
         if (options.Compare is not null && options.Eval is null)
         {
             errors.AddError("Stance:Compare: --compare compares two prompts on a gold file: give it with --eval");
+        }
+
+        if (evaluation.Value.Repeat > 0 && options.Eval is null)
+        {
+            errors.AddError("Stance:Evaluation:Repeat: --repeat repeats an evaluation: give it with --eval");
         }
 
         // An unsupported URL is reported by the input's own validator; a store location is checked when the run

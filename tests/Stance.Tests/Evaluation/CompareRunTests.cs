@@ -34,7 +34,7 @@ public sealed class CompareRunTests
             var index = items.FindIndex(i => i["text"]!.GetValue<string>() == request.Paragraph);
             var isB = request.Message("system").Contains(VariantMarker, StringComparison.Ordinal);
             var right = isB ? index >= 2 : index < 10;
-            return Reply.Answer(Answer(request.Paragraph, items[index], right));
+            return Reply.Answer(GoldAnswers.For(request.Paragraph, items[index], right));
         };
         string[] args =
         [
@@ -92,33 +92,5 @@ public sealed class CompareRunTests
         Assert.Equal(ExitCodes.ConfigurationError, run.ExitCode);
         Assert.Contains("the prompt folder does not exist", run.Log);
         Assert.Empty(server.Requests);
-    }
-
-    /// <summary>A valid answer for a gold item's paragraph whose label toward the gold target is the gold label when
-    /// <paramref name="right"/>, another label otherwise.</summary>
-    private static string Answer(string paragraph, JsonNode item, bool right)
-    {
-        var answer = JsonNode.Parse(TestAnswers.For(paragraph))!;
-        var (target, gold) = (item["target"]!.GetValue<string>(), item["label"]!.GetValue<string>());
-        var label = (gold, right) switch
-        {
-            ("none", true) => "neutral",
-            (_, true) => gold,
-            ("favor", false) => "against",
-            _ => "favor",
-        };
-        var score = label switch { "favor" => 0.6, "against" => -0.6, _ => 0.0 };
-        var targets = answer["targets"]!.AsArray();
-        var entry = targets.FirstOrDefault(t => t!["target"]!.GetValue<string>() == target);
-        if (entry is null)
-        {
-            entry = new JsonObject { ["target"] = target, ["mention"] = target, ["confidence"] = 0.7 };
-            targets.Add(entry);
-        }
-
-        entry["stance_label"] = label;
-        entry["stance_score"] = score;
-        entry["evidence"] = paragraph[..Math.Min(20, paragraph.Length)];
-        return answer.ToJsonString();
     }
 }

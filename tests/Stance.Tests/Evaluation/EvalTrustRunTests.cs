@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Stance.Hosting;
+using Stance.Tests.Support;
+
+namespace Stance.Tests.Evaluation;
+
+/// <summary><c>--eval</c> reports calibration and agreement, and <c>--repeat k</c> scores the gold items again
+/// bypassing the cache, against the test server whose answers are known: the evaluation is right on every item with
+/// a self-reported confidence of 0.9 and a label probability of 0.6; the repeats, at temperature 0.7, are wrong on the
+/// first five items.</summary>
+public sealed partial class EvalTrustRunTests
+{
+    [Fact]
+    public async Task CalibrationAndAgreementHaveTheHandComputedValuesAndRepeatsBypassTheCache()
+    {
+        using var folder = new TempFolder();
+        var gold = Path.Combine(RepoPaths.Data, "gold", "stance-gold.jsonl");
+        var items = File.ReadAllLines(gold).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!).ToList();
+        await using var server = await OpenAiTestServer.StartAsync();
+        server.Responder = request =>
+        {
+            var index = items.FindIndex(i => i["text"]!.GetValue<string>() == request.Paragraph);
+            var repeat = request.Json["temperature"]?.GetValue<double>() > 0.5;
+            var answer = GoldAnswers.For(request.Paragraph, items[index], right: !repeat || index >= 5, 0.9);
+            return Reply.Answer(answer) with { LabelProbabilities = [0.6] };
+        };
+        string[] args =
+        [
+            "--eval", gold, "--output", Path.Combine(folder.Path, "out"), "--prompts", RepoPaths.Prompts,
+            "--provider", "openai", "--model", "gpt-4o-mini", "--endpoint", server.Endpoint, "--Stance:Llm:ApiKey=k",
+            "--repeat", "2", "--Stance:Evaluation:RepeatTemperature=0.7",
+        ];
+
+        var run = await StanceRunner.RunWithConsoleAsync(args);
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Console + run.Log);
+        Assert.Equal(60, server.Requests.Count);
+        // Every item right at confidence 0.9: ECE |1 - 0.9| = 0.1, Brier (0.9 - 1)^2 = 0.01; at probability 0.6:
+        // ECE 0.4, Brier 0.16.
+        Assert.Contains("ECE (self-reported confidence): 0.1000", run.Console);
+        Assert.Contains("Brier (self-reported confidence): 0.0100", run.Console);
+        Assert.Contains("ECE (label_probability): 0.4000", run.Console);
+        Assert.Contains("Brier (label_probability): 0.1600", run.Console);
+        Assert.Matches(@"Cohen's kappa \(model vs gold\): 1\.0000", run.Console);
+        Assert.Matches(@"Krippendorff's alpha \(3 runs of the prompt\): 0\.\d{4}", run.Console);
+        var kappa = double.Parse(
+            RepeatKappa().Match(run.Console).Groups[1].Value, CultureInfo.InvariantCulture);
+        var table = $"read_parquet('{folder.Path}/out/eval/**/*.parquet', hive_partitioning = true)";
+        var rows = DuckDb.Query($"SELECT repeat, id, predicted_label, gold_label FROM {table} ORDER BY repeat, id");
+        Assert.Equal(60, rows.Count);
+        Assert.Equal([0L, 1L, 2L], rows.Select(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture))
+            .Distinct());
+        // Cohen's kappa of run 1 against repeat 1, recomputed here from the rows written.
+        var first = rows.Where(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture) == 0).ToList();
+        var second = rows.Where(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture) == 1).ToList();
+        Assert.Equal(5, first.Zip(second).Count(p => (string)p.First["predicted_label"]! !=
+            (string)p.Second["predicted_label"]!));
+        Assert.Equal(Kappa([.. first.Zip(second, (x, y) =>
+            ((string)x["predicted_label"]!, (string)y["predicted_label"]!))]), kappa, 4);
+        Assert.Single(Directory.GetFiles(Path.Combine(folder.Path, "out"), "eval-*.html", SearchOption.AllDirectories));
+
+        // Again: the evaluation comes from the cache, the repeats are asked afresh.
+        var again = await StanceRunner.RunWithConsoleAsync(args);
+
+        Assert.True(again.ExitCode == ExitCodes.Ok, again.Console + again.Log);
+        Assert.Equal(100, server.Requests.Count);
+    }
+
+    private static double Kappa(IReadOnlyList<(string A, string B)> pairs)
+    {
+        var observed = pairs.Count(p => p.A == p.B) / (double)pairs.Count;
+        var expected = pairs.Select(p => p.A).Concat(pairs.Select(p => p.B)).Distinct()
+            .Sum(label => pairs.Count(p => p.A == label) / (double)pairs.Count
+                * (pairs.Count(p => p.B == label) / (double)pairs.Count));
+        return (observed - expected) / (1 - expected);
+    }
+
+    [GeneratedRegex(@"Cohen's kappa \(run 1 vs repeat 1\): (-?\d+\.\d+)")]
+    private static partial Regex RepeatKappa();
+}
