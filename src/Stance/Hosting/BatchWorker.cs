@@ -32,6 +32,10 @@ internal sealed partial class BatchWorker(
             {
                 { CheckPrompts: true } => CheckPrompts(),
                 { DryRun: true } => await DryRunAsync(stoppingToken).ConfigureAwait(false),
+                { ExportReview: { } export } => await Done(Get<Review.ReviewExporter>()
+                    .ExportAsync(export, stoppingToken)).ConfigureAwait(false),
+                { ImportReview: { } import } => await Done(Get<Review.ReviewImporter>()
+                    .ImportAsync(import, settings.Eval, stoppingToken)).ConfigureAwait(false),
                 { Eval: { } gold } => await Evaluate(gold, settings.Compare, stoppingToken).ConfigureAwait(false),
                 { Commit: true } => await Get<ShardCommitter>().CommitOnlyAsync(stoppingToken).ConfigureAwait(false),
                 { Schedule: { } cron } => await Get<NightlyScheduler>()
@@ -55,6 +59,11 @@ internal sealed partial class BatchWorker(
         catch (Sharding.ShardRunException ex)
         {
             LogShardRefused(logger, ex.Message);
+            outcome.ExitCode = ExitCodes.ConfigurationError;
+        }
+        catch (Review.ReviewException ex)
+        {
+            LogReviewRefused(logger, ex.Message);
             outcome.ExitCode = ExitCodes.ConfigurationError;
         }
         catch (ClaimHeldException ex)
@@ -226,6 +235,13 @@ internal sealed partial class BatchWorker(
         return ExitCodes.Ok;
     }
 
+    // A mode that has nothing to report but its success.
+    private static async Task<int> Done(Task work)
+    {
+        await work.ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
     private T Get<T>()
         where T : notnull => (T)services.GetService(typeof(T))!;
 
@@ -308,6 +324,10 @@ internal sealed partial class BatchWorker(
         double batchCost,
         string tokenMethod,
         string budget);
+
+    [LoggerMessage(EventId = 509, Level = LogLevel.Critical,
+        Message = "Review not done, nothing was written: {Problem}")]
+    private static partial void LogReviewRefused(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 178, Level = LogLevel.Critical,
         Message = "Sharded run refused, nothing was run: {Reason}")]

@@ -30,6 +30,9 @@ internal static class HostingServiceCollectionExtensions
         ["--shards"] = "Stance:Shards",
         ["--shard-index"] = "Stance:ShardIndex",
         ["--run-name"] = "Stance:RunName",
+        ["--export-review"] = "Stance:Review:Export",
+        ["--import-review"] = "Stance:Review:Import",
+        ["--gold"] = "Stance:Review:Gold",
     };
 
     /// <summary>Switches without a value and the setting each stands for.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Stance.Hosting;
 
 /// <summary>What the command line asks the process to do, bound from <c>Stance</c>: one run (the default), a
@@ -32,7 +34,19 @@ internal sealed class JobOptions
     /// step.</summary>
     public bool Commit { get; set; }
 
-    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c>, <c>--check-prompts</c> nor
-    /// <c>--commit</c>).</summary>
-    public bool Calls => !DryRun && !CheckPrompts && !Commit;
+    /// <summary>Write the items of a night a person should look at as a Label Studio import file
+    /// (<c>--export-review</c>, docs/review.md).</summary>
+    [ConfigurationKeyName("Review:Export")]
+    public string? ExportReview { get; set; }
+
+    /// <summary>Merge a Label Studio export of a review into the gold file (<c>--import-review</c>).</summary>
+    [ConfigurationKeyName("Review:Import")]
+    public string? ImportReview { get; set; }
+
+    /// <summary>True for <c>--export-review</c> and <c>--import-review</c>, which read or write files only.</summary>
+    public bool Review => ExportReview is not null || ImportReview is not null;
+
+    /// <summary>True when the mode makes calls to the model (not <c>--dry-run</c>, <c>--check-prompts</c>,
+    /// <c>--commit</c> nor a review).</summary>
+    public bool Calls => !DryRun && !CheckPrompts && !Commit && !Review;
 }

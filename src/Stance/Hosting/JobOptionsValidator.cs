@@ -20,7 +20,8 @@ internal sealed class JobOptionsValidator(
     public ValidateOptionsResult Validate(string? name, JobOptions options)
     {
         var errors = new ValidateOptionsResultBuilder();
-        if (options.Eval is { } gold && !File.Exists(gold))
+        // With --import-review, --eval names the gold file to write, which may not exist yet.
+        if (options.Eval is { } gold && !options.Review && !File.Exists(gold))
         {
             errors.AddError($"Stance:Eval: the gold file '{Path.GetFullPath(gold)}' does not exist");
         }
@@ -39,9 +40,20 @@ internal sealed class JobOptionsValidator(
         // lists it.
         var local = StorageLocation.LocationProblem("Stance:Input", input.Value.Input) is null
             && ObjectLocation.TryParse(input.Value.Input) is null;
-        if (options.Eval is null && local && !Directory.Exists(input.Value.Input))
+        if (options.Eval is null && !options.Review && local && !Directory.Exists(input.Value.Input))
         {
             errors.AddError($"Stance:Input: the folder '{Path.GetFullPath(input.Value.Input)}' does not exist");
+        }
+
+        if (options.ImportReview is { } export && !File.Exists(export))
+        {
+            errors.AddError(
+                $"Stance:Review:Import: the Label Studio export '{Path.GetFullPath(export)}' does not exist");
+        }
+
+        if (options.ExportReview is not null && options.ImportReview is not null)
+        {
+            errors.AddError("Stance:Review: --export-review and --import-review are two steps: give one at a time");
         }
 
         if (options.Schedule is { } cron)

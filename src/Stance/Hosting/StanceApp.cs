@@ -9,6 +9,7 @@ using Stance.Journal;
 using Stance.Output;
 using Stance.Prompts;
 using Stance.Reporting;
+using Stance.Review;
 using Stance.Scoring;
 using Stance.Sharding;
 using Stance.Storage.Objects;
@@ -42,6 +43,7 @@ internal static partial class StanceApp
             .AddStanceTelemetry(builder.Configuration)
             .AddStanceEvaluation()
             .AddStanceSharding()
+            .AddStanceReview()
             .AddStanceJob();
         return builder;
     }
