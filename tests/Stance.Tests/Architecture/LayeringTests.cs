@@ -28,10 +28,11 @@ public sealed class LayeringTests(ITestOutputHelper output)
         ["Evaluation"] =
             ["Reporting", "Output", "Scoring", "Prompts", "Journal", "Contract", "Paragraphs", "Storage"],
         ["Sharding"] = ["Reporting", "Output", "Journal", "Paragraphs", "Documents", "Storage"],
+        ["Alerts"] = ["Reporting", "Output", "Prompts", "Journal", "Telemetry"],
         ["Hosting"] =
         [
-            "Sharding", "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract", "Telemetry",
-            "Paragraphs", "Documents", "Storage",
+            "Alerts", "Sharding", "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract",
+            "Telemetry", "Paragraphs", "Documents", "Storage",
         ],
     };
 
