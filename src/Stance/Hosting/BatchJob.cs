@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stance.Alerts;
 using Stance.Contract;
 using Stance.Journal;
 using Stance.Output;
@@ -36,6 +37,7 @@ internal sealed partial class BatchJob(
     ProgressReporter reporter,
     IOptions<BatchOptions> batchOptions,
     ShardCommitter committer,
+    RunAlerts alerts,
     TimeProvider time,
     ILogger<BatchJob> logger) : IBatchJob
 {
@@ -244,9 +246,12 @@ internal sealed partial class BatchJob(
                 budget);
             var manifestPath = RunManifest.PathFor(run);
             CrashPoint.Reached("before-manifest", target.Dataset.StateFolder);
+            var check = await alerts.CheckAsync(target.Dataset, manifest, CancellationToken.None)
+                .ConfigureAwait(false);
+            manifest = manifest with { Alerts = check.Alerts };
             await target.Dataset.WriteTextAsync(
                 RunReport.PathFor(manifestPath),
-                RunReport.Render(manifest, report),
+                RunReport.Render(manifest, report, check.Trends),
                 CancellationToken.None).ConfigureAwait(false);
             // The manifest last: it lists exactly the committed parts.
             await target.Dataset.WriteTextAsync(manifestPath, manifest.ToJson(), CancellationToken.None)
@@ -256,6 +261,9 @@ internal sealed partial class BatchJob(
                 await store.FinishRunAsync(run.RunId, time.GetUtcNow()).ConfigureAwait(false);
                 await target.FinishAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
             }
+
+            await alerts.NotifyAsync(manifest, target.Dataset.Location, manifestPath, cancellationToken)
+                .ConfigureAwait(false);
 
             var counts = manifest.Counts;
             var outputFolder = target.Dataset.Location;

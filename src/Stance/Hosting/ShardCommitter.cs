@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Stance.Alerts;
 using Stance.Output;
 using Stance.Reporting;
 using Stance.Sharding;
@@ -17,6 +18,7 @@ internal sealed partial class ShardCommitter(
     ParquetOutput output,
     IObjectStores stores,
     TimeProvider time,
+    RunAlerts alerts,
     ILogger<ShardCommitter> logger)
 {
     /// <summary>The <c>--commit</c> step: commits the run named <c>Stance:RunName</c> (default today's UTC date)
@@ -81,8 +83,11 @@ internal sealed partial class ShardCommitter(
             target.Dataset.DiscardCopies();
             var manifest = ShardManifests.Merge(manifests, commit, time.GetUtcNow());
             var manifestPath = RunManifest.PathFor(stamp);
-            await target.Dataset.WriteTextAsync(RunReport.PathFor(manifestPath), RunReport.Render(manifest, report),
-                CancellationToken.None).ConfigureAwait(false);
+            var check = await alerts.CheckAsync(target.Dataset, manifest, CancellationToken.None)
+                .ConfigureAwait(false);
+            manifest = manifest with { Alerts = check.Alerts };
+            await target.Dataset.WriteTextAsync(RunReport.PathFor(manifestPath),
+                RunReport.Render(manifest, report, check.Trends), CancellationToken.None).ConfigureAwait(false);
             // The manifest last: it lists exactly the committed parts, and every shard.
             await target.Dataset.WriteTextAsync(manifestPath, manifest.ToJson(), CancellationToken.None)
                 .ConfigureAwait(false);
@@ -90,6 +95,8 @@ internal sealed partial class ShardCommitter(
                 .ConfigureAwait(false);
             // Under the dataset's claim: the shards' many small saves of the journal become one snapshot.
             await target.FinishAsync(stamp.RunId, CancellationToken.None).ConfigureAwait(false);
+            await alerts.NotifyAsync(manifest, target.Dataset.Location, manifestPath, cancellationToken)
+                .ConfigureAwait(false);
             LogCommitted(logger, stamp.RunId, manifests.Count, manifest.Counts.Paragraphs, commit.Files.Count,
                 target.Dataset.Location, manifest.ExitCode);
             return manifest.ExitCode;

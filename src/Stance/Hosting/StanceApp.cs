@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stance.Alerts;
 using Stance.Documents;
 using Stance.Evaluation;
 using Stance.Journal;
@@ -40,6 +41,7 @@ internal static partial class StanceApp
             .AddStanceScoring()
             .AddStanceOutput()
             .AddStanceReporting()
+            .AddStanceAlerts()
             .AddStanceTelemetry(builder.Configuration)
             .AddStanceEvaluation()
             .AddStanceSharding()

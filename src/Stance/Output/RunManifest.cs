@@ -13,6 +13,8 @@ namespace Stance.Output;
 /// <param name="Budget">The run's cap (<c>Stance:Budget:MaxCost</c>) and whether it stopped the run; null when there
 /// is none.</param>
 /// <param name="Shards">The shards of a sharded run, in shard order; null for a run in one process.</param>
+/// <param name="Alerts">What the run raised (drift of a watched target, a failed run, too many failures; see
+/// docs/operations.md); empty when nothing, null in manifests from before alerts.</param>
 internal sealed record RunManifest(
     string RunId,
     DateOnly RunDate,
@@ -41,7 +43,8 @@ internal sealed record RunManifest(
     IReadOnlyDictionary<string, double>? SpendByKind = null,
     IReadOnlyDictionary<string, double>? SpendByTarget = null,
     ManifestBudget? Budget = null,
-    IReadOnlyList<ManifestShard>? Shards = null)
+    IReadOnlyList<ManifestShard>? Shards = null,
+    IReadOnlyList<ManifestAlert>? Alerts = null)
 {
     /// <summary>How manifests (and the records that carry one) are written: snake_case, indented.</summary>
     internal static JsonSerializerOptions Json => s_json;
@@ -77,6 +80,22 @@ internal sealed record ManifestShard(
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
     IReadOnlyList<string> Files);
+
+/// <summary>An alert a run raised.</summary>
+/// <param name="Kind"><c>drift</c>, <c>failed_run</c> or <c>failure_share</c>.</param>
+/// <param name="Target">The watched target that drifted; null for the other kinds.</param>
+/// <param name="Statistic">What <paramref name="Value"/> measures: <c>psi</c>, <c>exit_code</c> or
+/// <c>failure_share</c>.</param>
+/// <param name="Value">The figure that raised the alert.</param>
+/// <param name="Threshold">The configured bound it passed; null for <c>failed_run</c>.</param>
+/// <param name="Message">One sentence with the figures.</param>
+internal sealed record ManifestAlert(
+    string Kind,
+    string? Target,
+    string Statistic,
+    double Value,
+    double? Threshold,
+    string Message);
 
 /// <summary>The prompt folder a run used.</summary>
 internal sealed record ManifestPrompt(string Name, string Sha256, IReadOnlyList<string> Files);

@@ -12,8 +12,9 @@ internal static class RunReport
     /// <summary>The report's path beside the manifest: <c>runs/run_date=…/&lt;run_id&gt;.report.html</c>.</summary>
     public static string PathFor(string manifestPath) => Path.ChangeExtension(manifestPath, ".report.html");
 
-    /// <summary>The HTML of the report.</summary>
-    public static string Render(RunManifest manifest, ReportCollector data)
+    /// <summary>The HTML of the report; <paramref name="trends"/> adds the last nights' charts and the drift
+    /// table.</summary>
+    public static string Render(RunManifest manifest, ReportCollector data, RunTrends? trends = null)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -33,6 +34,7 @@ internal static class RunReport
              · model {{E(manifest.Model)}} ·
             prompt {{E(manifest.Prompt.Name)}} <code>{{E(manifest.Prompt.Sha256)}}</code>
             """ + $" · exit code {manifest.ExitCode}</p>");
+        html.Append(TrendSections.Alerts(manifest.Alerts));
 
         var c = manifest.Counts;
         html.Append("<h2>Counts by status</h2>");
@@ -57,6 +59,10 @@ internal static class RunReport
         html.Append(manifest.FailuresByKind.Count == 0
             ? "<p class=\"muted\">none</p>"
             : Bars("failure", [.. manifest.FailuresByKind.Select(f => (f.Key, f.Value, "#c62828"))]));
+        if (trends is not null)
+        {
+            html.Append(TrendSections.Nights(trends)).Append(TrendSections.Drift(trends));
+        }
 
         html.Append(
             "<h2>Stance strips</h2><p class=\"muted\">Per document: paragraph index × target, " +
@@ -207,5 +213,6 @@ internal static class RunReport
         return string.Create(CultureInfo.InvariantCulture, $"#{r:x2}{g:x2}{b:x2}");
     }
 
-    private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+    /// <summary>HTML-encodes <paramref name="text"/> (null as empty).</summary>
+    internal static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
 }

@@ -14,6 +14,7 @@ internal sealed class StanceMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _tokens;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _alerts;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public StanceMetrics(IMeterFactory meterFactory)
@@ -30,6 +31,10 @@ internal sealed class StanceMetrics
             "{token}",
             "Tokens reported by the provider, by direction");
         _latency = meter.CreateHistogram<double>("stance.llm.duration", "ms", "Duration of one LLM request");
+        _alerts = meter.CreateCounter<long>(
+            "stance.alerts",
+            "{alert}",
+            "Alerts raised by runs (drift, failed_run, failure_share), by kind");
     }
 
     /// <summary>Counts a finished paragraph.</summary>
@@ -48,6 +53,9 @@ internal sealed class StanceMetrics
 
     /// <summary>Counts a retry or re-ask.</summary>
     public void Retry(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Counts an alert a run raised.</summary>
+    public void Alert(string kind) => _alerts.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>Counts tokens.</summary>
     public void Tokens(int? input, int? output)

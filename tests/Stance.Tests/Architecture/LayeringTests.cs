@@ -29,10 +29,11 @@ public sealed class LayeringTests(ITestOutputHelper output)
             ["Reporting", "Output", "Scoring", "Prompts", "Journal", "Contract", "Paragraphs", "Storage"],
         ["Sharding"] = ["Reporting", "Output", "Journal", "Paragraphs", "Documents", "Storage"],
         ["Review"] = ["Output", "Journal", "Storage"],
+        ["Alerts"] = ["Reporting", "Output", "Prompts", "Journal", "Telemetry"],
         ["Hosting"] =
         [
-            "Sharding", "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract", "Telemetry",
-            "Paragraphs", "Documents", "Storage", "Review",
+            "Alerts", "Sharding", "Evaluation", "Reporting", "Output", "Scoring", "Journal", "Prompts", "Contract",
+            "Telemetry", "Paragraphs", "Documents", "Storage", "Review",
         ],
     };
 

@@ -64,7 +64,7 @@ public sealed partial class RunReportTests
         return await File.ReadAllTextAsync(report);
     }
 
-    private static async Task<string> ChromiumAsync(string work, params string[] args)
+    internal static async Task<string> ChromiumAsync(string work, params string[] args)
     {
         var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
         string[] arguments =
