@@ -136,12 +136,15 @@ internal sealed partial class EvalRunner(
             return repeats;
         }
 
-        var asked = evaluation.Value.RepeatTemperature is { } temperature ? WithTemperature(prompt, temperature) : prompt;
+        var asked = evaluation.Value.RepeatTemperature is { } temperature
+            ? WithTemperature(prompt, temperature)
+            : prompt;
         var with = asked == prompt ? scorer : scorers.For(asked);
         for (var r = 1; r <= evaluation.Value.Repeat; r++)
         {
-            repeats.Add(await PredictAsync(
-                goldPath, items, asked, with, stamp with { Repeat = r }, null, cancellationToken).ConfigureAwait(false));
+            var repeat = stamp with { Repeat = r };
+            repeats.Add(await PredictAsync(goldPath, items, asked, with, repeat, null, cancellationToken)
+                .ConfigureAwait(false));
         }
 
         return repeats;

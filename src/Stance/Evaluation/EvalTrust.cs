@@ -91,7 +91,10 @@ internal sealed class EvalTrust(EvalOptions options)
             var runs = $"{repeats.Count + 1} runs of the prompt";
             estimates.Add(AgreementBootstrap.Alpha(
                 runs,
-                [.. first.Select((row, i) => (IReadOnlyList<string?>)[Label(row), .. repeats.Select(r => Label(r[i]))])]));
+                [
+                    .. first.Select((row, i) =>
+                        (IReadOnlyList<string?>)[Label(row), .. repeats.Select(r => Label(r[i]))]),
+                ]));
             estimates.Add(AgreementBootstrap.Kappa(
                 "run 1 vs repeat 1",
                 [.. first.Zip(repeats[0]).Where(p => p.First.Status == "ok" && p.Second.Status == "ok")

@@ -3,7 +3,8 @@ using Stance.Tests.Support;
 
 namespace Stance.Tests.Evaluation;
 
-/// <summary>Answers for the bundled gold items whose label toward the gold target is known to be right or wrong.</summary>
+/// <summary>Answers for the bundled gold items whose label toward the gold target is known to be right or
+/// wrong.</summary>
 internal static class GoldAnswers
 {
     /// <summary>A valid answer for a gold item's paragraph whose label toward the gold target is the gold label when

@@ -185,7 +185,9 @@ internal sealed partial class KernelParagraphScorer(
 
     /// <summary>The answer with each stance label's probability from the message's token log-probabilities (when the
     /// provider returned them): the top-level label's, and each target's by its first entry in the answer.</summary>
-    private StanceAnswer WithLabelProbabilities(StanceAnswer answer, Microsoft.SemanticKernel.ChatMessageContent message)
+    private StanceAnswer WithLabelProbabilities(
+        StanceAnswer answer,
+        Microsoft.SemanticKernel.ChatMessageContent message)
     {
         if (message.Metadata?.TryGetValue("ContentTokenLogProbabilities", out var value) != true
             || value is not IReadOnlyList<ChatTokenLogProbabilityDetails> { Count: > 0 } tokens
