@@ -50,9 +50,10 @@ internal sealed partial class EvalRunner(
 
         Print(Console.Out, goldPath, predictions, path);
         var trust = new EvalTrust(evaluation.Value);
-        trust.Print(Console.Out, [("", predictions)], repeats);
+        var agreements = trust.Print(Console.Out, [("", predictions)], repeats);
         var page = $"runs/run_date={now:yyyy-MM-dd}/eval-{runId}.html";
-        await dataset.WriteTextAsync(page, trust.Page(goldPath, [(prompt.Name, predictions)]), cancellationToken)
+        await dataset.WriteTextAsync(
+            page, trust.Page(goldPath, [(prompt.Name, predictions)], agreements), cancellationToken)
             .ConfigureAwait(false);
         Console.Out.WriteLine($"calibration page: {dataset.Location}/{page}");
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
@@ -95,13 +96,13 @@ internal sealed partial class EvalRunner(
                 item.Id!, item.Target, item.Text, item.Label, a[i].PredictedLabel, b[i].PredictedLabel))]);
         var page = ComparisonPage.PathFor($"runs/run_date={now:yyyy-MM-dd}", comparisonId);
         var trust = new EvalTrust(evaluation.Value);
-        await dataset.WriteTextAsync(
-            page,
-            trust.AppendTo(ComparisonPage.Render(comparison), goldPath, [("A", a), ("B", b)]),
-            cancellationToken).ConfigureAwait(false);
         var pagePath = $"{dataset.Location}/{page}";
         ComparisonConsole.Print(Console.Out, comparison, path, pagePath);
-        trust.Print(Console.Out, [("A", a), ("B", b)], repeats);
+        var agreements = trust.Print(Console.Out, [("A", a), ("B", b)], repeats);
+        await dataset.WriteTextAsync(
+            page,
+            trust.AppendTo(ComparisonPage.Render(comparison), goldPath, [("A", a), ("B", b)], agreements),
+            cancellationToken).ConfigureAwait(false);
         var delta = comparison.Deltas[0].Delta;
         LogCompared(logger, items.Count, comparison.ScoresA.FAvg, comparison.ScoresB.FAvg, delta.Value, delta.Low,
             delta.High, comparison.McNemar.PValue, pagePath);

@@ -17,8 +17,8 @@ internal sealed class EvalTrust(EvalOptions options)
     /// <summary>The name of the token probability's series.</summary>
     public const string Probability = "label_probability";
 
-    /// <summary>Prints calibration per side and the agreement figures.</summary>
-    public void Print(
+    /// <summary>Prints calibration per side and the agreement figures; returns the agreement figures.</summary>
+    public IReadOnlyList<AgreementEstimate> Print(
         TextWriter console,
         IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
         IReadOnlyList<EvalRow[]> repeats)
@@ -31,7 +31,9 @@ internal sealed class EvalTrust(EvalOptions options)
             }
         }
 
-        AgreementConsole.Print(console, Agreements(sides, repeats));
+        var agreements = Agreements(sides, repeats);
+        AgreementConsole.Print(console, agreements);
+        return agreements;
     }
 
     /// <summary>The calibration reports of one side: self-reported confidence, and the label's probability when any
@@ -105,24 +107,46 @@ internal sealed class EvalTrust(EvalOptions options)
     }
 
     /// <summary>A self-contained HTML page with the reliability diagram and tables of each side.</summary>
-    public string Page(string goldPath, IReadOnlyList<(string Side, EvalRow[] Rows)> sides) =>
+    public string Page(
+        string goldPath,
+        IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
+        IReadOnlyList<AgreementEstimate> agreements) =>
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stance evaluation calibration</title>"
         + "<style>body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; } "
         + "td, th { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; }</style></head><body>"
         + $"<h1>Evaluation of {WebUtility.HtmlEncode(goldPath)}</h1>"
-        + Section(sides) + "</body></html>\n";
+        + Section(sides, agreements) + "</body></html>\n";
 
     /// <summary><paramref name="html"/> (a comparison page) with the calibration section added at its end.</summary>
-    public string AppendTo(string html, string goldPath, IReadOnlyList<(string Side, EvalRow[] Rows)> sides)
+    public string AppendTo(
+        string html,
+        string goldPath,
+        IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
+        IReadOnlyList<AgreementEstimate> agreements)
     {
         var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
-        var section = $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(sides);
+        var section = $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(sides, agreements);
         return end < 0 ? html + section : html.Insert(end, section);
     }
 
-    private string Section(IReadOnlyList<(string Side, EvalRow[] Rows)> sides)
+    private string Section(
+        IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
+        IReadOnlyList<AgreementEstimate> agreements)
     {
         var html = new StringBuilder();
+        html.Append("<table class=\"agreement\"><caption>Agreement (95 % bootstrap intervals)</caption>")
+            .Append("<tr><th>measure</th><th>between</th><th>value</th><th>95 % CI</th><th>items</th></tr>");
+        foreach (var a in agreements)
+        {
+            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(a.Measure)).Append("</td><td>")
+                .Append(WebUtility.HtmlEncode(a.Between)).Append("</td><td>")
+                .Append(double.IsNaN(a.Value) ? "undefined" : FormattableString.Invariant($"{a.Value:F4}"))
+                .Append("</td><td>")
+                .Append(double.IsNaN(a.Low) ? "–" : FormattableString.Invariant($"{a.Low:F4} – {a.High:F4}"))
+                .Append(FormattableString.Invariant($"</td><td>{a.Units}</td></tr>"));
+        }
+
+        html.Append("</table>");
         foreach (var (side, rows) in sides)
         {
             var reports = Calibrations(side, rows);

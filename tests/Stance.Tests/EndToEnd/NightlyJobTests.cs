@@ -84,12 +84,15 @@ public sealed class NightlyJobTests : JobTestBase
         Assert.Equal("VARCHAR", paragraphs["mode"]);
         Assert.Equal("VARCHAR", paragraphs["batch_id"]);
         Assert.Equal("INTEGER", paragraphs["cached_input_tokens"]);
-        // schema version 2: source, published_at, document_meta; 3: mode, batch_id, cached_input_tokens
-        Assert.Equal(35, paragraphs.Count);
+        Assert.Equal("DOUBLE", paragraphs["label_probability"]);
+        // schema version 2: source, published_at, document_meta; 3: mode, batch_id, cached_input_tokens;
+        // 4: label_probability
+        Assert.Equal(36, paragraphs.Count);
         var targets = DuckDb.Types(Output, "targets");
         Assert.Equal("BOOLEAN", targets["watched"]);
         Assert.Equal("DOUBLE", targets["stance_score"]);
-        Assert.Equal(17, targets.Count); // schema version 2: source, published_at
+        Assert.Equal("DOUBLE", targets["label_probability"]);
+        Assert.Equal(18, targets.Count); // schema version 2: source, published_at; 4: label_probability
         var file = Assert.Single(
             Directory.GetFiles(Path.Combine(Output, "paragraphs"), "*.parquet", SearchOption.AllDirectories));
         Assert.Matches(@"paragraphs/run_date=\d{4}-\d{2}-\d{2}/part-[^/]+\.parquet$", file.Replace('\\', '/'));

@@ -59,7 +59,11 @@ public sealed partial class EvalTrustRunTests
             (string)p.Second["predicted_label"]!));
         Assert.Equal(Kappa([.. first.Zip(second, (x, y) =>
             ((string)x["predicted_label"]!, (string)y["predicted_label"]!))]), kappa, 4);
-        Assert.Single(Directory.GetFiles(Path.Combine(folder.Path, "out"), "eval-*.html", SearchOption.AllDirectories));
+        var page = File.ReadAllText(Assert.Single(
+            Directory.GetFiles(Path.Combine(folder.Path, "out"), "eval-*.html", SearchOption.AllDirectories)));
+        Assert.Contains("<svg", page);
+        Assert.Contains("ECE 0.1000, Brier 0.0100", page);
+        Assert.Contains("<td>Cohen&#39;s kappa</td><td>run 1 vs repeat 1</td>", page);
 
         // Again: the evaluation comes from the cache, the repeats are asked afresh.
         var again = await StanceRunner.RunWithConsoleAsync(args);
