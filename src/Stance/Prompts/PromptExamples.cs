@@ -15,6 +15,9 @@ internal static partial class PromptExamples
     public const string File = "examples.jsonl";
 
     /// <summary>The template variables each example fills; <c>{0}</c> is the example's position.</summary>
+    private static readonly JsonSerializerOptions s_compact =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly (string Variable, string Name)[] s_variables =
     [
         ("paragraph", "example{0}_paragraph"),
@@ -90,7 +93,8 @@ internal static partial class PromptExamples
             throw new PromptException(path, $"line {line}: the answer would be rejected from a model: {check.Reason}");
         }
 
-        return new PromptExample(line, paragraph, title, previous, JsonSerializer.Serialize(answer));
+        // Compact, with quotes and non-ASCII text as written (the default encoder would send \\u0027 escapes).
+        return new PromptExample(line, paragraph, title, previous, JsonSerializer.Serialize(answer, s_compact));
     }
 
     private static string Field(JsonElement root, string name, string path, int line, bool required)
@@ -116,25 +120,23 @@ internal static partial class PromptExamples
     public static string Render(string template, int count, string templatePath)
     {
         var users = UserMessage().Matches(template);
-        if (users.Count == 0)
+        if (users.Count == 0 || !UsesParagraph(users[^1].Value))
         {
-            throw new PromptException(templatePath, $"few-shot examples ({File}) need the template's paragraph in a "
-                + "<message role=\"user\"> block");
+            throw new PromptException(templatePath, $"few-shot examples ({File}) need the template's paragraph "
+                + "({{$paragraph}}) in its last <message role=\"user\"> block");
         }
 
         var last = users[^1];
         var pairs = new StringBuilder();
         for (var i = 1; i <= count; i++)
         {
-            var user = last.Value.Replace("{{$feedback}}", string.Empty, StringComparison.Ordinal);
-            foreach (var (variable, name) in s_variables)
+            // Every spelling Semantic Kernel accepts ({{$paragraph}}, {{ $paragraph }}) takes the example's value.
+            var example = i;
+            var user = Variable().Replace(last.Value, m => m.Groups[1].Value switch
             {
-                user = user.Replace(
-                    $"{{{{${variable}}}}}",
-                    $"{{{{${string.Format(CultureInfo.InvariantCulture, name, i)}}}}}",
-                    StringComparison.Ordinal);
-            }
-
+                "feedback" => string.Empty,
+                var name => $"{{{{${Name(s_variables.First(v => v.Variable == name).Name, example)}}}}}",
+            });
             pairs.Append(user).Append('\n')
                 .Append("<message role=\"assistant\">{{$")
                 .Append(AnswerVariable(i))
@@ -144,6 +146,13 @@ internal static partial class PromptExamples
         return template.Insert(last.Index, pairs.ToString());
     }
 
+    /// <summary>True when <paramref name="text"/> uses <c>{{$paragraph}}</c> (in any spacing Semantic Kernel
+    /// accepts).</summary>
+    public static bool UsesParagraph(string text) =>
+        Variable().Matches(text).Any(m => m.Groups[1].Value == "paragraph");
+
+    private static string Name(string format, int i) => string.Format(CultureInfo.InvariantCulture, format, i);
+
     /// <summary>The values of the examples' template variables, the same for every request.</summary>
     public static IReadOnlyDictionary<string, string> Values(IReadOnlyList<PromptExample> examples)
     {
@@ -151,10 +160,9 @@ internal static partial class PromptExamples
         for (var i = 1; i <= examples.Count; i++)
         {
             var example = examples[i - 1];
-            string Name(int v) => string.Format(CultureInfo.InvariantCulture, s_variables[v].Name, i);
-            values[Name(0)] = example.Paragraph;
-            values[Name(1)] = example.Title;
-            values[Name(2)] = example.Previous;
+            values[Name(s_variables[0].Name, i)] = example.Paragraph;
+            values[Name(s_variables[1].Name, i)] = example.Title;
+            values[Name(s_variables[2].Name, i)] = example.Previous;
             values[AnswerVariable(i)] = example.Answer;
         }
 
@@ -165,4 +173,8 @@ internal static partial class PromptExamples
 
     [GeneratedRegex("""<message\s+role\s*=\s*"user"\s*>.*?</message>""", RegexOptions.Singleline)]
     private static partial Regex UserMessage();
+
+    /// <summary>A use of a variable an example replaces, in any spacing Semantic Kernel accepts.</summary>
+    [GeneratedRegex(@"\{\{\s*\$(paragraph|title|previous|feedback)\s*\}\}")]
+    private static partial Regex Variable();
 }

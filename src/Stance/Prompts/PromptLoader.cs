@@ -30,7 +30,7 @@ internal static class PromptLoader
         }
 
         var template = ReadRequired(folder, TemplateFile);
-        if (!template.Contains("{{$paragraph}}", StringComparison.Ordinal))
+        if (!PromptExamples.UsesParagraph(template))
         {
             throw new PromptException(Path.Combine(folder, TemplateFile), "the template never uses {{$paragraph}}");
         }

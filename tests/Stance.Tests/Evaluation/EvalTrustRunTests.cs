@@ -44,7 +44,14 @@ public sealed partial class EvalTrustRunTests
         Assert.Contains("ECE (label_probability): 0.4000", run.Console);
         Assert.Contains("Brier (label_probability): 0.1600", run.Console);
         Assert.Matches(@"Cohen's kappa \(model vs gold\): 1\.0000", run.Console);
-        Assert.Matches(@"Krippendorff's alpha \(3 runs of the prompt\): 0\.\d{4}", run.Console);
+        // The gold labels are 9 against, 8 favor, 3 none; the repeats flip the first five (against, favor, favor,
+        // against, against). Alpha over the 3 runs: each flipped item has 4 disagreeing ordered pairs of weight
+        // 1/(3-1), so D_o = 5 * 2 = 10 of n = 60 values; the values are 26 favor, 25 against, 9 none, so
+        // D_e = 2 (26 * 25 + 26 * 9 + 25 * 9) / 59 = 2218 / 59; alpha = 1 - 10 * 59 / 2218 = 0.7340.
+        Assert.Contains("Krippendorff's alpha (3 runs of the prompt): 0.7340", run.Console);
+        // Kappa of the evaluation against its first repeat: p_o = 15 / 20; the margins are (9, 8, 3) and (8, 9, 3)
+        // for (against, favor, none), so p_e = (72 + 72 + 9) / 400 = 0.3825; kappa = 0.3675 / 0.6175 = 0.5951.
+        Assert.Contains("Cohen's kappa (run 1 vs repeat 1): 0.5951", run.Console);
         var kappa = double.Parse(
             RepeatKappa().Match(run.Console).Groups[1].Value, CultureInfo.InvariantCulture);
         var table = $"read_parquet('{folder.Path}/out/eval/**/*.parquet', hive_partitioning = true)";
@@ -57,8 +64,7 @@ public sealed partial class EvalTrustRunTests
         var second = rows.Where(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture) == 1).ToList();
         Assert.Equal(5, first.Zip(second).Count(p => (string)p.First["predicted_label"]! !=
             (string)p.Second["predicted_label"]!));
-        Assert.Equal(Kappa([.. first.Zip(second, (x, y) =>
-            ((string)x["predicted_label"]!, (string)y["predicted_label"]!))]), kappa, 4);
+        Assert.Equal(0.5951, kappa, 4);
         var page = File.ReadAllText(Assert.Single(
             Directory.GetFiles(Path.Combine(folder.Path, "out"), "eval-*.html", SearchOption.AllDirectories)));
         Assert.Contains("<svg", page);
@@ -70,15 +76,13 @@ public sealed partial class EvalTrustRunTests
 
         Assert.True(again.ExitCode == ExitCodes.Ok, again.Console + again.Log);
         Assert.Equal(100, server.Requests.Count);
-    }
-
-    private static double Kappa(IReadOnlyList<(string A, string B)> pairs)
-    {
-        var observed = pairs.Count(p => p.A == p.B) / (double)pairs.Count;
-        var expected = pairs.Select(p => p.A).Concat(pairs.Select(p => p.B)).Distinct()
-            .Sum(label => pairs.Count(p => p.A == label) / (double)pairs.Count
-                * (pairs.Count(p => p.B == label) / (double)pairs.Count));
-        return (observed - expected) / (1 - expected);
+        // Had a repeat been journaled, its wrong answers would have replaced the evaluation's cached ones.
+        Assert.Contains("Cohen's kappa (model vs gold): 1.0000", again.Console);
+        var cached = DuckDb.Query(
+            $"SELECT repeat, bool_and(from_cache) AS all_cached, bool_or(from_cache) AS any_cached FROM {table} "
+            + "GROUP BY repeat ORDER BY repeat");
+        Assert.Equal([true, false, false], cached.Select(r => (bool)r["all_cached"]!));
+        Assert.Equal([true, false, false], cached.Select(r => (bool)r["any_cached"]!));
     }
 
     [GeneratedRegex(@"Cohen's kappa \(run 1 vs repeat 1\): (-?\d+\.\d+)")]

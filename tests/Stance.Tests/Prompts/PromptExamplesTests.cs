@@ -40,6 +40,8 @@ public sealed class PromptExamplesTests
         }
 
         Assert.Contains("<paragraph>The U.S. is wrong about this", messages[^1]!["content"]!.GetValue<string>());
+        // The answer's text as written, not JSON-escaped (\u0027 for the apostrophe).
+        Assert.Contains("\"Romania's engineers deserve the credit\"", messages[2]!["content"]!.GetValue<string>());
         Assert.Contains(
             "<document_title>Letters: in defence of the night trains</document_title>",
             messages[5]!["content"]!.GetValue<string>());
@@ -59,6 +61,43 @@ public sealed class PromptExamplesTests
         var messages = Assert.Single(server.Requests).Json["messages"]!.AsArray();
         Assert.Equal(["system", "user", "assistant", "user"], messages.Select(m => m!["role"]!.GetValue<string>()));
         Assert.Contains($"<paragraph>{Text}</paragraph>", messages[1]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ATemplateWritingItsVariablesWithSpacesGetsTheExamplesOwnTextInTheExampleTurns()
+    {
+        using var folder = CopyOf(RepoPaths.StancePrompt);
+        var template = Path.Combine(folder.Path, "skprompt.txt");
+        File.WriteAllText(template, File.ReadAllText(template)
+            .Replace("{{$paragraph}}", "{{ $paragraph }}", StringComparison.Ordinal)
+            .Replace("{{$title}}", "{{  $title }}", StringComparison.Ordinal));
+        await using var server = await OpenAiTestServer.StartAsync();
+        using var host = ScorerHost.Create(server, ["--prompts", folder.Path]);
+
+        await host.Scorer.ScoreAsync(s_paragraph, CancellationToken.None);
+
+        var messages = Assert.Single(server.Requests).Json["messages"]!.AsArray();
+        var firstExample = messages[1]!["content"]!.GetValue<string>();
+        Assert.Contains("<paragraph>Say what you like about the Danube compact", firstExample);
+        Assert.DoesNotContain(s_paragraph.Text, firstExample);
+        Assert.Contains($"<paragraph>{s_paragraph.Text}</paragraph>", messages[^1]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ExamplesNeedTheParagraphInTheTemplatesLastUserMessage()
+    {
+        using var folder = CopyOf(RepoPaths.StancePrompt);
+        var template = Path.Combine(folder.Path, "skprompt.txt");
+        // The paragraph moves from the user message to the system message.
+        var text = File.ReadAllText(template)
+            .Replace("<paragraph>{{$paragraph}}</paragraph>", string.Empty, StringComparison.Ordinal);
+        File.WriteAllText(template, text.Insert(
+            text.IndexOf("</message>", StringComparison.Ordinal), "<paragraph>{{$paragraph}}</paragraph>"));
+
+        var error = Assert.Throws<PromptException>(() => PromptLoader.Load(folder.Path));
+
+        Assert.EndsWith("skprompt.txt", error.Path);
+        Assert.Contains("in its last <message role=\"user\"> block", error.Reason);
     }
 
     [Theory]
