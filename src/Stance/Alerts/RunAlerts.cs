@@ -31,6 +31,7 @@ internal sealed partial class RunAlerts(
         RunManifest manifest,
         CancellationToken cancellationToken)
     {
+        Checked = true;
         var settings = options.Value;
         var alerts = new List<ManifestAlert>();
         if (manifest.ExitCode is not (Ok or CompletedWithFailures))
@@ -86,6 +87,37 @@ internal sealed partial class RunAlerts(
         }
 
         return new AlertCheck(alerts, trends);
+    }
+
+    /// <summary>True once a run's manifest was checked (its alerts, a failed run's included, go with it).</summary>
+    public bool Checked { get; private set; }
+
+    /// <summary>A run that stopped before its manifest (exit <paramref name="exitCode"/>, e.g. a provider's batch
+    /// refused, the output unwritable, a crash): a <c>failed_run</c> alert logged, counted and sent to the webhook
+    /// when one is configured; never throws.</summary>
+    public async Task NotifyStoppedAsync(int exitCode, DateOnly runDate, CancellationToken cancellationToken)
+    {
+        if (Checked || exitCode is Ok or CompletedWithFailures)
+        {
+            return;
+        }
+
+        var alert = new ManifestAlert(
+            AlertKinds.FailedRun,
+            null,
+            "exit_code",
+            exitCode,
+            null,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"the run stopped with exit code {exitCode} before writing its manifest (see the log)"));
+        LogAlert(logger, "-", alert.Kind, alert.Message);
+        metrics.Alert(alert.Kind);
+        if (options.Value.Webhook is { } url)
+        {
+            var payload = new WebhookPayload(null, runDate, exitCode, "failed", [alert], null, null, null);
+            await webhook.SendAsync(url, payload, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Sends the manifest's alerts to the webhook, when there are some and one is configured; never throws

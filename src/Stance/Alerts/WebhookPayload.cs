@@ -9,15 +9,17 @@ namespace Stance.Alerts;
 /// <param name="Status"><c>ok</c> (exit code 0), <c>completed_with_failures</c> (3) or <c>failed</c> (any
 /// other).</param>
 /// <param name="Alerts">What the run raised, as in the manifest.</param>
-/// <param name="Counts">The run's counts, as in the manifest.</param>
-/// <param name="Report">The run report: the dataset's location and the report's path in it.</param>
+/// <param name="Counts">The run's counts, as in the manifest; null for a run that stopped before its
+/// manifest.</param>
+/// <param name="Report">The run report: the dataset's location and the report's path in it; null without a
+/// manifest.</param>
 /// <param name="Manifest">The run manifest, likewise.</param>
 internal sealed record WebhookPayload(
-    string RunId,
+    string? RunId,
     DateOnly RunDate,
     int ExitCode,
     string Status,
     IReadOnlyList<ManifestAlert> Alerts,
-    ManifestCounts Counts,
-    string Report,
-    string Manifest);
+    ManifestCounts? Counts,
+    string? Report,
+    string? Manifest);

@@ -26,6 +26,10 @@ internal sealed partial class BatchWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        // A nightly run (not a check, plan, evaluation, review, commit step or schedule) that stops before its
+        // manifest still raises its failed_run alert.
+        var run = settings is { CheckPrompts: false, DryRun: false, Eval: null, Schedule: null, Commit: false }
+            && !settings.Review && !Get<IOptions<BatchOptions>>().Value.Cancel;
         try
         {
             outcome.ExitCode = settings switch
@@ -93,6 +97,14 @@ internal sealed partial class BatchWorker(
         }
         finally
         {
+            if (run && outcome.ExitCode != ExitCodes.Cancelled)
+            {
+                await Get<Alerts.RunAlerts>().NotifyStoppedAsync(
+                    outcome.ExitCode,
+                    DateOnly.FromDateTime(Get<TimeProvider>().GetUtcNow().UtcDateTime),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+
             lifetime.StopApplication();
         }
     }

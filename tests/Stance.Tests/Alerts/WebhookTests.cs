@@ -69,6 +69,40 @@ public sealed class WebhookTests : JobTestBase
     }
 
     [Fact]
+    public async Task ARunStoppedByTheProviderRefusingTheKeyPostsAFailedRunAlertWithItsManifest()
+    {
+        Server.Responder = _ => Reply.Status(401);
+
+        var run = await RunAsync();
+
+        Assert.True(run.ExitCode == ExitCodes.AuthFailed, run.LogText);
+        var body = JsonNode.Parse(Assert.Single(_hook.Requests).Body)!;
+        Assert.Equal("failed", body["status"]!.GetValue<string>());
+        Assert.NotNull(body["run_id"]);
+        Assert.Contains(
+            body["alerts"]!.AsArray(),
+            a => a!["kind"]!.GetValue<string>() == "failed_run" && a["value"]!.GetValue<double>() == 4);
+    }
+
+    [Fact]
+    public async Task ARunThatStopsBeforeItsManifestStillPostsAFailedRunAlert()
+    {
+        File.Delete(Path.Combine(Input, "a.txt"));
+
+        var run = await RunAsync();
+
+        Assert.True(run.ExitCode == ExitCodes.NoInput, run.LogText);
+        var body = JsonNode.Parse(Assert.Single(_hook.Requests).Body)!;
+        Assert.Equal(9, body["exit_code"]!.GetValue<int>());
+        Assert.Equal("failed", body["status"]!.GetValue<string>());
+        Assert.Null(body["manifest"]);
+        var alert = body["alerts"]!.AsArray().Single()!;
+        Assert.Equal("failed_run", alert["kind"]!.GetValue<string>());
+        Assert.Contains("before writing its manifest", alert["message"]!.GetValue<string>());
+        Assert.DoesNotContain(Token, run.LogText);
+    }
+
+    [Fact]
     public async Task AWebhookUrlThatIsNotHttpIsRefusedAtStartWithoutShowingIt()
     {
         var run = await StanceRunner.RunAsync(
