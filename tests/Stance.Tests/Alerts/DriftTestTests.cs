@@ -95,6 +95,27 @@ public sealed class DriftTestTests
     }
 
     [Fact]
+    public void TheMinimumCountHoldsOnTheTrailingSideTooAndExactlyTheMinimumIsEnough()
+    {
+        var options = new AlertOptions();
+        var runDate = new DateOnly(2026, 3, 5);
+        // The same shift (all favor before, all against now) three ways: a newly watched target with 19 earlier
+        // rows, one with exactly 20 on each side, and one with 20 now and 19 before.
+        TrendNight[] nights =
+        [
+            Night(runDate.AddDays(-1), ("new", new LabelCounts(19, 0, 0, 0)), ("edge", new LabelCounts(20, 0, 0, 0)),
+                ("short", new LabelCounts(19, 0, 0, 0))),
+            Night(runDate, ("new", new LabelCounts(0, 40, 0, 0)), ("edge", new LabelCounts(0, 20, 0, 0)),
+                ("short", new LabelCounts(0, 20, 0, 0))),
+        ];
+
+        var rows = DriftTest.Evaluate(["new", "edge", "short"], nights, runDate, options);
+
+        Assert.Equal([false, true, false], rows.Select(r => r.Tested));
+        Assert.Equal([false, true, false], rows.Select(r => r.Flagged));
+    }
+
+    [Fact]
     public void TheAlertsExitCodesAreTheJobsOwn()
     {
         // RunAlerts cannot use Hosting (the layering): it names 0 and 3 itself.
