@@ -18,6 +18,7 @@ using Stance.Scoring;
 //     [latency|rate|local|memory|local-llm [model.gguf]|parquet|read-memory|all]
 //     or object-store [paragraphs] or shards [paragraphs] [rate-paragraphs] (each run alone),
 //     or journal-copy [answers]
+//     or client [small] [large] [in-flight,...] [repeats] (issue #19: CPU per request over a loopback socket)
 var which = args.Length > 0 ? args[0] : "all";
 if (which is "read-child")
 {
@@ -25,6 +26,16 @@ if (which is "read-child")
     var (documentCount, paragraphCount) = Stance.Paragraphs.ParagraphSource.Count(args[1]);
     Console.WriteLine($"{documentCount} {paragraphCount} {ReadMemory.PeakRssBytes()}");
     return 0;
+}
+
+if (which is "client-sim")
+{
+    return await ClientBench.SimulatorAsync(args);
+}
+
+if (which is "client-bare")
+{
+    return await ClientBench.BareAsync(args);
 }
 
 if (which is "batch-write-child")
@@ -62,6 +73,13 @@ Directory.CreateDirectory(work);
 Console.WriteLine(
     $"# Stance benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
     $"{Environment.OSVersion}, .NET {Environment.Version}");
+
+if (which is "client")
+{
+    var exit = await ClientBench.MainAsync(args, repo, work);
+    Directory.Delete(work, recursive: true);
+    return exit;
+}
 
 if (which is "latency" or "all")
 {
