@@ -97,8 +97,10 @@ internal static class ClientBench
 
             var jobMs = Marginal(jobRuns[small], jobRuns[large], large - small);
             var bareMs = Marginal(bareRuns[small], bareRuns[large], large - small);
-            Console.WriteLine(Row(concurrency, "job (Stance, OpenAI connector)", jobRuns[small], jobRuns[large], jobMs));
-            Console.WriteLine(Row(concurrency, "bare HttpClient, job's bodies", bareRuns[small], bareRuns[large], bareMs));
+            Console.WriteLine(
+                Row(concurrency, "job (Stance, OpenAI connector)", jobRuns[small], jobRuns[large], jobMs));
+            Console.WriteLine(
+                Row(concurrency, "bare HttpClient, job's bodies", bareRuns[small], bareRuns[large], bareMs));
             ratios.Add($"{concurrency} in flight: job / bare = **{jobMs / bareMs:F2}**");
         }
 

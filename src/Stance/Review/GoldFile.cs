@@ -25,7 +25,7 @@ internal static class GoldFile
     /// <summary>Merges <paramref name="items"/> into the file at <paramref name="path"/> (created when absent) and
     /// rewrites it whole (a temporary file renamed into place). A line whose id is reviewed is replaced in place by
     /// the reviewed item (kept as it was when the label agrees); a later line with the same id is dropped; every
-    /// other line is kept byte for byte; new ids are appended in the export's order.</summary>
+    /// other line keeps its text (line endings become \n); new ids are appended in the export's order.</summary>
     public static async Task<GoldMerge> MergeAsync(
         string path,
         IReadOnlyList<ReviewedItem> items,
