@@ -166,7 +166,8 @@ internal sealed partial class KernelParagraphScorer(
             async ct => First(await service
                 .GetChatMessageContentsAsync(chat.History(values), requestSettings, kernel, ct)
                 .ConfigureAwait(false)),
-            new RequestEstimate(_estimator.PromptTokens(call.Paragraph), AnswerTokens(call.Settings)),
+            new RequestEstimate(
+                call.PromptTokens ??= _estimator.PromptTokens(call.Paragraph), AnswerTokens(call.Settings)),
             () => Interlocked.Increment(ref call.Attempts),
             Usage,
             cancellationToken).ConfigureAwait(false);
@@ -371,6 +372,9 @@ internal sealed partial class KernelParagraphScorer(
         }
 
         public string Feedback { get; set; } = string.Empty;
+
+        /// <summary>The estimate of the paragraph's prompt tokens, made at its first ask.</summary>
+        public int? PromptTokens { get; set; }
 
         public int? InputTokens { get; set; }
 
