@@ -38,7 +38,15 @@ internal sealed partial class TokenEstimator
     // One tokenizer per encoding and process: they are thread-safe and take a second or more to build.
     private static readonly ConcurrentDictionary<string, Lazy<Tokenizer>> Tokenizers = new(StringComparer.Ordinal);
 
+    /// <summary>How many recent texts <see cref="VariableTokens"/> remembers the count of.</summary>
+    private const int RecentSize = 64;
+
     private readonly Tokenizer? _tokenizer;
+
+    // The counts of the last texts counted, by reference: a paragraph's previous paragraph is that paragraph's own
+    // text (the same string), and a document's title is shared by its paragraphs, so each is counted once.
+    private readonly (string? Text, int Tokens)[] _recent = new (string?, int)[RecentSize];
+    private int _nextRecent;
 
     /// <summary>Counts the fixed part of <paramref name="prompt"/> with the tokenizer of <paramref name="model"/>
     /// (the name sent as <c>model</c>: for Azure, the deployment's name), or at four characters a token when the
@@ -72,13 +80,42 @@ internal sealed partial class TokenEstimator
 
     /// <summary>The tokens of a paragraph's parts: its text, its document's title and the previous paragraph.</summary>
     public int VariableTokens(string text, string? title, string? previous) =>
-        Count(text) + Count(title) + Count(previous);
+        CountRecent(text) + CountRecent(title) + CountRecent(previous);
 
     /// <summary>The tokens of <paramref name="text"/>: the tokenizer's count, or its characters / 4 rounded
     /// up.</summary>
     public int Count(string? text) =>
         string.IsNullOrEmpty(text) ? 0
         : _tokenizer?.CountTokens(text) ?? (int)Math.Ceiling(text.Length / CharsPerToken);
+
+    /// <summary><see cref="Count"/>, remembered for the last texts (by reference) when a tokenizer counts.</summary>
+    private int CountRecent(string? text)
+    {
+        if (_tokenizer is null || string.IsNullOrEmpty(text))
+        {
+            return Count(text);
+        }
+
+        lock (_recent)
+        {
+            foreach (var (known, tokens) in _recent)
+            {
+                if (ReferenceEquals(known, text))
+                {
+                    return tokens;
+                }
+            }
+        }
+
+        var count = Count(text);
+        lock (_recent)
+        {
+            _recent[_nextRecent] = (text, count);
+            _nextRecent = (_nextRecent + 1) % RecentSize;
+        }
+
+        return count;
+    }
 
     /// <summary>The tiktoken encoding of the OpenAI model family <paramref name="model"/> belongs to, or null (local
     /// GGUF, llama.cpp, vLLM and other models, unknown names, Azure deployments not named after their

@@ -13,6 +13,9 @@ internal sealed class ScorerHost : IDisposable
 
     private ScorerHost(IHost host) => _host = host;
 
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>The scorer the job would use.</summary>
     public IParagraphScorer Scorer => _host.Services.GetRequiredService<IParagraphScorer>();
 

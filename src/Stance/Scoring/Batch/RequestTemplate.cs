@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Stance.Scoring.Llm;
 
 namespace Stance.Scoring.Batch;
 
@@ -10,7 +10,7 @@ namespace Stance.Scoring.Batch;
 /// made once per run from a body captured on the real path (Semantic Kernel's prompt rendering and the OpenAI SDK's
 /// serialization, with a marker as each variable's value); each request line then fills the holes with the
 /// paragraph's values, so a batch line carries the same body a synchronous call would, at string-copy cost.</summary>
-internal sealed partial class RequestTemplate
+internal sealed class RequestTemplate
 {
     private static readonly JsonSerializerOptions s_relaxed = new()
     {
@@ -28,7 +28,7 @@ internal sealed partial class RequestTemplate
 
     /// <summary>The value to give variable <paramref name="name"/> when capturing the body: plain ASCII, so that
     /// template rendering, XML parsing and JSON escaping all leave it as it is.</summary>
-    public static string Marker(string name) => $"@@stance-variable-{name}-7f3a9c@@";
+    public static string Marker(string name) => ContentTemplate.Marker(name);
 
     /// <summary>Makes the template from a captured body in which each variable's value was its
     /// <see cref="Marker"/>.</summary>
@@ -39,7 +39,7 @@ internal sealed partial class RequestTemplate
         foreach (var message in json["messages"]?.AsArray() ?? [])
         {
             if (message?["content"] is JsonValue value && value.TryGetValue<string>(out var content)
-                && MarkerPattern().IsMatch(content))
+                && ContentTemplate.HasMarker(content))
             {
                 message["content"] = ContentHole(contents.Count);
                 contents.Add(ContentTemplate.Parse(content));
@@ -90,40 +90,4 @@ internal sealed partial class RequestTemplate
     }
 
     private static string ContentHole(int index) => $"@@stance-content-{index}-7f3a9c@@";
-
-    /// <summary>One message's content: literal text with a hole for each variable.</summary>
-    private sealed class ContentTemplate(string[] literals, string[] holes)
-    {
-        public IReadOnlyList<string> Holes => holes;
-
-        public static ContentTemplate Parse(string content)
-        {
-            var literals = new List<string>();
-            var holes = new List<string>();
-            var last = 0;
-            foreach (Match match in MarkerPattern().Matches(content))
-            {
-                literals.Add(content[last..match.Index]);
-                holes.Add(match.Groups[1].Value);
-                last = match.Index + match.Length;
-            }
-
-            literals.Add(content[last..]);
-            return new ContentTemplate([.. literals], [.. holes]);
-        }
-
-        public string Fill(IReadOnlyDictionary<string, string> values)
-        {
-            var text = new StringBuilder();
-            for (var i = 0; i < holes.Length; i++)
-            {
-                text.Append(literals[i]).Append(values.TryGetValue(holes[i], out var value) ? value : string.Empty);
-            }
-
-            return text.Append(literals[^1]).ToString();
-        }
-    }
-
-    [GeneratedRegex("@@stance-variable-(\\w+)-7f3a9c@@")]
-    private static partial Regex MarkerPattern();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
 using OpenAI.Chat;
 using Stance.Contract;
@@ -14,6 +15,8 @@ namespace Stance.Scoring.Llm;
 /// <summary>Scores a paragraph with the stance prompt through Semantic Kernel, each call inside the Polly pipeline.
 /// An invalid answer is asked again with the reason (bounded); an answer cut off at the token limit is asked once more
 /// with twice the room; a content-filter refusal ends the paragraph as filtered.</summary>
+/// <remarks>The prompt is rendered by Semantic Kernel once per scorer (<see cref="ChatPrompt"/>); each call sends
+/// the chat history of its paragraph through Semantic Kernel's chat service, as the prompt function would.</remarks>
 internal sealed partial class KernelParagraphScorer(
     Kernel kernel,
     StancePrompt prompt,
@@ -30,6 +33,11 @@ internal sealed partial class KernelParagraphScorer(
     private readonly string _targets = prompt.Targets.ToPromptText();
     private readonly OpenAIPromptExecutionSettings _roomySettings = WithMoreRoom(settings);
     private readonly TokenEstimator _estimator = new(prompt, info.Model);
+    private Task<ChatPrompt>? _chat;
+    private IChatCompletionService? _service;
+
+    /// <summary>The prompt's variables that change per request.</summary>
+    private static readonly string[] s_variables = ["paragraph", "title", "previous", "targets", "feedback"];
 
     /// <inheritdoc />
     public string Provider => info.Provider;
@@ -149,28 +157,22 @@ internal sealed partial class KernelParagraphScorer(
         Call call,
         CancellationToken cancellationToken)
     {
+        var chat = await ChatAsync().ConfigureAwait(false);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         PromptValues(call.Paragraph, call.Feedback, values);
-        var arguments = new KernelArguments(info.NarrowSchema ? call.Narrowed(prompt) : call.Settings);
-        foreach (var (name, value) in prompt.ExampleValues)
-        {
-            arguments[name] = value;
-        }
-
-        foreach (var (name, value) in values)
-        {
-            arguments[name] = value;
-        }
-
-        var result = await policy.ExecuteAsync(
-            async ct => await kernel.InvokeAsync(_function, arguments, ct).ConfigureAwait(false),
-            new RequestEstimate(_estimator.PromptTokens(call.Paragraph), AnswerTokens(call.Settings)),
+        var requestSettings = info.NarrowSchema ? call.Narrowed(prompt) : call.Settings;
+        var service = _service ??= ChatService(null);
+        var message = await policy.ExecuteAsync(
+            async ct => First(await service
+                .GetChatMessageContentsAsync(chat.History(values), requestSettings, kernel, ct)
+                .ConfigureAwait(false)),
+            new RequestEstimate(
+                call.PromptTokens ??= _estimator.PromptTokens(call.Paragraph), AnswerTokens(call.Settings)),
             () => Interlocked.Increment(ref call.Attempts),
             Usage,
             cancellationToken).ConfigureAwait(false);
 
-        var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
-        if (Usage(result) is { } tokens)
+        if (Usage(message) is { } tokens)
         {
             call.InputTokens = (call.InputTokens ?? 0) + tokens.InputTokens;
             call.OutputTokens = (call.OutputTokens ?? 0) + tokens.OutputTokens;
@@ -216,9 +218,8 @@ internal sealed partial class KernelParagraphScorer(
 
     /// <summary>The tokens an answer reports in its metadata (OpenAI's <c>usage</c>, with
     /// <c>prompt_tokens_details.cached_tokens</c>), or null.</summary>
-    private static TokenUsage? Usage(FunctionResult result)
+    private static TokenUsage? Usage(Microsoft.SemanticKernel.ChatMessageContent? message)
     {
-        var message = result.GetValue<Microsoft.SemanticKernel.ChatMessageContent>();
         return message?.Metadata?.TryGetValue("Usage", out var usage) == true && usage is ChatTokenUsage tokens
             ? new TokenUsage(
                 tokens.InputTokenCount, tokens.OutputTokenCount, tokens.InputTokenDetails?.CachedTokenCount)
@@ -271,20 +272,41 @@ internal sealed partial class KernelParagraphScorer(
     {
         var captured = (OpenAIPromptExecutionSettings)settings.Clone();
         captured.ServiceId = serviceKey;
-        var arguments = new KernelArguments(captured);
-        foreach (var (name, value) in prompt.ExampleValues)
-        {
-            arguments[name] = value;
-        }
-
-        foreach (var name in (string[])["paragraph", "title", "previous", "targets", "feedback"])
-        {
-            arguments[name] = Batch.RequestTemplate.Marker(name);
-        }
-
-        await kernel.InvokeAsync(_function, arguments, cancellationToken).ConfigureAwait(false);
+        var chat = await ChatAsync().ConfigureAwait(false);
+        var markers = s_variables.ToDictionary(name => name, Batch.RequestTemplate.Marker, StringComparer.Ordinal);
+        await ChatService(serviceKey)
+            .GetChatMessageContentsAsync(chat.History(markers), captured, kernel, cancellationToken)
+            .ConfigureAwait(false);
         return capture.LastBody;
     }
+
+    /// <summary>The prompt's messages, rendered by Semantic Kernel on first use (the same for every request of the
+    /// run).</summary>
+    private Task<ChatPrompt> ChatAsync()
+    {
+        if (Volatile.Read(ref _chat) is { } chat)
+        {
+            return chat;
+        }
+
+        Interlocked.CompareExchange(
+            ref _chat,
+            ChatPrompt.RenderAsync(_function, kernel, prompt.ExampleValues, s_variables, CancellationToken.None),
+            null);
+        return _chat;
+    }
+
+    /// <summary>The kernel's chat service, as the prompt function would select it: the default one, or the one
+    /// registered under <paramref name="serviceKey"/>.</summary>
+    private IChatCompletionService ChatService(string? serviceKey) =>
+        serviceKey is null
+            ? kernel.GetRequiredService<IChatCompletionService>()
+            : kernel.GetRequiredService<IChatCompletionService>(serviceKey);
+
+    /// <summary>The answer of a chat call: its one message, or null when it returned none.</summary>
+    private static Microsoft.SemanticKernel.ChatMessageContent? First(
+        IReadOnlyList<Microsoft.SemanticKernel.ChatMessageContent> messages) =>
+        messages.Count > 0 ? messages[0] : null;
 
     private static string? Normalize(string? finishReason) =>
         finishReason?.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
@@ -350,6 +372,9 @@ internal sealed partial class KernelParagraphScorer(
         }
 
         public string Feedback { get; set; } = string.Empty;
+
+        /// <summary>The estimate of the paragraph's prompt tokens, made at its first ask.</summary>
+        public int? PromptTokens { get; set; }
 
         public int? InputTokens { get; set; }
 
