@@ -10,7 +10,8 @@ using Stance.Tests.Support;
 namespace Stance.Tests.Scoring;
 
 /// <summary>The scorer renders the prompt once and sends each paragraph's chat history through Semantic Kernel's
-/// chat service: the request body must be the one Semantic Kernel's prompt function sends for the same values.</summary>
+/// chat service: the request body must be the one Semantic Kernel's prompt function sends for the same
+/// values.</summary>
 public sealed class ChatPromptTests : IAsyncLifetime
 {
     private static readonly Paragraph s_base = new(
