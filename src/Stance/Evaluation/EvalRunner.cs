@@ -37,9 +37,7 @@ internal sealed partial class EvalRunner(
         ResultStore? store,
         CancellationToken cancellationToken)
     {
-        var (items, problems) = ReadGoldLogged(goldPath);
-        var now = time.GetUtcNow();
-        var runId = RunId(now);
+        var (items, problems, now, runId) = Start(goldPath);
         var stamp = new EvalStamp(runId, now, null);
         var predictions = await PredictAsync(goldPath, items, prompt, scorer, stamp, store, cancellationToken)
             .ConfigureAwait(false);
@@ -49,11 +47,10 @@ internal sealed partial class EvalRunner(
             .ConfigureAwait(false);
 
         Print(Console.Out, goldPath, predictions, path);
-        var trust = new EvalTrust(evaluation.Value);
-        var agreements = trust.Print(Console.Out, [("", predictions)], repeats);
+        var trust = new EvalTrust(evaluation.Value).Measure([("", predictions)], repeats);
+        EvalTrust.Print(Console.Out, trust);
         var page = $"runs/run_date={now:yyyy-MM-dd}/eval-{runId}.html";
-        await dataset.WriteTextAsync(
-            page, trust.Page(goldPath, [(prompt.Name, predictions)], agreements), cancellationToken)
+        await dataset.WriteTextAsync(page, EvalTrust.Page(goldPath, trust), cancellationToken)
             .ConfigureAwait(false);
         Console.Out.WriteLine($"calibration page: {dataset.Location}/{page}");
         var scores = EvalScores.Compute([.. predictions.Select(p => (p.GoldLabel, p.PredictedLabel))]);
@@ -73,9 +70,7 @@ internal sealed partial class EvalRunner(
         ResultStore? store,
         CancellationToken cancellationToken)
     {
-        var (items, problems) = ReadGoldLogged(goldPath);
-        var now = time.GetUtcNow();
-        var runId = RunId(now);
+        var (items, problems, now, runId) = Start(goldPath);
         var comparisonId = $"{runId[..16]}-{prompt.Sha256[..8]}-{other.Sha256[..8]}";
         var stamp = new EvalStamp(runId, now, comparisonId);
         var a = await PredictAsync(goldPath, items, prompt, scorer, stamp, store, cancellationToken)
@@ -95,21 +90,22 @@ internal sealed partial class EvalRunner(
             [.. items.Select((item, i) => new ComparedItem(
                 item.Id!, item.Target, item.Text, item.Label, a[i].PredictedLabel, b[i].PredictedLabel))]);
         var page = ComparisonPage.PathFor($"runs/run_date={now:yyyy-MM-dd}", comparisonId);
-        var trust = new EvalTrust(evaluation.Value);
         var pagePath = $"{dataset.Location}/{page}";
         ComparisonConsole.Print(Console.Out, comparison, path, pagePath);
-        var agreements = trust.Print(Console.Out, [("A", a), ("B", b)], repeats);
+        var trust = new EvalTrust(evaluation.Value).Measure([("A", a), ("B", b)], repeats);
+        EvalTrust.Print(Console.Out, trust);
         await dataset.WriteTextAsync(
-            page,
-            trust.AppendTo(ComparisonPage.Render(comparison), goldPath, [("A", a), ("B", b)], agreements),
-            cancellationToken).ConfigureAwait(false);
+            page, EvalTrust.AppendTo(ComparisonPage.Render(comparison), goldPath, trust), cancellationToken)
+            .ConfigureAwait(false);
         var delta = comparison.Deltas[0].Delta;
         LogCompared(logger, items.Count, comparison.ScoresA.FAvg, comparison.ScoresB.FAvg, delta.Value, delta.Low,
             delta.High, comparison.McNemar.PValue, pagePath);
         return problems.Count == 0 && a.Concat(b).All(p => p.Status == "ok");
     }
 
-    private (List<GoldItem> Items, List<string> Problems) ReadGoldLogged(string goldPath)
+    /// <summary>Reads the gold file (logging each skipped line) and names the evaluation: its time and run
+    /// id.</summary>
+    private (List<GoldItem> Items, List<string> Problems, DateTimeOffset Now, string RunId) Start(string goldPath)
     {
         var (items, problems) = ReadGold(goldPath);
         foreach (var problem in problems)
@@ -117,10 +113,9 @@ internal sealed partial class EvalRunner(
             LogBadLine(logger, problem);
         }
 
-        return (items, problems);
+        var now = time.GetUtcNow();
+        return (items, problems, now, $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25]);
     }
-
-    private static string RunId(DateTimeOffset now) => $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
 
     /// <summary>Scores the gold items <see cref="EvalOptions.Repeat"/> more times with the configured prompt (at
     /// <see cref="EvalOptions.RepeatTemperature"/> when set), bypassing the cache: each repeat is a new answer, not

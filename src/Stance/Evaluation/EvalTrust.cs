@@ -17,23 +17,21 @@ internal sealed class EvalTrust(EvalOptions options)
     /// <summary>The name of the token probability's series.</summary>
     public const string Probability = "label_probability";
 
-    /// <summary>Prints calibration per side and the agreement figures; returns the agreement figures.</summary>
-    public IReadOnlyList<AgreementEstimate> Print(
-        TextWriter console,
+    /// <summary>Measures calibration per side and the agreement figures once, for the console and the page.</summary>
+    public TrustFigures Measure(
         IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
-        IReadOnlyList<EvalRow[]> repeats)
+        IReadOnlyList<EvalRow[]> repeats) =>
+        new([.. sides.Select(s => (s.Side, Calibrations(s.Side, s.Rows)))], Agreements(sides, repeats));
+
+    /// <summary>Prints the calibration of each side and the agreement figures.</summary>
+    public static void Print(TextWriter console, TrustFigures figures)
     {
-        foreach (var (side, rows) in sides)
+        foreach (var report in figures.Calibrations.SelectMany(c => c.Reports))
         {
-            foreach (var report in Calibrations(side, rows))
-            {
-                CalibrationConsole.Print(console, report);
-            }
+            CalibrationConsole.Print(console, report);
         }
 
-        var agreements = Agreements(sides, repeats);
-        AgreementConsole.Print(console, agreements);
-        return agreements;
+        AgreementConsole.Print(console, figures.Agreements);
     }
 
     /// <summary>The calibration reports of one side: self-reported confidence, and the label's probability when any
@@ -107,36 +105,27 @@ internal sealed class EvalTrust(EvalOptions options)
     }
 
     /// <summary>A self-contained HTML page with the reliability diagram and tables of each side.</summary>
-    public string Page(
-        string goldPath,
-        IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
-        IReadOnlyList<AgreementEstimate> agreements) =>
+    public static string Page(string goldPath, TrustFigures figures) =>
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stance evaluation calibration</title>"
         + "<style>body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; } "
         + "td, th { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; }</style></head><body>"
         + $"<h1>Evaluation of {WebUtility.HtmlEncode(goldPath)}</h1>"
-        + Section(sides, agreements) + "</body></html>\n";
+        + Section(figures) + "</body></html>\n";
 
     /// <summary><paramref name="html"/> (a comparison page) with the calibration section added at its end.</summary>
-    public string AppendTo(
-        string html,
-        string goldPath,
-        IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
-        IReadOnlyList<AgreementEstimate> agreements)
+    public static string AppendTo(string html, string goldPath, TrustFigures figures)
     {
         var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
-        var section = $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(sides, agreements);
+        var section = $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(figures);
         return end < 0 ? html + section : html.Insert(end, section);
     }
 
-    private string Section(
-        IReadOnlyList<(string Side, EvalRow[] Rows)> sides,
-        IReadOnlyList<AgreementEstimate> agreements)
+    private static string Section(TrustFigures figures)
     {
         var html = new StringBuilder();
         html.Append("<table class=\"agreement\"><caption>Agreement (95 % bootstrap intervals)</caption>")
             .Append("<tr><th>measure</th><th>between</th><th>value</th><th>95 % CI</th><th>items</th></tr>");
-        foreach (var a in agreements)
+        foreach (var a in figures.Agreements)
         {
             html.Append("<tr><td>").Append(WebUtility.HtmlEncode(a.Measure)).Append("</td><td>")
                 .Append(WebUtility.HtmlEncode(a.Between)).Append("</td><td>")
@@ -147,9 +136,8 @@ internal sealed class EvalTrust(EvalOptions options)
         }
 
         html.Append("</table>");
-        foreach (var (side, rows) in sides)
+        foreach (var (side, reports) in figures.Calibrations)
         {
-            var reports = Calibrations(side, rows);
             html.Append("<section class=\"calibration\">")
                 .Append(side.Length == 0 ? string.Empty : $"<h3>Prompt {WebUtility.HtmlEncode(side)}</h3>")
                 .Append(ReliabilityDiagram.Svg(reports));
@@ -182,3 +170,9 @@ internal sealed class EvalTrust(EvalOptions options)
 
     private static IReadOnlyList<string?> Unit(string? first, string? second) => [first, second];
 }
+
+/// <summary>An evaluation's trust figures, measured once: each side's calibration reports and the agreement
+/// estimates.</summary>
+internal sealed record TrustFigures(
+    IReadOnlyList<(string Side, IReadOnlyList<CalibrationReport> Reports)> Calibrations,
+    IReadOnlyList<AgreementEstimate> Agreements);
