@@ -1,5 +1,5 @@
 using System.Text;
-using OpenAI.Chat;
+using System.Text.Json.Nodes;
 using Stance.Scoring.Llm;
 
 namespace Stance.Tests.Scoring;
@@ -20,7 +20,7 @@ public sealed class LabelProbabilitiesTests
         var bytes = Encoding.UTF8.GetBytes(Content);
         var spans = new[] { Span("against"), Span("favor"), Span("neutral") };
         double[] probabilities = [0.7, 0.4, 0.9];
-        var tokens = new List<ChatTokenLogProbabilityDetails>();
+        var tokens = new JsonArray();
         for (var i = 0; i < bytes.Length; i += 3)
         {
             var (start, end) = (i, Math.Min(bytes.Length, i + 3));
@@ -36,25 +36,48 @@ public sealed class LabelProbabilitiesTests
             }
 
             var chunk = bytes[start..end];
-            tokens.Add(OpenAIChatModelFactory.ChatTokenLogProbabilityDetails(
-                Encoding.UTF8.GetString(chunk), (float)logprob, chunk, []));
+            tokens.Add(new JsonObject
+            {
+                // As OpenAI writes a token that is not whole UTF-8: its text lossy, its bytes exact.
+                ["token"] = Encoding.UTF8.GetString(chunk),
+                ["logprob"] = logprob,
+                ["bytes"] = new JsonArray([.. chunk.Select(b => (JsonNode)(int)b)]),
+                ["top_logprobs"] = new JsonArray(),
+            });
         }
 
-        var labels = LabelProbabilities.Read(Content, tokens)!;
+        var (read, _) = AnswerTokens.Split(Completion(tokens))!.Value;
+        var labels = LabelProbabilities.Read(Content, read!)!;
 
-        Assert.Equal(0.7, labels.Main!.Value, 5);
+        Assert.Equal(0.7, labels.Main!.Value, 12);
         Assert.Equal(["Zürich", "Ελλάδα"], labels.Targets.Select(t => t.Target));
-        Assert.Equal(0.4, labels.Targets[0].Probability, 5);
-        Assert.Equal(0.9, labels.Targets[1].Probability, 5);
+        Assert.Equal(0.4, labels.Targets[0].Probability, 12);
+        Assert.Equal(0.9, labels.Targets[1].Probability, 12);
     }
 
     [Fact]
     public void TokensThatDoNotSpellTheContentGiveNoProbabilities()
     {
-        var tokens = new[] { OpenAIChatModelFactory.ChatTokenLogProbabilityDetails("{\"a\":1}", -0.1f, null, []) };
+        var tokens = new JsonArray(new JsonObject { ["token"] = "{\"a\":1}", ["logprob"] = -0.1 });
+        var (read, _) = AnswerTokens.Split(Completion(tokens))!.Value;
 
-        Assert.Null(LabelProbabilities.Read(Content, tokens));
+        Assert.Null(LabelProbabilities.Read(Content, read!));
     }
+
+    /// <summary>A chat completion's body whose first choice has <paramref name="tokens"/> as its
+    /// <c>logprobs.content</c>.</summary>
+    internal static byte[] Completion(JsonArray tokens) =>
+        Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["id"] = "c",
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Content },
+                ["logprobs"] = new JsonObject { ["content"] = tokens, ["refusal"] = null },
+                ["finish_reason"] = "stop",
+            }),
+        }.ToJsonString());
 
     private static (int From, int To) Span(string label)
     {

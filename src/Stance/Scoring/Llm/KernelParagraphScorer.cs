@@ -137,7 +137,7 @@ internal sealed partial class KernelParagraphScorer(
             var check = _validator.Validate(message?.Content, paragraph);
             if (check.Answer is { } valid)
             {
-                var answer = WithLabelProbabilities(valid, message!);
+                var answer = WithLabelProbabilities(valid, message!.Content, call.Tokens);
                 return ScoreOutcome.Ok(answer, call.Attempts, call.InputTokens, call.OutputTokens, call.Elapsed) with
                 {
                     CachedInputTokens = call.CachedInputTokens,
@@ -163,9 +163,15 @@ internal sealed partial class KernelParagraphScorer(
         var requestSettings = info.NarrowSchema ? call.Narrowed(prompt) : call.Settings;
         var service = _service ??= ChatService(null);
         var message = await policy.ExecuteAsync(
-            async ct => First(await service
-                .GetChatMessageContentsAsync(chat.History(values), requestSettings, kernel, ct)
-                .ConfigureAwait(false)),
+            async ct =>
+            {
+                var tokens = requestSettings.Logprobs == true ? AnswerTokensHandler.Capture() : null;
+                var answer = First(await service
+                    .GetChatMessageContentsAsync(chat.History(values), requestSettings, kernel, ct)
+                    .ConfigureAwait(false));
+                call.Tokens = tokens?.Tokens;
+                return answer;
+            },
             new RequestEstimate(
                 call.PromptTokens ??= _estimator.PromptTokens(call.Paragraph), AnswerTokens(call.Settings)),
             () => Interlocked.Increment(ref call.Attempts),
@@ -185,15 +191,11 @@ internal sealed partial class KernelParagraphScorer(
         return message;
     }
 
-    /// <summary>The answer with each stance label's probability from the message's token log-probabilities (when the
+    /// <summary>The answer with each stance label's probability from its tokens' log-probabilities (when the
     /// provider returned them): the top-level label's, and each target's by its first entry in the answer.</summary>
-    private StanceAnswer WithLabelProbabilities(
-        StanceAnswer answer,
-        Microsoft.SemanticKernel.ChatMessageContent message)
+    private StanceAnswer WithLabelProbabilities(StanceAnswer answer, string? content, AnswerTokens? tokens)
     {
-        if (message.Metadata?.TryGetValue("ContentTokenLogProbabilities", out var value) != true
-            || value is not IReadOnlyList<ChatTokenLogProbabilityDetails> { Count: > 0 } tokens
-            || LabelProbabilities.Read(message.Content ?? string.Empty, tokens) is not { } labels)
+        if (tokens is null || LabelProbabilities.Read(content ?? string.Empty, tokens) is not { } labels)
         {
             return answer;
         }
@@ -372,6 +374,10 @@ internal sealed partial class KernelParagraphScorer(
         }
 
         public string Feedback { get; set; } = string.Empty;
+
+        /// <summary>The last answer's token log-probabilities (<see cref="AnswerTokensHandler"/>), when asked
+        /// for.</summary>
+        public AnswerTokens? Tokens { get; set; }
 
         /// <summary>The estimate of the paragraph's prompt tokens, made at its first ask.</summary>
         public int? PromptTokens { get; set; }

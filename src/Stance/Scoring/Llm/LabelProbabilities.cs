@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using OpenAI.Chat;
 
 namespace Stance.Scoring.Llm;
 
@@ -11,23 +10,13 @@ internal static class LabelProbabilities
 {
     /// <summary>Reads the labels' probabilities from <paramref name="content"/> and its <paramref name="tokens"/>;
     /// null when the tokens do not spell the content or the content holds no JSON object.</summary>
-    public static LabelTokens? Read(string content, IReadOnlyList<ChatTokenLogProbabilityDetails> tokens)
+    public static LabelTokens? Read(string content, AnswerTokens tokens)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
-        var ends = new int[tokens.Count];
-        var logprobs = new double[tokens.Count];
-        var at = 0;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            at += tokens[i].Utf8Bytes is { IsEmpty: false } raw
-                ? raw.Length
-                : Encoding.UTF8.GetByteCount(tokens[i].Token);
-            ends[i] = at;
-            logprobs[i] = tokens[i].LogProbability;
-        }
-
         var start = Array.IndexOf(bytes, (byte)'{');
-        return at != bytes.Length || start < 0 ? null : Labels(bytes, start, ends, logprobs);
+        return tokens.Ends is not [.., var end] || end != bytes.Length || start < 0
+            ? null
+            : Labels(bytes, start, tokens.Ends, tokens.Logprobs);
     }
 
     private static LabelTokens? Labels(byte[] bytes, int start, int[] ends, double[] logprobs)

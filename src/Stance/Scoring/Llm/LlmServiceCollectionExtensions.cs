@@ -24,7 +24,9 @@ internal static class LlmServiceCollectionExtensions
                 : args.Event.Severity);
         services
             .AddHttpClient(OpenAiCompatibleProvider.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<RateLimitHeadersHandler>();
+            .AddHttpMessageHandler<RateLimitHeadersHandler>()
+            .AddHttpMessageHandler<AnswerTokensHandler>();
+        services.TryAddTransient<AnswerTokensHandler>();
         services.AddResiliencePipeline(LlmResilience.PipelineName, (builder, context) =>
         {
             var sp = context.ServiceProvider;

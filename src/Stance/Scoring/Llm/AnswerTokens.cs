@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Stance.Scoring.Llm;
+
+/// <summary>The log-probabilities of an answer's tokens, as the label probabilities need them: where each token ends
+/// in the answer's UTF-8 bytes, and its log-probability.</summary>
+internal sealed class AnswerTokens(int[] ends, double[] logprobs)
+{
+    /// <summary>The end of token i (exclusive), in UTF-8 bytes of the answer's content.</summary>
+    public int[] Ends { get; } = ends;
+
+    /// <summary>The log-probability of token i.</summary>
+    public double[] Logprobs { get; } = logprobs;
+
+    /// <summary>Reads the first choice's <c>logprobs.content</c> out of a chat completion's JSON
+    /// <paramref name="body"/> and returns the body with that choice's <c>logprobs</c> set to null (so the SDK does
+    /// not build an object per token); null when the first choice has no <c>logprobs</c> object or the body is not
+    /// such JSON.</summary>
+    public static (AnswerTokens? Tokens, byte[] Body)? Split(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            // The root object, then its "choices" array, then the first choice's "logprobs".
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !Find(ref reader, "choices"u8, 1)
+                || !reader.Read() || reader.TokenType != JsonTokenType.StartArray
+                || !reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !Find(ref reader, "logprobs"u8, 3)
+                || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            var tokens = Content(ref reader);
+            var end = (int)reader.BytesConsumed;
+            var rest = new byte[start + 4 + (body.Length - end)];
+            body[..start].CopyTo(rest);
+            "null"u8.CopyTo(rest.AsSpan(start));
+            body[end..].CopyTo(rest.AsSpan(start + 4));
+            return (tokens, rest);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            // Not the JSON of a chat completion: the SDK reads the body as it came and reports it.
+            return null;
+        }
+    }
+
+    /// <summary>Moves to the value of the property <paramref name="name"/> among the properties at
+    /// <paramref name="depth"/> of the object being read, skipping the others; false at the object's end.</summary>
+    private static bool Find(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, int depth)
+    {
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth - 1)
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth)
+            {
+                if (reader.ValueTextEquals(name))
+                {
+                    return true;
+                }
+
+                reader.Skip();
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads a <c>logprobs</c> object to its end: the tokens of its <c>content</c>, or null when it has
+    /// none.</summary>
+    private static AnswerTokens? Content(ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        List<int>? ends = null;
+        List<double>? logprobs = null;
+        var at = 0;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            if (!reader.ValueTextEquals("content"u8) || !reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            (ends, logprobs) = ([], []);
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var (length, logprob) = Token(ref reader);
+                at += length;
+                ends.Add(at);
+                logprobs.Add(logprob);
+            }
+        }
+
+        return ends is { Count: > 0 } ? new AnswerTokens([.. ends], [.. logprobs!]) : null;
+    }
+
+    /// <summary>Reads one token object to its end: its length in UTF-8 bytes (its <c>bytes</c> when given, else its
+    /// text's) and its log-probability.</summary>
+    private static (int Length, double Logprob) Token(ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        var textLength = 0;
+        var byteCount = 0;
+        var logprob = 0.0;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            var property = reader.ValueTextEquals("token"u8) ? 1
+                : reader.ValueTextEquals("logprob"u8) ? 2
+                : reader.ValueTextEquals("bytes"u8) ? 3
+                : 0;
+            reader.Read();
+            switch (property, reader.TokenType)
+            {
+                case (1, JsonTokenType.String):
+                    textLength = reader.ValueIsEscaped
+                        ? Encoding.UTF8.GetByteCount(reader.GetString()!)
+                        : reader.ValueSpan.Length;
+                    break;
+                case (2, JsonTokenType.Number):
+                    logprob = reader.GetDouble();
+                    break;
+                case (3, JsonTokenType.StartArray):
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        byteCount++;
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return (byteCount > 0 ? byteCount : textLength, logprob);
+    }
+}
