@@ -53,6 +53,18 @@ public sealed class AnswerTokensTests
     }
 
     [Fact]
+    public void ALongAnswerKeepsEveryTokenInOrder()
+    {
+        var many = Enumerable.Range(0, 1000).Select(i => ($"t{i}", -i / 1000.0, (int[]?)null)).ToArray();
+
+        var (tokens, _) = AnswerTokens.Split(Completion(Logprobs(many)))!.Value;
+
+        Assert.Equal(1000, tokens!.Ends.Length);
+        Assert.Equal(many.Select(t => t.Item1.Length).Sum(), tokens.Ends[^1]);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => -i / 1000.0), tokens.Logprobs);
+    }
+
+    [Fact]
     public void LogprobsWithoutContentAreTakenOutAndGiveNoTokens()
     {
         var body = Completion(new JsonObject { ["content"] = null, ["refusal"] = null });

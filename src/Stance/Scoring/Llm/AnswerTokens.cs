@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -79,9 +80,7 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
     private static AnswerTokens? Content(ref Utf8JsonReader reader)
     {
         var depth = reader.CurrentDepth;
-        List<int>? ends = null;
-        List<double>? logprobs = null;
-        var at = 0;
+        AnswerTokens? tokens = null;
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -95,17 +94,50 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
                 continue;
             }
 
-            (ends, logprobs) = ([], []);
-            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                var (length, logprob) = Token(ref reader);
-                at += length;
-                ends.Add(at);
-                logprobs.Add(logprob);
-            }
+            tokens = Tokens(ref reader);
         }
 
-        return ends is { Count: > 0 } ? new AnswerTokens([.. ends], [.. logprobs!]) : null;
+        return tokens;
+    }
+
+    /// <summary>Reads a <c>content</c> array to its end: its tokens, or null when it has none.</summary>
+    private static AnswerTokens? Tokens(ref Utf8JsonReader reader)
+    {
+        // Scratch space from the pool; the answer keeps arrays of its exact size.
+        var ends = ArrayPool<int>.Shared.Rent(256);
+        var logprobs = ArrayPool<double>.Shared.Rent(256);
+        try
+        {
+            var (count, at) = (0, 0);
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                if (count == ends.Length)
+                {
+                    Grow(ref ends, count);
+                    Grow(ref logprobs, count);
+                }
+
+                var (length, logprob) = Token(ref reader);
+                at += length;
+                (ends[count], logprobs[count]) = (at, logprob);
+                count++;
+            }
+
+            return count == 0 ? null : new AnswerTokens(ends[..count], logprobs[..count]);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(ends);
+            ArrayPool<double>.Shared.Return(logprobs);
+        }
+    }
+
+    private static void Grow<T>(ref T[] array, int count)
+    {
+        var larger = ArrayPool<T>.Shared.Rent(array.Length * 2);
+        array.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<T>.Shared.Return(array);
+        array = larger;
     }
 
     /// <summary>Reads one token object to its end: its length in UTF-8 bytes (its <c>bytes</c> when given, else its

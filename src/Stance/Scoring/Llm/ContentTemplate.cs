@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Stance.Scoring.Llm;
@@ -55,13 +54,24 @@ internal sealed partial class ContentTemplate
             length += values.TryGetValue(hole, out var value) ? value.Length : 0;
         }
 
-        var text = new StringBuilder(length);
-        for (var i = 0; i < _holes.Length; i++)
+        // Written once into the string itself (no builder to copy from).
+        return string.Create(length, (this, values), static (text, state) =>
         {
-            text.Append(_literals[i]).Append(values.TryGetValue(_holes[i], out var value) ? value : string.Empty);
-        }
+            var (template, values) = state;
+            var at = 0;
+            for (var i = 0; i < template._holes.Length; i++)
+            {
+                template._literals[i].CopyTo(text[at..]);
+                at += template._literals[i].Length;
+                if (values.TryGetValue(template._holes[i], out var value))
+                {
+                    value.CopyTo(text[at..]);
+                    at += value.Length;
+                }
+            }
 
-        return text.Append(_literals[^1]).ToString();
+            template._literals[^1].CopyTo(text[at..]);
+        });
     }
 
     [GeneratedRegex("@@stance-variable-(\\w+)-7f3a9c@@")]
