@@ -73,7 +73,7 @@ internal sealed class RequestTemplate
         for (var i = 0; i < _contents.Length; i++)
         {
             line.Append(_literals[i]).Append('"');
-            var content = _contents[i].Fill(values).Trim();
+            var content = _contents[i].Fill(values);
             line.Append(JsonEncodedText.Encode(content, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value);
             line.Append('"');
         }

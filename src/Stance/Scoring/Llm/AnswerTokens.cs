@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace Stance.Scoring.Llm;
@@ -163,9 +162,7 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
             switch (property, reader.TokenType)
             {
                 case (1, JsonTokenType.String):
-                    textLength = reader.ValueIsEscaped
-                        ? Encoding.UTF8.GetByteCount(reader.GetString()!)
-                        : reader.ValueSpan.Length;
+                    textLength = reader.ValueIsEscaped ? UnescapedLength(ref reader) : reader.ValueSpan.Length;
                     break;
                 case (2, JsonTokenType.Number):
                     logprob = reader.GetDouble();
@@ -184,5 +181,24 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
         }
 
         return (byteCount > 0 ? byteCount : textLength, logprob);
+    }
+
+    /// <summary>The UTF-8 length of the escaped string value being read (never longer than its escaped
+    /// form).</summary>
+    private static int UnescapedLength(ref Utf8JsonReader reader)
+    {
+        var length = reader.ValueSpan.Length;
+        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            return reader.CopyString(rented is null ? stackalloc byte[length] : rented);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ internal sealed class ChatPrompt
         var history = new ChatHistory();
         for (var i = 0; i < _roles.Length; i++)
         {
-            history.Add(_fixed[i] ?? new ChatMessageContent(_roles[i], _templates[i]!.Fill(values).Trim()));
+            history.Add(_fixed[i] ?? new ChatMessageContent(_roles[i], _templates[i]!.Fill(values)));
         }
 
         return history;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Stance.Scoring.Llm;
@@ -45,7 +46,8 @@ internal sealed partial class ContentTemplate
     }
 
     /// <summary>The content with each variable's value from <paramref name="values"/> (empty when absent) in its
-    /// holes, as it is: a value is text, never parsed for markers or markup.</summary>
+    /// holes, as it is (a value is text, never parsed for markers or markup), trimmed as Semantic Kernel trims a
+    /// parsed message.</summary>
     public string Fill(IReadOnlyDictionary<string, string> values)
     {
         var length = _literalLength;
@@ -54,24 +56,29 @@ internal sealed partial class ContentTemplate
             length += values.TryGetValue(hole, out var value) ? value.Length : 0;
         }
 
-        // Written once into the string itself (no builder to copy from).
-        return string.Create(length, (this, values), static (text, state) =>
+        // Filled in pooled space, so the message's string is the one copy (its trimmed span).
+        var buffer = ArrayPool<char>.Shared.Rent(length);
+        try
         {
-            var (template, values) = state;
             var at = 0;
-            for (var i = 0; i < template._holes.Length; i++)
+            for (var i = 0; i < _holes.Length; i++)
             {
-                template._literals[i].CopyTo(text[at..]);
-                at += template._literals[i].Length;
-                if (values.TryGetValue(template._holes[i], out var value))
+                _literals[i].CopyTo(buffer.AsSpan(at));
+                at += _literals[i].Length;
+                if (values.TryGetValue(_holes[i], out var value))
                 {
-                    value.CopyTo(text[at..]);
+                    value.CopyTo(buffer.AsSpan(at));
                     at += value.Length;
                 }
             }
 
-            template._literals[^1].CopyTo(text[at..]);
-        });
+            _literals[^1].CopyTo(buffer.AsSpan(at));
+            return new string(buffer.AsSpan(0, length).Trim());
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     [GeneratedRegex("@@stance-variable-(\\w+)-7f3a9c@@")]

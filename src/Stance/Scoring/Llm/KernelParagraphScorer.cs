@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -31,7 +32,8 @@ internal sealed partial class KernelParagraphScorer(
         KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory());
     private readonly AnswerValidator _validator = new(prompt, info.RequireMentionedTargets);
     private readonly string _targets = prompt.Targets.ToPromptText();
-    private readonly OpenAIPromptExecutionSettings _roomySettings = WithMoreRoom(settings);
+    private readonly OpenAIPromptExecutionSettings _sent = info.NarrowSchema ? settings : WithBuiltFormat(settings);
+    private OpenAIPromptExecutionSettings? _roomy;
     private readonly TokenEstimator _estimator = new(prompt, info.Model);
     private Task<ChatPrompt>? _chat;
     private IChatCompletionService? _service;
@@ -75,7 +77,7 @@ internal sealed partial class KernelParagraphScorer(
                 0);
         }
 
-        var call = new Call(paragraph, _targets, settings, Stopwatch.GetTimestamp());
+        var call = new Call(paragraph, _targets, _sent, Stopwatch.GetTimestamp());
         if (rejection is not null)
         {
             call.Feedback = RejectionFeedback(rejection);
@@ -125,12 +127,12 @@ internal sealed partial class KernelParagraphScorer(
                     return call.Fail(
                         FailureKind.CutOff,
                         "the answer was cut off at the token limit twice " +
-                        $"(max tokens {_roomySettings.MaxTokens ?? settings.MaxTokens})");
+                        $"(max tokens {Roomy.MaxTokens ?? settings.MaxTokens})");
                 }
 
                 LogCutOff(logger, paragraph.Id);
                 progress.Retry(FailureKind.CutOff);
-                call.Settings = _roomySettings;
+                call.Settings = Roomy;
                 continue;
             }
 
@@ -272,7 +274,7 @@ internal sealed partial class KernelParagraphScorer(
         Batch.RequestCapture capture,
         CancellationToken cancellationToken)
     {
-        var captured = (OpenAIPromptExecutionSettings)settings.Clone();
+        var captured = (OpenAIPromptExecutionSettings)_sent.Clone();
         captured.ServiceId = serviceKey;
         var chat = await ChatAsync().ConfigureAwait(false);
         var markers = s_variables.ToDictionary(name => name, Batch.RequestTemplate.Marker, StringComparer.Ordinal);
@@ -312,6 +314,33 @@ internal sealed partial class KernelParagraphScorer(
 
     private static string? Normalize(string? finishReason) =>
         finishReason?.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    /// <summary>The settings of an ask cut off at the token limit: twice the room.</summary>
+    private OpenAIPromptExecutionSettings Roomy => _roomy ??= WithMoreRoom(_sent);
+
+    /// <summary><paramref name="settings"/> with a JSON-schema response format (as config.json gives it) built into
+    /// the SDK's <see cref="ChatResponseFormat"/> once, as Semantic Kernel would build it for every request (the
+    /// schema's text copied twice a request); other formats as they are.</summary>
+    internal static OpenAIPromptExecutionSettings WithBuiltFormat(OpenAIPromptExecutionSettings settings)
+    {
+        if (settings.ResponseFormat is not JsonElement format
+            || format.ValueKind != JsonValueKind.Object
+            || !format.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+            || type.GetString() != "json_schema"
+            || !format.TryGetProperty("json_schema", out var jsonSchema) || jsonSchema.ValueKind != JsonValueKind.Object
+            || !jsonSchema.TryGetProperty("schema", out var schema))
+        {
+            return settings;
+        }
+
+        var built = (OpenAIPromptExecutionSettings)settings.Clone();
+        built.ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
+            jsonSchema.TryGetProperty("name", out var name) ? name.GetString() : "JsonSchema",
+            BinaryData.FromString(schema.ToString()),
+            jsonSchemaIsStrict: jsonSchema.TryGetProperty("strict", out var strict)
+                && strict.ValueKind == JsonValueKind.True ? true : null);
+        return built;
+    }
 
     private static OpenAIPromptExecutionSettings WithMoreRoom(OpenAIPromptExecutionSettings settings)
     {
