@@ -19,6 +19,7 @@ using Stance.Scoring;
 //     or object-store [paragraphs] or shards [paragraphs] [rate-paragraphs] (each run alone),
 //     or journal-copy [answers]
 //     or client [small] [large] [in-flight,...] [repeats] (issue #19: CPU per request over a loopback socket)
+//     or client-lexicon [small] [large] [repeats] (issue #19: the lexicon path's CPU per paragraph, as a child)
 var which = args.Length > 0 ? args[0] : "all";
 if (which is "read-child")
 {
@@ -74,9 +75,11 @@ Console.WriteLine(
     $"# Stance benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
     $"{Environment.OSVersion}, .NET {Environment.Version}");
 
-if (which is "client")
+if (which is "client" or "client-lexicon")
 {
-    var exit = await ClientBench.MainAsync(args, repo, work);
+    var exit = which is "client"
+        ? await ClientBench.MainAsync(args, repo, work)
+        : await ClientBench.LexiconAsync(args, repo, work);
     Directory.Delete(work, recursive: true);
     return exit;
 }
