@@ -59,9 +59,34 @@ public sealed class AnswerTokensTests
 
         var (tokens, _) = AnswerTokens.Split(Completion(Logprobs(many)))!.Value;
 
-        Assert.Equal(1000, tokens!.Ends.Length);
-        Assert.Equal(many.Select(t => t.Item1.Length).Sum(), tokens.Ends[^1]);
+        var end = 0;
+        Assert.Equal(many.Select(t => end += t.Item1.Length), tokens!.Ends);
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => -i / 1000.0), tokens.Logprobs);
+    }
+
+    [Fact]
+    public void ALongEscapedTokenIsMeasuredUnescaped()
+    {
+        // 150 "é" written as \u00E9 (900 bytes escaped, 300 once read): longer than the stack space for a token.
+        var body = Completion(Logprobs((new string('é', 150), -0.1, null)));
+
+        var (tokens, _) = AnswerTokens.Split(body)!.Value;
+
+        Assert.Equal([300], tokens!.Ends);
+    }
+
+    [Fact]
+    public void ATokenCutInsideACharacterIsMeasuredByItsBytes()
+    {
+        // The first half of an emoji: its text is a lone surrogate, which no string can hold; its bytes say 2.
+        var body = Encoding.UTF8.GetBytes(
+            "{\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[" +
+            "{\"token\":\"\\ud83d\",\"logprob\":-0.1,\"bytes\":[240,159]}," +
+            "{\"token\":\"x\",\"logprob\":-0.2,\"bytes\":null}]}}]}");
+
+        var (tokens, _) = AnswerTokens.Split(body)!.Value;
+
+        Assert.Equal([2, 3], tokens!.Ends);
     }
 
     [Fact]

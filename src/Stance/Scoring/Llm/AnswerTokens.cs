@@ -110,7 +110,7 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
             var (count, at) = (0, 0);
             while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
             {
-                if (count == ends.Length)
+                if (count == ends.Length || count == logprobs.Length)
                 {
                     Grow(ref ends, count);
                     Grow(ref logprobs, count);
@@ -180,7 +180,9 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
             }
         }
 
-        return (byteCount > 0 ? byteCount : textLength, logprob);
+        return byteCount > 0 ? (byteCount, logprob)
+            : textLength >= 0 ? (textLength, logprob)
+            : throw new JsonException("a token's text is not valid UTF-16 and it has no bytes");
     }
 
     /// <summary>The UTF-8 length of the escaped string value being read (never longer than its escaped
@@ -192,6 +194,11 @@ internal sealed class AnswerTokens(int[] ends, double[] logprobs)
         try
         {
             return reader.CopyString(rented is null ? stackalloc byte[length] : rented);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate (a token cut inside a character): only its bytes, if given, say its length.
+            return -1;
         }
         finally
         {

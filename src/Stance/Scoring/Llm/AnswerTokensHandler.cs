@@ -27,7 +27,19 @@ internal sealed class AnswerTokensHandler : DelegatingHandler
         }
 
         slot.Tokens = null;
-        var (buffer, length) = await ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        byte[] buffer;
+        int length;
+        try
+        {
+            (buffer, length) = await ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The SDK never sees this response: it is ours to release.
+            response.Dispose();
+            throw;
+        }
+
         try
         {
             var split = AnswerTokens.Split(buffer.AsSpan(0, length));

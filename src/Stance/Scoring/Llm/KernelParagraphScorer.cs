@@ -328,14 +328,16 @@ internal sealed partial class KernelParagraphScorer(
             || !format.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
             || type.GetString() != "json_schema"
             || !format.TryGetProperty("json_schema", out var jsonSchema) || jsonSchema.ValueKind != JsonValueKind.Object
-            || !jsonSchema.TryGetProperty("schema", out var schema))
+            || !jsonSchema.TryGetProperty("schema", out var schema)
+            || (jsonSchema.TryGetProperty("name", out var name) && name.ValueKind != JsonValueKind.String))
         {
+            // Anything else is left to Semantic Kernel, request by request, as before.
             return settings;
         }
 
         var built = (OpenAIPromptExecutionSettings)settings.Clone();
         built.ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat(
-            jsonSchema.TryGetProperty("name", out var name) ? name.GetString() : "JsonSchema",
+            name.ValueKind == JsonValueKind.String ? name.GetString() : "JsonSchema",
             BinaryData.FromString(schema.ToString()),
             jsonSchemaIsStrict: jsonSchema.TryGetProperty("strict", out var strict)
                 && strict.ValueKind == JsonValueKind.True ? true : null);
