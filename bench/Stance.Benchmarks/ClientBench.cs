@@ -28,7 +28,8 @@ internal static class ClientBench
     private const string Model = "gpt-4o-mini";
 
     /// <summary>The runtime settings src/Stance/Stance.csproj gives the job's Release build, as environment
-    /// variables for the bare client's second run: how much of the job's lead is those settings, not its code.</summary>
+    /// variables for the bare client's second run: how much of the job's lead is those settings, not its
+    /// code.</summary>
     private static readonly Dictionary<string, string> JobRuntime = new()
     {
         ["DOTNET_gcConcurrent"] = "0",
@@ -228,7 +229,8 @@ internal static class ClientBench
         }
 
         Console.WriteLine(
-            $"| paragraphs | CPU s at {Thousands(small)} | CPU s at {Thousands(large)} | marginal CPU ms / paragraph | " +
+            $"| paragraphs | CPU s at {Thousands(small)} | CPU s at {Thousands(large)} | " +
+            "marginal CPU ms / paragraph | " +
             $"peak RSS MB |\n|---|---|---|---|---|\n| lexicon | {runs[small].CpuSeconds:F2} | " +
             $"{runs[large].CpuSeconds:F2} | **{Marginal(runs[small], runs[large], large - small):F4}** | " +
             $"{runs[small].PeakRss / 1048576.0:F0} / {runs[large].PeakRss / 1048576.0:F0} |");
