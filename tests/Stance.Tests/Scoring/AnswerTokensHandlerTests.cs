@@ -1,12 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.SemanticKernel;
-using Microsoft.SemanticKernel.ChatCompletion;
-using Microsoft.SemanticKernel.Connectors.OpenAI;
 using Stance.Scoring.Llm;
-using Stance.Tests.Support;
 
 namespace Stance.Tests.Scoring;
 
@@ -84,32 +79,6 @@ public sealed class AnswerTokensHandlerTests
 
         Assert.Equal("connection reset", failure.Message);
         Assert.True(content.Disposed);
-    }
-
-    [Theory]
-    [InlineData("""{"type":"json_schema","json_schema":{"name":"s","strict":true,"schema":{"type":"object"}}}""")]
-    [InlineData("""{"type":"json_schema","json_schema":{"name":"s","strict":false,"schema":{"type":"object"}}}""")]
-    [InlineData("""{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object","x":[1,"é"]}}}""")]
-    [InlineData("""{"type":"json_schema","json_schema":{"strict":true,"schema":{"type":"object"}}}""")]
-    [InlineData("""{"type":"json_object"}""")]
-    public async Task AResponseFormatBuiltOnceIsSentAsSemanticKernelSendsItFromConfig(string format)
-    {
-        await using var server = await OpenAiTestServer.StartAsync();
-        server.Responder = _ => Reply.Answer("{}");
-        var chat = new OpenAIChatCompletionService("gpt-4o-mini", new Uri(server.Endpoint), "k");
-        var fromConfig = new OpenAIPromptExecutionSettings
-        {
-            ResponseFormat = JsonDocument.Parse(format).RootElement.Clone(),
-        };
-        var history = new ChatHistory("hello");
-
-        await chat.GetChatMessageContentsAsync(history, fromConfig);
-        await chat.GetChatMessageContentsAsync(history, KernelParagraphScorer.WithBuiltFormat(fromConfig));
-
-        var bodies = server.Requests.Select(r => r.Body).ToList();
-        Assert.Equal(2, bodies.Count);
-        Assert.Equal(bodies[0], bodies[1]);
-        Assert.Contains("\"response_format\"", bodies[0], StringComparison.Ordinal);
     }
 
     private static async Task<(AnswerTokensHandler.Slot Slot, HttpResponseMessage Response)> SendCapturedAsync(

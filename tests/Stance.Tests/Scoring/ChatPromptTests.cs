@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using OpenAI.Chat;
 using Stance.Paragraphs;
 using Stance.Prompts;
 using Stance.Scoring;
@@ -105,5 +109,77 @@ public sealed class ChatPromptTests : IAsyncLifetime
 
         Assert.Equal(_server.Requests.ElementAt(count).Body, sent);
         Assert.Contains(text, _server.Requests.ElementAt(count).Message("user"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"json_schema","json_schema":{"name":"s","strict":true,"schema":{"type":"object"}}}""")]
+    [InlineData("""{"type":"json_schema","json_schema":{"name":"s","strict":false,"schema":{"type":"object"}}}""")]
+    [InlineData("""{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object","x":[1,"é"]}}}""")]
+    [InlineData("""{"type":"json_schema","json_schema":{"strict":true,"schema":{"type":"object"}}}""")]
+    [InlineData("""{"type":"json_object"}""")]
+    public async Task AJsonSchemaResponseFormatIsBuiltOnceAndSentAsSemanticKernelSendsItFromConfig(string format)
+    {
+        await using var server = await OpenAiTestServer.StartAsync();
+        server.Responder = _ => Reply.Answer("{}");
+        var chat = new OpenAIChatCompletionService("gpt-4o-mini", new Uri(server.Endpoint), "k");
+        var fromConfig = new OpenAIPromptExecutionSettings
+        {
+            ResponseFormat = JsonDocument.Parse(format).RootElement.Clone(),
+        };
+        var history = new ChatHistory("hello");
+
+        var built = KernelParagraphScorer.WithBuiltFormat(fromConfig);
+        await chat.GetChatMessageContentsAsync(history, fromConfig);
+        await chat.GetChatMessageContentsAsync(history, built);
+
+        var bodies = server.Requests.Select(r => r.Body).ToList();
+        Assert.Equal(2, bodies.Count);
+        Assert.Equal(bodies[0], bodies[1]);
+        Assert.Contains("\"response_format\"", bodies[0], StringComparison.Ordinal);
+        if (format.Contains("json_schema", StringComparison.Ordinal))
+        {
+            // Built once here, so Semantic Kernel does not rebuild it for every request.
+            Assert.IsType<ChatResponseFormat>(built.ResponseFormat, exactMatch: false);
+        }
+        else
+        {
+            Assert.Same(fromConfig, built);
+        }
+    }
+
+    [Fact]
+    public async Task TheWatchedTargetsMessageIsFilledOnceAndAFocusTargetGetsItsOwn()
+    {
+        using var host = ScorerHost.Create(_server);
+        var prompt = host.Services.GetRequiredService<StancePrompt>();
+        var targets = prompt.Targets.ToPromptText();
+        var chat = await ChatPrompt.RenderAsync(
+            KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory()),
+            host.Services.GetRequiredService<Kernel>(),
+            prompt.ExampleValues,
+            ["paragraph", "title", "previous", "targets", "feedback"],
+            new Dictionary<string, string> { ["targets"] = targets },
+            CancellationToken.None);
+
+        var first = chat.History(Values("First paragraph.", targets));
+        var second = chat.History(Values("Second paragraph.", new string(targets.AsSpan())));
+        var focused = chat.History(Values("Third paragraph.", targets + "\n- Atlantis: Atlantis"));
+
+        Assert.Equal(AuthorRole.System, first[0].Role);
+        Assert.Same(first[0], second[0]);
+        Assert.Contains(targets, first[0].Content, StringComparison.Ordinal);
+        Assert.Contains("Atlantis", focused[0].Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("Atlantis", first[0].Content, StringComparison.Ordinal);
+        Assert.Contains("Second paragraph.", second[^1].Content, StringComparison.Ordinal);
+        Assert.Contains("First paragraph.", first[^1].Content, StringComparison.Ordinal);
+
+        static Dictionary<string, string> Values(string paragraph, string targets) => new()
+        {
+            ["paragraph"] = paragraph,
+            ["title"] = "T",
+            ["previous"] = "P",
+            ["targets"] = targets,
+            ["feedback"] = string.Empty,
+        };
     }
 }

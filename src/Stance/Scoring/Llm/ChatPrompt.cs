@@ -18,18 +18,26 @@ internal sealed class ChatPrompt
     private readonly AuthorRole[] _roles;
     private readonly ChatMessageContent?[] _fixed;
     private readonly ContentTemplate?[] _templates;
+    private readonly Usual?[] _usual;
 
-    private ChatPrompt(IReadOnlyList<ChatMessageContent> messages)
+    private ChatPrompt(IReadOnlyList<ChatMessageContent> messages, IReadOnlyDictionary<string, string> usual)
     {
         _roles = new AuthorRole[messages.Count];
         _fixed = new ChatMessageContent?[messages.Count];
         _templates = new ContentTemplate?[messages.Count];
+        _usual = new Usual?[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
             _roles[i] = messages[i].Role;
             if (messages[i].Content is { } content && ContentTemplate.HasMarker(content))
             {
-                _templates[i] = ContentTemplate.Parse(content);
+                var template = _templates[i] = ContentTemplate.Parse(content);
+                if (template.Holes.All(usual.ContainsKey))
+                {
+                    _usual[i] = new Usual(
+                        [.. template.Holes.Select(h => usual[h])],
+                        new ChatMessageContent(_roles[i], template.Fill(usual)));
+                }
             }
             else
             {
@@ -43,13 +51,16 @@ internal sealed class ChatPrompt
 
     /// <summary>Renders <paramref name="function"/> with Semantic Kernel (the plugins of <paramref name="kernel"/>,
     /// a chat service that only records the history it is given): <paramref name="constants"/> as they are, each of
-    /// <paramref name="variables"/> as its marker.</summary>
+    /// <paramref name="variables"/> as its marker. A message whose variables all have a value in
+    /// <paramref name="usual"/> (the watched targets' list, the same for every paragraph without a focus target) is
+    /// filled once with those values, and a request with the same values gets that message again.</summary>
     /// <exception cref="InvalidOperationException">Semantic Kernel sent no chat history.</exception>
     public static async Task<ChatPrompt> RenderAsync(
         KernelFunction function,
         Kernel kernel,
         IReadOnlyDictionary<string, string> constants,
         IEnumerable<string> variables,
+        IReadOnlyDictionary<string, string> usual,
         CancellationToken cancellationToken)
     {
         var recorder = new HistoryRecorder();
@@ -70,7 +81,7 @@ internal sealed class ChatPrompt
         await new Kernel(services, kernel.Plugins).InvokeAsync(function, arguments, cancellationToken)
             .ConfigureAwait(false);
         return new ChatPrompt(recorder.History
-            ?? throw new InvalidOperationException("Semantic Kernel sent the prompt to no chat service"));
+            ?? throw new InvalidOperationException("Semantic Kernel sent the prompt to no chat service"), usual);
     }
 
     /// <summary>The chat history of a request with <paramref name="values"/> (by variable name; a variable without
@@ -80,10 +91,30 @@ internal sealed class ChatPrompt
         var history = new ChatHistory();
         for (var i = 0; i < _roles.Length; i++)
         {
-            history.Add(_fixed[i] ?? new ChatMessageContent(_roles[i], _templates[i]!.Fill(values)));
+            history.Add(_fixed[i]
+                ?? (_usual[i] is { } usual && usual.Matches(_templates[i]!.Holes, values) ? usual.Message : null)
+                ?? new ChatMessageContent(_roles[i], _templates[i]!.Fill(values)));
         }
 
         return history;
+    }
+
+    /// <summary>A message filled once with the usual values of its variables (in hole order).</summary>
+    private sealed record Usual(string[] Values, ChatMessageContent Message)
+    {
+        public bool Matches(IReadOnlyList<string> holes, IReadOnlyDictionary<string, string> values)
+        {
+            for (var h = 0; h < holes.Count; h++)
+            {
+                if (!values.TryGetValue(holes[h], out var value)
+                    || !string.Equals(value, Values[h], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>A chat service that records the history it is asked with and answers with an empty message.</summary>

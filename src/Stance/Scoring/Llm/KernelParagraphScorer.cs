@@ -35,7 +35,13 @@ internal sealed partial class KernelParagraphScorer(
     private readonly OpenAIPromptExecutionSettings _sent = info.NarrowSchema ? settings : WithBuiltFormat(settings);
     private OpenAIPromptExecutionSettings? _roomy;
     private readonly TokenEstimator _estimator = new(prompt, info.Model);
-    private Task<ChatPrompt>? _chat;
+    private readonly Lazy<Task<ChatPrompt>> _chat = new(() => ChatPrompt.RenderAsync(
+        KernelFunctionFactory.CreateFromPrompt(prompt.Config, new KernelPromptTemplateFactory()),
+        kernel,
+        prompt.ExampleValues,
+        s_variables,
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["targets"] = prompt.Targets.ToPromptText() },
+        CancellationToken.None));
     private IChatCompletionService? _service;
 
     /// <summary>The prompt's variables that change per request.</summary>
@@ -284,21 +290,9 @@ internal sealed partial class KernelParagraphScorer(
         return capture.LastBody;
     }
 
-    /// <summary>The prompt's messages, rendered by Semantic Kernel on first use (the same for every request of the
-    /// run).</summary>
-    private Task<ChatPrompt> ChatAsync()
-    {
-        if (Volatile.Read(ref _chat) is { } chat)
-        {
-            return chat;
-        }
-
-        Interlocked.CompareExchange(
-            ref _chat,
-            ChatPrompt.RenderAsync(_function, kernel, prompt.ExampleValues, s_variables, CancellationToken.None),
-            null);
-        return _chat;
-    }
+    /// <summary>The prompt's messages, rendered by Semantic Kernel on first use, once (the same for every request of
+    /// the run).</summary>
+    private Task<ChatPrompt> ChatAsync() => _chat.Value;
 
     /// <summary>The kernel's chat service, as the prompt function would select it: the default one, or the one
     /// registered under <paramref name="serviceKey"/>.</summary>
