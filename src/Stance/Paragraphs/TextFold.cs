@@ -59,6 +59,11 @@ internal static partial class TextFold
         return new FoldedText(builder.ToString(), [.. starts], [.. ends]);
     }
 
+    /// <summary><paramref name="text"/> folded with case kept: the text itself when it is folded already (no
+    /// copy), else <see cref="Fold"/>'s text.</summary>
+    public static string FoldCaseKept(string text) =>
+        IsFoldedAlready(text) ? text : Fold(text, ignoreCase: false).Text;
+
     /// <summary>True when folding (case kept) leaves <paramref name="text"/> as it is: printable ASCII, single
     /// spaces.</summary>
     public static bool IsFoldedAlready(string text)

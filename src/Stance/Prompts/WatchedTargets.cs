@@ -131,12 +131,7 @@ internal sealed class WatchedTargets
     }
 
     /// <summary>An alias or name as it is compared: folded, case kept.</summary>
-    private static string Key(string name)
-    {
-        // Plain ASCII with single spaces folds to itself (as FindMentions relies on): no copy needed.
-        var trimmed = name.Trim();
-        return TextFold.IsFoldedAlready(trimmed) ? trimmed : TextFold.Fold(trimmed, ignoreCase: false).Text;
-    }
+    private static string Key(string name) => TextFold.FoldCaseKept(name.Trim());
 
     /// <summary>The list given to the prompt: one target a line, <c>name: alias, alias</c>.</summary>
     public string ToPromptText() =>

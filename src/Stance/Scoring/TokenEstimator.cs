@@ -132,14 +132,13 @@ internal sealed partial class TokenEstimator
             return null;
         }
 
-        var name = model.Trim().ToLowerInvariant();
-        name = name[(name.LastIndexOf('/') + 1)..];
+        var name = ModelNames.Normalize(model);
         if (name.StartsWith("gpt-4o", StringComparison.Ordinal)
             || name.StartsWith("chatgpt-4o", StringComparison.Ordinal)
             || name.StartsWith("gpt-4.1", StringComparison.Ordinal)
             || name.StartsWith("gpt-4.5", StringComparison.Ordinal)
             || name.StartsWith("gpt-5", StringComparison.Ordinal)
-            || Reasoning(name, "o1") || Reasoning(name, "o3") || Reasoning(name, "o4"))
+            || ModelNames.IsOSeries(name))
         {
             return O200kBase;
         }
@@ -151,9 +150,6 @@ internal sealed partial class TokenEstimator
             || name.StartsWith("text-embedding-3", StringComparison.Ordinal)
             ? Cl100kBase
             : null;
-
-        static bool Reasoning(string name, string family) =>
-            name == family || name.StartsWith(family + "-", StringComparison.Ordinal);
     }
 
     /// <summary>The text every request carries, whatever the paragraph: the template (its chat markup and variables

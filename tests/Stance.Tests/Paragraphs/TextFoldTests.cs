@@ -22,6 +22,7 @@ public sealed class TextFoldTests
 
             checkedTexts++;
             Assert.Equal(text, TextFold.Fold(text, ignoreCase: false).Text);
+            Assert.Same(text, TextFold.FoldCaseKept(text));
         }
 
         // Every printable ASCII character, each alone and between letters.
@@ -47,6 +48,9 @@ public sealed class TextFoldTests
     [InlineData("`quoted`")]
     [InlineData("Zürich")]
     [InlineData("U\u00A0S")]
-    public void TextsThatFoldDifferentlyAreNotTakenAsFoldedAlready(string text) =>
+    public void TextsThatFoldDifferentlyAreNotTakenAsFoldedAlready(string text)
+    {
         Assert.False(TextFold.IsFoldedAlready(text));
+        Assert.Equal(TextFold.Fold(text, ignoreCase: false).Text, TextFold.FoldCaseKept(text));
+    }
 }

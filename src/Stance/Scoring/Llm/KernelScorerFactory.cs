@@ -59,10 +59,8 @@ internal static class KernelScorerFactory
             return false;
         }
 
-        var name = model.Trim().ToLowerInvariant();
-        name = name[(name.LastIndexOf('/') + 1)..];
-        var reasoning = name.StartsWith("gpt-5", StringComparison.Ordinal)
-            || ((string[])["o1", "o3", "o4"]).Any(f => name == f || name.StartsWith(f + "-", StringComparison.Ordinal));
+        var name = ModelNames.Normalize(model);
+        var reasoning = name.StartsWith("gpt-5", StringComparison.Ordinal) || ModelNames.IsOSeries(name);
         return llm.Logprobs ?? !reasoning;
     }
 }
