@@ -139,16 +139,12 @@ internal sealed partial class BatchWorker(
         if (options.Value.Compare is { } compare)
         {
             // --check-prompts --compare B checks the B side too.
-            var promptOptions = Get<IOptions<PromptOptions>>().Value;
-            try
+            if (LoadCompared(compare) is not { } other)
             {
-                prompts.Add(PromptLoader.Load(promptOptions.FolderOf(compare), promptOptions.GrammarSchema));
-            }
-            catch (PromptException ex)
-            {
-                LogComparePromptInvalid(logger, ex.Message);
                 return ExitCodes.ConfigurationError;
             }
+
+            prompts.Add(other.Prompt);
         }
 
         foreach (var prompt in prompts)
@@ -161,24 +157,36 @@ internal sealed partial class BatchWorker(
         return ExitCodes.Ok;
     }
 
+    /// <summary>The prompt <c>--compare</c> names and its folder; null (the problem logged) when it is not a valid
+    /// prompt.</summary>
+    private (StancePrompt Prompt, string Folder)? LoadCompared(string compare)
+    {
+        var promptOptions = Get<IOptions<PromptOptions>>().Value;
+        var folder = promptOptions.FolderOf(compare);
+        try
+        {
+            return (PromptLoader.Load(folder, promptOptions.GrammarSchema), folder);
+        }
+        catch (PromptException ex)
+        {
+            LogComparePromptInvalid(logger, ex.Message);
+            return null;
+        }
+    }
+
     private async Task<int> Evaluate(string gold, string? compare, CancellationToken cancellationToken)
     {
         // The B side of --compare is loaded (and refused, naming its file) before anything is paid for.
-        var promptOptions = Get<IOptions<PromptOptions>>().Value;
         StancePrompt? other = null;
         string? otherFolder = null;
         if (compare is not null)
         {
-            otherFolder = promptOptions.FolderOf(compare);
-            try
+            if (LoadCompared(compare) is not { } loaded)
             {
-                other = PromptLoader.Load(otherFolder, promptOptions.GrammarSchema);
-            }
-            catch (PromptException ex)
-            {
-                LogComparePromptInvalid(logger, ex.Message);
                 return ExitCodes.ConfigurationError;
             }
+
+            (other, otherFolder) = loaded;
         }
 
         // The eval/ table is committed like the run tables, under the output's claim (a folder or an object store).
@@ -208,7 +216,7 @@ internal sealed partial class BatchWorker(
                         gold,
                         other,
                         otherFolder!,
-                        promptOptions.Folder,
+                        Get<IOptions<PromptOptions>>().Value.Folder,
                         target.Dataset,
                         store,
                         cancellationToken).ConfigureAwait(false);
