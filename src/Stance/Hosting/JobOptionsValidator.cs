@@ -26,9 +26,11 @@ internal sealed class JobOptionsValidator(
             errors.AddError($"Stance:Eval: the gold file '{Path.GetFullPath(gold)}' does not exist");
         }
 
-        if (options.Compare is not null && options.Eval is null)
+        if (options.Compare is not null && options.Eval is null && !options.CheckPrompts)
         {
-            errors.AddError("Stance:Compare: --compare compares two prompts on a gold file: give it with --eval");
+            errors.AddError(
+                "Stance:Compare: --compare compares two prompts on a gold file: give it with --eval " +
+                "(or with --check-prompts, to check both folders)");
         }
 
         if (evaluation.Value.Repeat > 0 && options.Eval is null)

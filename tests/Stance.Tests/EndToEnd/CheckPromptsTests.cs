@@ -60,10 +60,34 @@ public sealed class CheckPromptsTests : IDisposable
         Assert.Contains(reason, run.LogText);
     }
 
-    private Task<RunResult> CheckAsync() => StanceRunner.RunAsync(
+    [Fact]
+    public async Task WithCompareTheBSideIsCheckedTooAndABrokenOneIsRefused()
+    {
+        // A second, valid folder beside the first: both are named valid.
+        var other = Path.Combine(_folder.Path, "prompts", "other");
+        Directory.CreateDirectory(other);
+        foreach (var file in Directory.GetFiles(PromptFolder))
+        {
+            File.Copy(file, Path.Combine(other, Path.GetFileName(file)));
+        }
+
+        var run = await CheckAsync("--compare", "other");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("Prompt 'stance' is valid", run.LogText);
+        Assert.Contains("Prompt 'other' is valid", run.LogText);
+
+        File.WriteAllText(Path.Combine(other, "config.json"), "{ not json");
+        var broken = await CheckAsync("--compare", "other");
+
+        Assert.Equal(ExitCodes.ConfigurationError, broken.ExitCode);
+        Assert.Contains("config.json", broken.LogText);
+    }
+
+    private Task<RunResult> CheckAsync(params string[] more) => StanceRunner.RunAsync(
         [
             "--check-prompts", "--prompts", Path.Combine(_folder.Path, "prompts"), "--input", RepoPaths.Data,
-            "--output", Path.Combine(_folder.Path, "out"),
+            "--output", Path.Combine(_folder.Path, "out"), .. more,
         ]);
 
     private void Break(string file, string breakage)
