@@ -112,23 +112,11 @@ internal static class ComparisonPage
     /// <summary>The chart's groups: all items first, then the targets.</summary>
     private static IEnumerable<TargetDelta> Groups(PromptComparison c)
     {
-        yield return c.Overall ?? OverallFromDeltas(c);
+        yield return c.Overall;
         foreach (var target in c.Targets)
         {
             yield return target;
         }
-    }
-
-    // A comparison not made by Compute has no overall intervals for A and B alone: their points stand alone.
-    private static TargetDelta OverallFromDeltas(PromptComparison c)
-    {
-        var f = c.Deltas.FirstOrDefault(d => d.Metric == ComparisonMetric.FAvg.Name);
-        return new TargetDelta(
-            TargetDelta.AllItems,
-            c.ScoresA.Count,
-            new Estimate(c.ScoresA.FAvg, c.ScoresA.FAvg, c.ScoresA.FAvg),
-            new Estimate(c.ScoresB.FAvg, c.ScoresB.FAvg, c.ScoresB.FAvg),
-            f?.Delta ?? new Estimate(c.ScoresB.FAvg - c.ScoresA.FAvg, double.NaN, double.NaN));
     }
 
     /// <summary>Horizontal paired bars of F_avg on a 0..1 scale, one group per target after the one of all items,

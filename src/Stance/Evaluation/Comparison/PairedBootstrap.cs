@@ -26,6 +26,17 @@ internal static class PairedBootstrap
         IReadOnlyList<ComparedItem> items,
         IReadOnlyList<ComparisonMetric> metrics,
         int resamples,
+        int seed) =>
+        RunWithScores(items, metrics, resamples, seed).Estimates;
+
+    /// <summary><see cref="Run"/>, with the scores of A and B on the items as given, from which the point values
+    /// were taken.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="resamples"/> is below
+    /// <see cref="MinimumResamples"/>.</exception>
+    public static (IReadOnlyList<PairedEstimate> Estimates, EvalScores ScoresA, EvalScores ScoresB) RunWithScores(
+        IReadOnlyList<ComparedItem> items,
+        IReadOnlyList<ComparisonMetric> metrics,
+        int resamples,
         int seed)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -79,7 +90,7 @@ internal static class PairedBootstrap
                 Interval(valueB - valueA, delta[m]));
         }
 
-        return estimates;
+        return (estimates, fullA, fullB);
     }
 
     /// <summary>The point value with the 2.5th and 97.5th percentiles of <paramref name="samples"/> (sorted in
