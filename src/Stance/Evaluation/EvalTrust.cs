@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Stance.Evaluation.Agreement;
 using Stance.Evaluation.Calibration;
+using Stance.Evaluation.Comparison;
 using static Stance.Evaluation.Comparison.ComparisonFormat;
 
 namespace Stance.Evaluation;
@@ -113,13 +114,10 @@ internal sealed class EvalTrust(EvalOptions options)
         + $"<h1>Evaluation of {WebUtility.HtmlEncode(goldPath)}</h1>"
         + Section(figures) + "</body></html>\n";
 
-    /// <summary><paramref name="html"/> (a comparison page) with the calibration section added at its end.</summary>
-    public static string AppendTo(string html, string goldPath, TrustFigures figures)
-    {
-        var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
-        var section = $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(figures);
-        return end < 0 ? html + section : html.Insert(end, section);
-    }
+    /// <summary>The calibration and agreement section at the end of a comparison page
+    /// (<see cref="ComparisonPage.Render"/>).</summary>
+    public static string ComparisonSection(string goldPath, TrustFigures figures) =>
+        $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(figures);
 
     private static string Section(TrustFigures figures)
     {

@@ -37,8 +37,9 @@ internal static class ComparisonPage
         return Path.Combine(reportFolder, $"compare-{comparisonId}.html");
     }
 
-    /// <summary>The HTML of the page.</summary>
-    public static string Render(PromptComparison c)
+    /// <summary>The HTML of the page, with <paramref name="section"/> (HTML, e.g. the calibration and agreement of the
+    /// two prompts) at its end.</summary>
+    public static string Render(PromptComparison c, string section = "")
     {
         ArgumentNullException.ThrowIfNull(c);
         var title = $"Prompt comparison {c.ComparisonId}: A {c.PromptA.Label} vs B {c.PromptB.Label}";
@@ -105,7 +106,7 @@ internal static class ComparisonPage
 
         html.Append($"</table><h2>Changed items ({Number(c.Changed.Count)})</h2>");
         html.Append(Changed(c.Changed));
-        html.Append("</body></html>\n");
+        html.Append(section).Append("</body></html>\n");
         return html.ToString();
     }
 
