@@ -32,9 +32,8 @@ internal sealed record PromptComparison(
     /// <summary>The default bootstrap resamples (also the fewest accepted).</summary>
     public const int DefaultResamples = PairedBootstrap.MinimumResamples;
 
-    /// <summary>The default bootstrap seed. Any fixed value would do; it is fixed so that a comparison prints the same
-    /// intervals on every run (20161 recalls SemEval-2016, whose F_avg the comparison reports).</summary>
-    public const int DefaultSeed = 20161;
+    /// <summary>The default bootstrap seed (<see cref="PairedBootstrap.DefaultSeed"/>).</summary>
+    public const int DefaultSeed = PairedBootstrap.DefaultSeed;
 
     /// <summary>F_avg over all items for A, B and B − A with intervals from the same resamples as
     /// <see cref="Deltas"/> (target <see cref="TargetDelta.AllItems"/>).</summary>
