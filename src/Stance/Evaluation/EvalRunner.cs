@@ -95,7 +95,7 @@ internal sealed partial class EvalRunner(
         var trust = new EvalTrust(evaluation.Value).Measure([("A", a), ("B", b)], repeats);
         EvalTrust.Print(Console.Out, trust);
         await dataset.WriteTextAsync(
-            page, EvalTrust.AppendTo(ComparisonPage.Render(comparison), goldPath, trust), cancellationToken)
+            page, ComparisonPage.Render(comparison, EvalTrust.ComparisonSection(goldPath, trust)), cancellationToken)
             .ConfigureAwait(false);
         var delta = comparison.Deltas[0].Delta;
         LogCompared(logger, items.Count, comparison.ScoresA.FAvg, comparison.ScoresB.FAvg, delta.Value, delta.Low,

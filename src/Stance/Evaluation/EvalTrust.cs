@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using Stance.Evaluation.Agreement;
 using Stance.Evaluation.Calibration;
+using Stance.Evaluation.Comparison;
+using static Stance.Evaluation.Comparison.ComparisonFormat;
 
 namespace Stance.Evaluation;
 
@@ -112,13 +114,10 @@ internal sealed class EvalTrust(EvalOptions options)
         + $"<h1>Evaluation of {WebUtility.HtmlEncode(goldPath)}</h1>"
         + Section(figures) + "</body></html>\n";
 
-    /// <summary><paramref name="html"/> (a comparison page) with the calibration section added at its end.</summary>
-    public static string AppendTo(string html, string goldPath, TrustFigures figures)
-    {
-        var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
-        var section = $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(figures);
-        return end < 0 ? html + section : html.Insert(end, section);
-    }
+    /// <summary>The calibration and agreement section at the end of a comparison page
+    /// (<see cref="ComparisonPage.Render"/>).</summary>
+    public static string ComparisonSection(string goldPath, TrustFigures figures) =>
+        $"<h2>Calibration on {WebUtility.HtmlEncode(goldPath)}</h2>" + Section(figures);
 
     private static string Section(TrustFigures figures)
     {
@@ -129,10 +128,9 @@ internal sealed class EvalTrust(EvalOptions options)
         {
             html.Append("<tr><td>").Append(WebUtility.HtmlEncode(a.Measure)).Append("</td><td>")
                 .Append(WebUtility.HtmlEncode(a.Between)).Append("</td><td>")
-                .Append(double.IsNaN(a.Value) ? "undefined" : FormattableString.Invariant($"{a.Value:F4}"))
-                .Append("</td><td>")
-                .Append(double.IsNaN(a.Low) ? "–" : FormattableString.Invariant($"{a.Low:F4} – {a.High:F4}"))
-                .Append(FormattableString.Invariant($"</td><td>{a.Units}</td></tr>"));
+                .Append(Figure(a.Value)).Append("</td><td>")
+                .Append(double.IsNaN(a.Low) || double.IsNaN(a.High) ? "–" : $"{Fixed(a.Low)} – {Fixed(a.High)}")
+                .Append($"</td><td>{Number(a.Units)}</td></tr>");
         }
 
         html.Append("</table>");
@@ -144,8 +142,8 @@ internal sealed class EvalTrust(EvalOptions options)
             foreach (var report in reports)
             {
                 html.Append("<table><caption>").Append(WebUtility.HtmlEncode(report.Source))
-                    .Append(FormattableString.Invariant($": ECE {report.Ece:F4}, Brier {report.Brier:F4}, "))
-                    .Append(FormattableString.Invariant($"{report.Count} items</caption>"))
+                    .Append($": ECE {Figure(report.Ece)}, Brier {Figure(report.Brier)}, ")
+                    .Append($"{Number(report.Count)} items</caption>")
                     .Append("<tr><th>bin</th><th>n</th><th>mean confidence</th><th>accuracy</th></tr>");
                 foreach (var bin in report.Bins)
                 {
@@ -153,8 +151,7 @@ internal sealed class EvalTrust(EvalOptions options)
                         $"<tr><td>{bin.Low:F1}–{bin.High:F1}</td><td>{bin.Count}</td>"))
                         .Append(bin.Count == 0
                             ? "<td>–</td><td>–</td></tr>"
-                            : FormattableString.Invariant(
-                                $"<td>{bin.MeanConfidence:F4}</td><td>{bin.Accuracy:F4}</td></tr>"));
+                            : $"<td>{Fixed(bin.MeanConfidence)}</td><td>{Fixed(bin.Accuracy)}</td></tr>");
                 }
 
                 html.Append("</table>");

@@ -64,7 +64,18 @@ public sealed class CompareRunTests
         Assert.All(sides, s => Assert.Equal(false, s["cached"]));
         var page = Assert.Single(Directory.GetFiles(Path.Combine(folder.Path, "out"), "compare-*.html",
             SearchOption.AllDirectories));
-        Assert.Contains("<svg", File.ReadAllText(page));
+        // The page ends with the calibration and agreement of both prompts, before the end of its body.
+        var html = File.ReadAllText(page);
+        var section = html.IndexOf("<h2>Calibration on ", StringComparison.Ordinal);
+        Assert.True(section > html.IndexOf("<table class=\"changed\">", StringComparison.Ordinal), html);
+        Assert.Contains("<table class=\"agreement\">", html[section..]);
+        Assert.Contains("<td>Krippendorff&#39;s alpha</td><td>prompt A vs B</td>", html[section..]);
+        Assert.Contains("<td>Cohen&#39;s kappa</td><td>prompt A vs B</td>", html[section..]);
+        Assert.True(
+            html.IndexOf("<h3>Prompt A</h3>", section, StringComparison.Ordinal) is var a && a > section
+            && html.IndexOf("<h3>Prompt B</h3>", a, StringComparison.Ordinal) > a,
+            html[section..]);
+        Assert.EndsWith("</body></html>\n", html, StringComparison.Ordinal);
 
         // The same two prompts again: every answer comes from the journal.
         var again = await StanceRunner.RunWithConsoleAsync(args);

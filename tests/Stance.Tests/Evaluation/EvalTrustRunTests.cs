@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Stance.Evaluation.Agreement;
 using Stance.Hosting;
 using Stance.Tests.Support;
 
@@ -59,11 +60,15 @@ public sealed partial class EvalTrustRunTests
         Assert.Equal(60, rows.Count);
         Assert.Equal([0L, 1L, 2L], rows.Select(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture))
             .Distinct());
-        // Cohen's kappa of run 1 against repeat 1, recomputed here from the rows written.
+        // Cohen's kappa of run 1 against repeat 1, recomputed here from the rows written: they differ on 5 items and
+        // give the printed kappa.
         var first = rows.Where(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture) == 0).ToList();
         var second = rows.Where(r => Convert.ToInt64(r["repeat"], CultureInfo.InvariantCulture) == 1).ToList();
-        Assert.Equal(5, first.Zip(second).Count(p => (string)p.First["predicted_label"]! !=
-            (string)p.Second["predicted_label"]!));
+        Assert.Equal(first.Select(r => r["id"]), second.Select(r => r["id"]));
+        List<(string A, string B)> pairs =
+            [.. first.Zip(second, (x, y) => ((string)x["predicted_label"]!, (string)y["predicted_label"]!))];
+        Assert.Equal(5, pairs.Count(p => p.A != p.B));
+        Assert.Equal(0.5951, Cohen.Kappa(pairs), 4);
         Assert.Equal(0.5951, kappa, 4);
         var page = File.ReadAllText(Assert.Single(
             Directory.GetFiles(Path.Combine(folder.Path, "out"), "eval-*.html", SearchOption.AllDirectories)));

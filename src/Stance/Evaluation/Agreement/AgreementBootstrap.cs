@@ -19,8 +19,8 @@ internal static class AgreementBootstrap
     /// <summary>The measure name of Cohen's κ.</summary>
     public const string KappaMeasure = "Cohen's kappa";
 
-    /// <summary>The default seed.</summary>
-    public const int DefaultSeed = 20161;
+    /// <summary>The default seed (<see cref="PairedBootstrap.DefaultSeed"/>).</summary>
+    public const int DefaultSeed = PairedBootstrap.DefaultSeed;
 
     /// <summary>Nominal α of <paramref name="units"/> (units × coders, null = missing) with its interval. Only the
     /// units with at least two values are resampled (the others add nothing to α), and
@@ -99,15 +99,10 @@ internal static class AgreementBootstrap
             }
         }
 
-        var (low, high) = (double.NaN, double.NaN);
-        if (!double.IsNaN(value) && samples.Count > 0)
-        {
-            samples.Sort();
-            (low, high) = (Percentile.Of(samples, PairedBootstrap.LowQuantile),
-                Percentile.Of(samples, PairedBootstrap.HighQuantile));
-        }
-
-        return new AgreementEstimate(measure, between, value, low, high, n)
+        var interval = !double.IsNaN(value) && samples.Count > 0
+            ? PairedBootstrap.Interval(value, [.. samples])
+            : new Estimate(value, double.NaN, double.NaN);
+        return new AgreementEstimate(measure, between, value, interval.Low, interval.High, n)
         {
             Resamples = resamples,
             Seed = seed,

@@ -7,9 +7,6 @@ namespace Stance.Evaluation.Agreement;
 /// 4 decimals; an undefined coefficient or interval (NaN) is printed "undefined".</summary>
 internal static class AgreementConsole
 {
-    /// <summary>The word printed for NaN.</summary>
-    public const string Undefined = "undefined";
-
     /// <summary>Prints one line per estimate, then a note for each estimate with undefined resamples and how the
     /// intervals were computed.</summary>
     public static void Print(TextWriter console, IReadOnlyList<AgreementEstimate> estimates)
@@ -47,7 +44,4 @@ internal static class AgreementConsole
         return $"{estimate.Measure} ({estimate.Between}): {Figure(estimate.Value)} {interval}, " +
             $"{Number(estimate.Units)} items";
     }
-
-    /// <summary>A coefficient with 4 decimals, or "undefined" for NaN.</summary>
-    public static string Figure(double value) => double.IsNaN(value) ? Undefined : Fixed(value);
 }

@@ -59,9 +59,6 @@ internal static class CalibrationConsole
             : $"no threshold reaches {target} % accuracy";
     }
 
-    /// <summary>A figure with 4 decimals, or "undefined" for NaN.</summary>
-    public static string Figure(double value) => double.IsNaN(value) ? "undefined" : Fixed(value);
-
     /// <summary>A share as a percentage with up to 2 decimals: 0.4 → 40, 0.41667 → 41.67.</summary>
     public static string Percent(double share) =>
         (Math.Round(share * 100, 2, MidpointRounding.AwayFromZero) + 0.0)

@@ -102,8 +102,8 @@ internal static class ReliabilityDiagram
             svg.Append($"<circle class=\"swatch s{Number(s)}\" cx=\"{Number(Left + 6)}\" cy=\"{Number(y)}\" ")
                 .Append($"r=\"5\" fill=\"{Colour(s)}\"/>")
                 .Append($"<text class=\"legend-label s{Number(s)}\" x=\"{Number(Left + 18)}\" y=\"{Number(y + 4)}\">")
-                .Append($"{E(r.Source)}: ECE {CalibrationConsole.Figure(r.Ece)}, ")
-                .Append($"Brier {CalibrationConsole.Figure(r.Brier)}, n = {Number(r.Count)}</text>");
+                .Append($"{E(r.Source)}: ECE {Figure(r.Ece)}, ")
+                .Append($"Brier {Figure(r.Brier)}, n = {Number(r.Count)}</text>");
         }
 
         return svg.Append("</g></svg>").ToString();
@@ -118,7 +118,7 @@ internal static class ReliabilityDiagram
         var filled = report.Bins.Where(b => b.Count > 0).ToList();
         var series = new StringBuilder()
             .Append($"<g class=\"series {css}\" data-source=\"{source}\" data-count=\"{Number(report.Count)}\" ")
-            .Append($"data-ece=\"{CalibrationConsole.Figure(report.Ece)}\">");
+            .Append($"data-ece=\"{Figure(report.Ece)}\">");
         if (filled.Count >= 2)
         {
             var points = string.Join(' ', filled.Select(b => $"{X(b.MeanConfidence)},{Y(b.Accuracy)}"));

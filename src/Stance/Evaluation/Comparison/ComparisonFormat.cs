@@ -3,16 +3,22 @@ using System.Text;
 
 namespace Stance.Evaluation.Comparison;
 
-/// <summary>How the comparison's console report and page write figures and texts: invariant culture, 4
-/// decimals.</summary>
+/// <summary>How the evaluation's console reports and pages (comparison, calibration, agreement) write figures and
+/// texts: invariant culture, 4 decimals, "undefined" for an undefined figure.</summary>
 internal static class ComparisonFormat
 {
     /// <summary>The longest excerpt of an item's text the console prints.</summary>
     public const int ExcerptLength = 80;
 
+    /// <summary>The word written for an undefined figure (NaN).</summary>
+    public const string Undefined = "undefined";
+
     /// <summary>A figure with 4 decimals; a value that rounds to zero is written 0.0000, never -0.0000.</summary>
     public static string Fixed(double value) =>
         (Math.Round(value, 4, MidpointRounding.AwayFromZero) + 0.0).ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>A figure that can be undefined: <see cref="Fixed"/>, or <see cref="Undefined"/> for NaN.</summary>
+    public static string Figure(double value) => double.IsNaN(value) ? Undefined : Fixed(value);
 
     /// <summary>An interval: <c>[low, high]</c>.</summary>
     public static string Interval(Estimate estimate)

@@ -37,8 +37,9 @@ internal static class ComparisonPage
         return Path.Combine(reportFolder, $"compare-{comparisonId}.html");
     }
 
-    /// <summary>The HTML of the page.</summary>
-    public static string Render(PromptComparison c)
+    /// <summary>The HTML of the page, with <paramref name="section"/> (HTML, e.g. the calibration and agreement of the
+    /// two prompts) at its end.</summary>
+    public static string Render(PromptComparison c, string section = "")
     {
         ArgumentNullException.ThrowIfNull(c);
         var title = $"Prompt comparison {c.ComparisonId}: A {c.PromptA.Label} vs B {c.PromptB.Label}";
@@ -105,30 +106,18 @@ internal static class ComparisonPage
 
         html.Append($"</table><h2>Changed items ({Number(c.Changed.Count)})</h2>");
         html.Append(Changed(c.Changed));
-        html.Append("</body></html>\n");
+        html.Append(section).Append("</body></html>\n");
         return html.ToString();
     }
 
     /// <summary>The chart's groups: all items first, then the targets.</summary>
     private static IEnumerable<TargetDelta> Groups(PromptComparison c)
     {
-        yield return c.Overall ?? OverallFromDeltas(c);
+        yield return c.Overall;
         foreach (var target in c.Targets)
         {
             yield return target;
         }
-    }
-
-    // A comparison not made by Compute has no overall intervals for A and B alone: their points stand alone.
-    private static TargetDelta OverallFromDeltas(PromptComparison c)
-    {
-        var f = c.Deltas.FirstOrDefault(d => d.Metric == ComparisonMetric.FAvg.Name);
-        return new TargetDelta(
-            TargetDelta.AllItems,
-            c.ScoresA.Count,
-            new Estimate(c.ScoresA.FAvg, c.ScoresA.FAvg, c.ScoresA.FAvg),
-            new Estimate(c.ScoresB.FAvg, c.ScoresB.FAvg, c.ScoresB.FAvg),
-            f?.Delta ?? new Estimate(c.ScoresB.FAvg - c.ScoresA.FAvg, double.NaN, double.NaN));
     }
 
     /// <summary>Horizontal paired bars of F_avg on a 0..1 scale, one group per target after the one of all items,

@@ -11,6 +11,11 @@ internal static class PairedBootstrap
     /// resamples each.</summary>
     public const int MinimumResamples = 2000;
 
+    /// <summary>The default seed of the evaluation's bootstraps (comparison and agreement). Any fixed value would
+    /// do; it is fixed so that a report prints the same intervals on every run (20161 recalls SemEval-2016, whose
+    /// F_avg the comparison reports).</summary>
+    public const int DefaultSeed = 20161;
+
     /// <summary>The lower quantile of the 95 % interval.</summary>
     public const double LowQuantile = 0.025;
 
@@ -23,6 +28,17 @@ internal static class PairedBootstrap
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="resamples"/> is below
     /// <see cref="MinimumResamples"/>.</exception>
     public static IReadOnlyList<PairedEstimate> Run(
+        IReadOnlyList<ComparedItem> items,
+        IReadOnlyList<ComparisonMetric> metrics,
+        int resamples,
+        int seed) =>
+        RunWithScores(items, metrics, resamples, seed).Estimates;
+
+    /// <summary><see cref="Run"/>, with the scores of A and B on the items as given, from which the point values
+    /// were taken.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="resamples"/> is below
+    /// <see cref="MinimumResamples"/>.</exception>
+    public static (IReadOnlyList<PairedEstimate> Estimates, EvalScores ScoresA, EvalScores ScoresB) RunWithScores(
         IReadOnlyList<ComparedItem> items,
         IReadOnlyList<ComparisonMetric> metrics,
         int resamples,
@@ -79,11 +95,11 @@ internal static class PairedBootstrap
                 Interval(valueB - valueA, delta[m]));
         }
 
-        return estimates;
+        return (estimates, fullA, fullB);
     }
 
     /// <summary>The point value with the 2.5th and 97.5th percentiles of <paramref name="samples"/> (sorted in
-    /// place).</summary>
+    /// place; at least one).</summary>
     internal static Estimate Interval(double value, double[] samples)
     {
         Array.Sort(samples);

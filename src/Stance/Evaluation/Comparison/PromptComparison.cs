@@ -32,14 +32,12 @@ internal sealed record PromptComparison(
     /// <summary>The default bootstrap resamples (also the fewest accepted).</summary>
     public const int DefaultResamples = PairedBootstrap.MinimumResamples;
 
-    /// <summary>The default bootstrap seed. Any fixed value would do; it is fixed so that a comparison prints the same
-    /// intervals on every run (20161 recalls SemEval-2016, whose F_avg the comparison reports).</summary>
-    public const int DefaultSeed = 20161;
+    /// <summary>The default bootstrap seed (<see cref="PairedBootstrap.DefaultSeed"/>).</summary>
+    public const int DefaultSeed = PairedBootstrap.DefaultSeed;
 
     /// <summary>F_avg over all items for A, B and B − A with intervals from the same resamples as
-    /// <see cref="Deltas"/> (target <see cref="TargetDelta.AllItems"/>); set by <see cref="Compute"/>, null when
-    /// the comparison was built otherwise.</summary>
-    public TargetDelta? Overall { get; init; }
+    /// <see cref="Deltas"/> (target <see cref="TargetDelta.AllItems"/>).</summary>
+    public required TargetDelta Overall { get; init; }
 
     /// <summary>Compares the predictions of <paramref name="a"/> and <paramref name="b"/> on
     /// <paramref name="items"/>. Each target is bootstrapped within its own items with its own
@@ -62,7 +60,7 @@ internal sealed record PromptComparison(
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfLessThan(resamples, PairedBootstrap.MinimumResamples);
 
-        var overall = PairedBootstrap.Run(items, ComparisonMetric.All, resamples, seed);
+        var (overall, scoresA, scoresB) = PairedBootstrap.RunWithScores(items, ComparisonMetric.All, resamples, seed);
         var fAvg = overall.Single(e => e.Metric == ComparisonMetric.FAvg.Name);
         var targets = items
             .GroupBy(item => item.Target, StringComparer.Ordinal)
@@ -80,8 +78,8 @@ internal sealed record PromptComparison(
             goldPath,
             a,
             b,
-            EvalScores.Compute([.. items.Select(item => (item.Gold, item.A))]),
-            EvalScores.Compute([.. items.Select(item => (item.Gold, item.B))]),
+            scoresA,
+            scoresB,
             [.. overall.Select(e => new MetricDelta(e.Metric, e.A.Value, e.B.Value, e.Delta))],
             Comparison.McNemar.Test(items),
             targets,

@@ -12,21 +12,30 @@ public sealed class AgreementConsoleTests
     [Fact]
     public void EachCoefficientIsPrintedOnOneLineWithItsIntervalAndItemCount()
     {
-        var alpha = AgreementBootstrap.Alpha("model vs gold", AsUnits(Textbook()));
-        var kappa = AgreementBootstrap.Kappa("model vs gold", Textbook());
+        // 20 yes-yes, 15 yes-no, 15 no-no (N = 50): p_o = 0.7; A yes 35/50, B yes 20/50: p_e = 0.7·0.4 + 0.3·0.6
+        // = 0.46, κ = (0.7 − 0.46)/(1 − 0.46) = 0.4444. As α: n = 100, n_yes = 55, n_no = 45, Σ_{c≠k} o_ck = 30:
+        // α = 1 − 99·30/(10000 − 3025 − 2025) = 0.4. The two differ, so a figure on the wrong line fails.
+        List<(string A, string B)> pairs =
+            [.. Repeat("yes", "yes", 20), .. Repeat("yes", "no", 15), .. Repeat("no", "no", 15)];
+        var alpha = AgreementBootstrap.Alpha("model vs gold", AsUnits(pairs));
+        var kappa = AgreementBootstrap.Kappa("model vs gold", pairs);
         using var console = new StringWriter();
 
         AgreementConsole.Print(console, [alpha, kappa]);
         var text = console.ToString();
 
-        foreach (var (name, estimate) in new[] { ("Krippendorff's alpha", alpha), ("Cohen's kappa", kappa) })
+        foreach (var (name, value, estimate) in new[]
+        {
+            ("Krippendorff's alpha", "0.4000", alpha),
+            ("Cohen's kappa", "0.4444", kappa),
+        })
         {
             var line = Regex.Match(
                 text,
                 $@"(?m)^{Regex.Escape(name)} \(model vs gold\): (-?\d\.\d{{4}}) " +
                 @"\[95 % CI (-?\d\.\d{4}), (-?\d\.\d{4})\], 50 items$");
             Assert.True(line.Success, name + " line missing:\n" + text);
-            Assert.Equal("0.4000", line.Groups[1].Value);
+            Assert.Equal(value, line.Groups[1].Value);
             Assert.Equal(estimate.Low, double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 4);
             Assert.Equal(estimate.High, double.Parse(line.Groups[3].Value, CultureInfo.InvariantCulture), 4);
         }

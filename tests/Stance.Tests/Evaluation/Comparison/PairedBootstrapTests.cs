@@ -68,7 +68,7 @@ public sealed class PairedBootstrapTests
     }
 
     [Fact]
-    public void TheIntervalsOfAAndBAloneComeFromTheSameResamplesAndHoldTheirValues()
+    public void TheIntervalsOfAAndBAloneHoldTheirValuesAndTheDeltaIsBMinusA()
     {
         var estimates = PairedBootstrap.Run(Noisy(150), ComparisonMetric.All, 2000, 3);
 

@@ -26,7 +26,7 @@ public sealed class PromptComparisonTests
         Assert.Equal(30, c.Changed.Count);
         Assert.Equal((PromptComparison.DefaultResamples, PromptComparison.DefaultSeed), (c.Resamples, c.Seed));
         Assert.Equal((2000, 20161), (c.Resamples, c.Seed));
-        Assert.Equal(c.Deltas[0].Delta, c.Overall!.Delta);
+        Assert.Equal(c.Deltas[0].Delta, c.Overall.Delta);
         Assert.Equal(c.Deltas[0].A, c.Overall.A.Value);
     }
 
