@@ -93,7 +93,7 @@ internal sealed partial class AlertWebhook(
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     // The exception's type and message, without any part of the URL but its scheme and host.
-    private static string Scrub(Exception ex, Uri url)
+    internal static string Scrub(Exception ex, Uri url)
     {
         var message = $"{ex.GetType().Name}: {ex.Message}";
         foreach (var part in new[] { url.OriginalString, url.AbsoluteUri, url.PathAndQuery, url.Query, url.UserInfo }

@@ -20,9 +20,10 @@ internal sealed partial class RunAlerts(
     ILogger<RunAlerts> logger)
 {
     // The exit codes of a run that is not failed (docs/exit-codes.md): every paragraph scored, or some failed (whose
-    // share has an alert of its own).
-    private const int Ok = 0;
-    private const int CompletedWithFailures = 3;
+    // share has an alert of its own). Alerts may not use Hosting (the layering), so these copy Hosting's ExitCodes;
+    // DriftTestTests.TheAlertsExitCodesAreTheJobsOwn holds them equal.
+    internal const int Ok = 0;
+    internal const int CompletedWithFailures = 3;
 
     /// <summary>Checks the run described by <paramref name="manifest"/>, whose parts are committed in
     /// <paramref name="dataset"/>; never throws for an unreadable history (the trends are then null).</summary>
@@ -34,14 +35,10 @@ internal sealed partial class RunAlerts(
         Checked = true;
         var settings = options.Value;
         var alerts = new List<ManifestAlert>();
-        if (manifest.ExitCode is not (Ok or CompletedWithFailures))
+        if (IsFailed(manifest.ExitCode))
         {
-            alerts.Add(new ManifestAlert(
-                AlertKinds.FailedRun,
-                null,
-                "exit_code",
+            alerts.Add(FailedRun(
                 manifest.ExitCode,
-                null,
                 $"the run ended with exit code {manifest.ExitCode}" +
                 (manifest.Aborted is { } abort ? $" ({abort.Kind}: {abort.Reason})" : string.Empty)));
         }
@@ -97,17 +94,13 @@ internal sealed partial class RunAlerts(
     /// when one is configured; never throws.</summary>
     public async Task NotifyStoppedAsync(int exitCode, DateOnly runDate, CancellationToken cancellationToken)
     {
-        if (Checked || exitCode is Ok or CompletedWithFailures)
+        if (Checked || !IsFailed(exitCode))
         {
             return;
         }
 
-        var alert = new ManifestAlert(
-            AlertKinds.FailedRun,
-            null,
-            "exit_code",
+        var alert = FailedRun(
             exitCode,
-            null,
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"the run stopped with exit code {exitCode} before writing its manifest (see the log)"));
@@ -115,7 +108,7 @@ internal sealed partial class RunAlerts(
         metrics.Alert(alert.Kind);
         if (options.Value.Webhook is { } url)
         {
-            var payload = new WebhookPayload(null, runDate, exitCode, "failed", [alert], null, null, null);
+            var payload = new WebhookPayload(null, runDate, exitCode, Status(exitCode), [alert], null, null, null);
             await webhook.SendAsync(url, payload, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -134,23 +127,33 @@ internal sealed partial class RunAlerts(
             return;
         }
 
-        var status = manifest.ExitCode switch
-        {
-            Ok => "ok",
-            CompletedWithFailures => "completed_with_failures",
-            _ => "failed",
-        };
         var payload = new WebhookPayload(
             manifest.RunId,
             manifest.RunDate,
             manifest.ExitCode,
-            status,
+            Status(manifest.ExitCode),
             alerts,
             manifest.Counts,
             $"{location}/{RunReport.PathFor(manifestPath)}",
             $"{location}/{manifestPath}");
         await webhook.SendAsync(url, payload, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The webhook's <c>status</c> for <paramref name="exitCode"/>: <c>ok</c> (0),
+    /// <c>completed_with_failures</c> (3) or <c>failed</c> (any other).</summary>
+    internal static string Status(int exitCode) => exitCode switch
+    {
+        Ok => "ok",
+        CompletedWithFailures => "completed_with_failures",
+        _ => "failed",
+    };
+
+    /// <summary>The <c>failed_run</c> alert of a run that ended with <paramref name="exitCode"/>.</summary>
+    internal static ManifestAlert FailedRun(int exitCode, string message) =>
+        new(AlertKinds.FailedRun, null, "exit_code", exitCode, null, message);
+
+    // Whether a run that ended with exitCode failed: any code but 0 and 3.
+    private static bool IsFailed(int exitCode) => exitCode is not (Ok or CompletedWithFailures);
 
     [LoggerMessage(EventId = 193, Level = LogLevel.Warning, Message = "Run {RunId} alert ({Kind}): {Message}")]
     private static partial void LogAlert(ILogger logger, string runId, string kind, string message);

@@ -21,10 +21,4 @@ internal sealed record RunTrends(
 {
     /// <summary>The window's length in run dates.</summary>
     public int Days => To.DayNumber - From.DayNumber + 1;
-
-    /// <summary>The run's own night, when it has rows.</summary>
-    public TrendNight? Last => Nights.Count > 0 && Nights[^1].Date == To ? Nights[^1] : null;
-
-    /// <summary>The nights before the run's own.</summary>
-    public IEnumerable<TrendNight> Trailing => Nights.Where(n => n.Date < To);
 }

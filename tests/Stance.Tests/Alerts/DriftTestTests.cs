@@ -118,9 +118,11 @@ public sealed class DriftTestTests
     [Fact]
     public void TheAlertsExitCodesAreTheJobsOwn()
     {
-        // RunAlerts cannot use Hosting (the layering): it names 0 and 3 itself.
+        // RunAlerts cannot use Hosting (the layering): it names 0 and 3 itself, and its copies must stay the job's.
         Assert.Equal(0, Stance.Hosting.ExitCodes.Ok);
         Assert.Equal(3, Stance.Hosting.ExitCodes.CompletedWithFailures);
+        Assert.Equal(Stance.Hosting.ExitCodes.Ok, RunAlerts.Ok);
+        Assert.Equal(Stance.Hosting.ExitCodes.CompletedWithFailures, RunAlerts.CompletedWithFailures);
     }
 
     private static TrendNight Night(DateOnly date, params (string Target, LabelCounts Counts)[] targets) =>

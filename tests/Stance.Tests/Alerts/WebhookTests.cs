@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Stance.Alerts;
 using Stance.Hosting;
 using Stance.Output;
 using Stance.Tests.Support;
@@ -69,6 +72,41 @@ public sealed class WebhookTests : JobTestBase
     }
 
     [Fact]
+    public async Task AWebhookOnAClosedPortIsLoggedAsNotDeliveredWithoutTheTokenInItsPath()
+    {
+        var url = $"http://127.0.0.1:{ClosedPort()}/hooks/{Token}/stance";
+
+        var run = await StanceRunner.RunAsync(
+        [
+            .. Args(), "--Stance:Alerts:WebhookUrl=" + url,
+            "--Stance:Alerts:WebhookRetries=1", "--Stance:Alerts:WebhookRetryDelay=00:00:00.010",
+        ]);
+
+        Assert.True(run.ExitCode == ExitCodes.CompletedWithFailures, run.LogText);
+        Assert.Contains(run.Log, l => l.Contains("The alert webhook failed (attempt", StringComparison.Ordinal));
+        Assert.Contains(run.Log, l => l.StartsWith("Warning Stance.Alerts.AlertWebhook: The alerts were not " +
+            "delivered to the webhook at http://127.0.0.1: HttpRequestException", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Log, l => l.Contains(Token, StringComparison.Ordinal));
+        Assert.DoesNotContain("hooks/", run.LogText);
+        Assert.Empty(_hook.Requests);
+    }
+
+    [Fact]
+    public void AnExceptionMessageQuotingTheUrlIsScrubbedToTheTypeAndTheRest()
+    {
+        var url = new Uri($"https://user:pass@hooks.example.com/hooks/{Token}/stance?token={Token}");
+        var quoted = new HttpRequestException(
+            $"POST {url.AbsoluteUri} failed; path {url.PathAndQuery}, query {url.Query}, " +
+            $"as given {url.OriginalString}");
+
+        var scrubbed = AlertWebhook.Scrub(quoted, url);
+
+        Assert.Equal("HttpRequestException: POST … failed; path …, query …, as given …", scrubbed);
+        Assert.DoesNotContain(Token, scrubbed);
+        Assert.DoesNotContain("pass", scrubbed);
+    }
+
+    [Fact]
     public async Task ARunStoppedByTheProviderRefusingTheKeyPostsAFailedRunAlertWithItsManifest()
     {
         Server.Responder = _ => Reply.Status(401);
@@ -136,6 +174,16 @@ public sealed class WebhookTests : JobTestBase
         .. Args(), "--Stance:Alerts:WebhookUrl=" + _hook.Url(Token),
         "--Stance:Alerts:WebhookRetries=2", "--Stance:Alerts:WebhookRetryDelay=00:00:00.010",
     ]);
+
+    // A loopback port that was just free: bound, read and released, so a connection to it is refused.
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 
     private string[] Args() =>
     [

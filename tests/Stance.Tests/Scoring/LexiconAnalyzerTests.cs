@@ -43,10 +43,16 @@ public sealed class LexiconAnalyzerTests
     [Fact]
     public void NegationReachesFourWordsBackAndNoFurther()
     {
+        // The analyzer looks at the four tokens before a word: "not" 4 words before "good" turns it, 5 does not.
         var near = _analyzer.Analyze("This was not at all a good plan.");
+        var boundary = _analyzer.Analyze("This was not what anyone called a good plan.");
         var far = _analyzer.Analyze("This was not what anyone had called a good plan.");
 
         Assert.True(near.SentimentScore < 0);
+        Assert.Equal(Squash(1.425 * -0.6), near.SentimentScore);
+        Assert.Equal("lexicon baseline: cues -not good", near.Rationale);
+        Assert.Equal(Squash(1.425), boundary.SentimentScore);
+        Assert.Equal("lexicon baseline: cues +good", boundary.Rationale);
         Assert.True(far.SentimentScore > 0);
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Stance.Scoring.Lexicon;
 using Stance.Tests.Support;
 
@@ -10,6 +11,11 @@ public sealed class ValenceLexiconTests
     private const int PublishedLines = 7517;
 
     private const int DistinctTokens = 7503;
+
+    /// <summary>SHA-256 of vader_lexicon.txt as shipped in the npm package vader-sentiment 1.1.3 (checked against
+    /// the registry's tarball, whose sha512 integrity npm verified); the embedded resource is that file, byte for
+    /// byte.</summary>
+    private const string PublishedSha256 = "ffb6117bfccf798a34e91d72f50604329946e6fd763668092618d5c5b340a298";
 
     private static string LicensePath =>
         Path.Combine(RepoPaths.Root, "src", "Stance", "Scoring", "Lexicon", "VADER-LICENSE.txt");
@@ -28,6 +34,16 @@ public sealed class ValenceLexiconTests
 
         Assert.Equal(PublishedLines, lines);
         Assert.Equal(DistinctTokens, ValenceLexicon.Words.Count);
+    }
+
+    [Fact]
+    public void TheEmbeddedLexiconIsUnchangedFromThePublishedFile()
+    {
+        using var stream = typeof(ValenceLexicon).Assembly.GetManifestResourceStream(ValenceLexicon.ResourceName);
+        Assert.NotNull(stream);
+        Assert.Equal("Stance.Scoring.Lexicon.vader_lexicon.txt", ValenceLexicon.ResourceName);
+
+        Assert.Equal(PublishedSha256, Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 
     [Theory]
